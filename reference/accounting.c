@@ -1,0 +1,529 @@
+/*
+ * reference/accounting: builds the plan of one step and the resource
+ * breakdown. See accounting.h for the conventions; every FLOP and byte
+ * formula of the project lives in this file or in kernels.c.
+ */
+#include "reference/accounting.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reference/kernels.h"
+
+// ---- names ----
+
+static const char *const mode_names[REF_MODE_COUNT] = {
+    "device-only", "cloud-only", "naive-split", "privatelora",
+    "privatelora-first-k",
+};
+
+static const char *const dtype_names[REF_DTYPE_COUNT] = {
+    "fp32", "fp16", "bf16", "int8", "i32",
+};
+
+const char *ref_mode_name(enum ref_mode m)
+{
+    return (m >= 0 && m < REF_MODE_COUNT) ? mode_names[m] : "?";
+}
+
+const char *ref_phase_name(enum ref_phase p)
+{
+    return p == REF_PHASE_PREFILL ? "prefill" : "decode";
+}
+
+const char *ref_dtype_name(enum ref_dtype t)
+{
+    return (t >= 0 && t < REF_DTYPE_COUNT) ? dtype_names[t] : "?";
+}
+
+const char *ref_place_name(enum ref_place p)
+{
+    switch (p) {
+    case REF_EDGE: return "edge";
+    case REF_CLOUD: return "cloud";
+    case REF_LINK_UP: return "up";
+    case REF_LINK_DOWN: return "down";
+    }
+    return "?";
+}
+
+enum sim_status ref_mode_parse(const char *s, enum ref_mode *out)
+{
+    for (int i = 0; i < REF_MODE_COUNT; i++)
+        if (strcmp(s, mode_names[i]) == 0) {
+            *out = (enum ref_mode)i;
+            return SIM_OK;
+        }
+    return SIM_EINVAL;
+}
+
+enum sim_status ref_phase_parse(const char *s, enum ref_phase *out)
+{
+    if (strcmp(s, "prefill") == 0)
+        *out = REF_PHASE_PREFILL;
+    else if (strcmp(s, "decode") == 0)
+        *out = REF_PHASE_DECODE;
+    else
+        return SIM_EINVAL;
+    return SIM_OK;
+}
+
+enum sim_status ref_dtype_parse(const char *s, enum ref_dtype *out)
+{
+    for (int i = 0; i < REF_DTYPE_COUNT; i++)
+        if (strcmp(s, dtype_names[i]) == 0) {
+            *out = (enum ref_dtype)i;
+            return SIM_OK;
+        }
+    return SIM_EINVAL;
+}
+
+int64_t ref_dtype_tensor_bytes(enum ref_dtype t, int64_t n_rows,
+                               int64_t row_len)
+{
+    const int64_t n = n_rows * row_len;
+    switch (t) {
+    case REF_DTYPE_FP32: return 4 * n;
+    case REF_DTYPE_FP16: return 2 * n;
+    case REF_DTYPE_BF16: return 2 * n;
+    case REF_DTYPE_INT8: return n + 4 * n_rows; /* + fp32 scale per row */
+    case REF_DTYPE_I32: return 4 * n;
+    case REF_DTYPE_COUNT: break;
+    }
+    SIM_ASSERT(0, "unknown dtype %d", (int)t);
+}
+
+// ---- options ----
+
+void ref_plan_opts_default(struct ref_plan_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->mode = REF_MODE_PRIVATELORA;
+    o->phase = REF_PHASE_DECODE;
+    o->n_tokens = 1;
+    o->batch = 1;
+    o->adapt_all = 1;
+    o->transfer = REF_DTYPE_FP16;
+    o->weight_bits = 16.0;
+    o->adapter_bits = 16.0;
+    o->kv_bits = 16.0;
+}
+
+int ref_plan_opts_is_adapted(const struct ref_plan_opts *o, int64_t l)
+{
+    if (o->rank_c2d <= 0 || o->rank_d2c <= 0)
+        return 0;
+    if (l < 0 || l >= REF_MAX_LAYERS)
+        return 0;
+    return o->adapt_all ? 1 : o->adapted[l] != 0;
+}
+
+static enum sim_status opts_check(const struct ref_config *c,
+                                  const struct ref_plan_opts *o,
+                                  struct sim_err *err)
+{
+    if (o->mode < 0 || o->mode >= REF_MODE_COUNT)
+        return sim_err_set(err, SIM_EINVAL, "unknown mode %d", (int)o->mode);
+    if (o->n_tokens < 1 || o->batch < 1 || o->pos < 0)
+        return sim_err_set(err, SIM_EINVAL,
+                           "tokens and batch must be >= 1 and pos >= 0");
+    if (o->phase == REF_PHASE_DECODE && o->n_tokens != 1)
+        return sim_err_set(err, SIM_EINVAL,
+                           "a decode step has 1 new token, found %" PRId64,
+                           o->n_tokens);
+    if (o->pos + o->n_tokens > c->seq_len)
+        return sim_err_set(err, SIM_EINVAL,
+                           "context %" PRId64 " exceeds seq_len %" PRId64,
+                           o->pos + o->n_tokens, c->seq_len);
+    if (o->rank_c2d < 0 || o->rank_d2c < 0 ||
+        (o->rank_c2d == 0) != (o->rank_d2c == 0))
+        return sim_err_set(err, SIM_EINVAL,
+                           "ranks must be both 0 (no adapter) or both "
+                           "positive, found r_c2d=%" PRId64 " r_d2c=%" PRId64,
+                           o->rank_c2d, o->rank_d2c);
+    if (o->rank_c2d > c->dim || o->rank_d2c > c->dim)
+        return sim_err_set(err, SIM_EINVAL,
+                           "rank %" PRId64 " is larger than the model width %"
+                           PRId64, o->rank_c2d > o->rank_d2c ? o->rank_c2d
+                                                             : o->rank_d2c,
+                           c->dim);
+    if (o->mode == REF_MODE_PL_FIRST_K &&
+        (o->first_k < 0 || o->first_k > c->n_layers))
+        return sim_err_set(err, SIM_EINVAL,
+                           "first_k must be in [0, %" PRId64 "], found %" PRId64,
+                           c->n_layers, o->first_k);
+    if (o->transfer == REF_DTYPE_I32 || o->transfer < 0 ||
+        o->transfer >= REF_DTYPE_COUNT)
+        return sim_err_set(err, SIM_EINVAL,
+                           "transfer type must be fp32, fp16, bf16 or int8");
+    if (!(o->weight_bits > 0.0) || !(o->adapter_bits > 0.0) ||
+        !(o->kv_bits > 0.0))
+        return sim_err_set(err, SIM_EINVAL,
+                           "weight, adapter and KV bits must be positive");
+    return SIM_OK;
+}
+
+// ---- plan building ----
+
+/* Appends a stage and returns its index. Grows the array as needed. */
+static int push(struct ref_plan *p, const struct ref_stage *s)
+{
+    if (p->n_stages == p->cap) {
+        const int cap = p->cap ? 2 * p->cap : 64;
+        struct ref_stage *grown = realloc(p->stages, (size_t)cap * sizeof *grown);
+        SIM_ASSERT(grown != NULL, "out of memory growing a plan");
+        p->stages = grown;
+        p->cap = cap;
+    }
+    p->stages[p->n_stages] = *s;
+    return p->n_stages++;
+}
+
+/* Dependencies of a new stage; -1 entries are dropped. */
+static void set_deps(struct ref_stage *s, int a, int b)
+{
+    s->n_deps = 0;
+    if (a >= 0)
+        s->deps[s->n_deps++] = a;
+    if (b >= 0 && b != a)
+        s->deps[s->n_deps++] = b;
+}
+
+static int compute(struct ref_plan *p, enum ref_place side, int64_t layer,
+                   const char *name, double flops, double weight_bytes,
+                   int dep_a, int dep_b)
+{
+    struct ref_stage s;
+    memset(&s, 0, sizeof s);
+    s.kind = REF_STAGE_COMPUTE;
+    s.place = side;
+    s.layer = layer;
+    snprintf(s.name, sizeof s.name, "%s", name);
+    s.flops = flops;
+    s.weight_bytes = weight_bytes;
+    set_deps(&s, dep_a, dep_b);
+    return push(p, &s);
+}
+
+/* A message of rows x row_len elements, shaped (lead, rows/lead, row_len)
+ * when lead > 1 and (rows, row_len) otherwise. */
+static int message(struct ref_plan *p, enum ref_place dir, int64_t layer,
+                   const char *name, enum ref_dtype t, int64_t lead,
+                   int64_t rows, int64_t row_len, int dep)
+{
+    struct ref_stage s;
+    memset(&s, 0, sizeof s);
+    s.kind = REF_STAGE_MESSAGE;
+    s.place = dir;
+    s.layer = layer;
+    snprintf(s.name, sizeof s.name, "%s", name);
+    s.dtype = t;
+    if (lead > 1) {
+        s.ndim = 3;
+        s.shape[0] = lead;
+        s.shape[1] = rows;
+        s.shape[2] = row_len;
+    } else if (row_len > 1 || t != REF_DTYPE_I32) {
+        s.ndim = 2;
+        s.shape[0] = rows;
+        s.shape[1] = row_len;
+    } else {
+        s.ndim = 1;
+        s.shape[0] = rows;
+    }
+    s.msg_bytes = ref_dtype_tensor_bytes(t, lead * rows, row_len);
+    set_deps(&s, dep, -1);
+    return push(p, &s);
+}
+
+/* Shared quantities of one step. */
+struct step {
+    double N;        /* activation rows: batch * n_tokens */
+    double d, kv, h; /* widths */
+    double wb, ab;   /* bytes per base / adapter weight */
+    double qkv_out;  /* d + 2 kv */
+};
+
+/* The attention stage: cost summed over the batch's sequences. */
+static int attention(struct ref_plan *p, const struct ref_plan_opts *o,
+                     enum ref_place side, int64_t l, int dep_a, int dep_b)
+{
+    const struct ref_config *c = &p->cfg;
+    const struct ref_cost one = ref_attention_cost(
+        o->n_tokens, o->pos, c->n_heads, c->n_kv_heads, ref_config_head_size(c));
+    const double kv_row_bytes = 2.0 * (double)ref_config_kv_dim(c) * o->kv_bits / 8.0;
+    const int i = compute(p, side, l, "attn", (double)o->batch * one.flops, 0.0,
+                          dep_a, dep_b);
+    p->stages[i].kv_read_bytes =
+        (double)o->batch * (double)(o->pos + o->n_tokens) * kv_row_bytes;
+    p->stages[i].kv_write_bytes =
+        (double)o->batch * (double)o->n_tokens * kv_row_bytes;
+    return i;
+}
+
+/* What follows q, k, v in every layer: attention, wo, the MLP block. */
+static int layer_tail(struct ref_plan *p, const struct ref_plan_opts *o,
+                      const struct step *st, enum ref_place side, int64_t l,
+                      int dep_a, int dep_b)
+{
+    int prev = attention(p, o, side, l, dep_a, dep_b);
+    prev = compute(p, side, l, "attn_out", 2.0 * st->N * st->d * st->d,
+                   st->d * st->d * st->wb, prev, -1);
+    // ffn RMSNorm (4 per element) + w1, w3 (d -> h) and w2 (h -> d)
+    return compute(p, side, l, "mlp",
+                   4.0 * st->N * st->d + 6.0 * st->N * st->d * st->h,
+                   (3.0 * st->d * st->h + st->d) * st->wb, prev, -1);
+}
+
+/* A whole layer on one side with no boundary crossing. */
+static int layer_local(struct ref_plan *p, const struct ref_plan_opts *o,
+                       const struct step *st, enum ref_place side, int64_t l,
+                       int prev)
+{
+    prev = compute(p, side, l, "attn_norm", 4.0 * st->N * st->d, st->d * st->wb,
+                   prev, -1);
+    prev = compute(p, side, l, "qkv_base", 2.0 * st->N * st->d * st->qkv_out,
+                   st->d * st->qkv_out * st->wb, prev, -1);
+    return layer_tail(p, o, st, side, l, prev, -1);
+}
+
+/* A cloud layer with a PrivateLoRA round trip: A in the cloud, M on the
+ * edge, B in the cloud; q, k, v stacked in one message each way. */
+static int layer_privatelora(struct ref_plan *p, const struct ref_plan_opts *o,
+                             const struct step *st, int64_t l, int prev)
+{
+    const double rc = (double)o->rank_c2d, rd = (double)o->rank_d2c;
+    const int64_t N = o->batch * o->n_tokens;
+    const int norm = compute(p, REF_CLOUD, l, "attn_norm", 4.0 * st->N * st->d,
+                             st->d * st->wb, prev, -1);
+    // x A^T for q, k, v: (3, N, r_c2d)
+    const int a = compute(p, REF_CLOUD, l, "lora_A", 2.0 * st->N * st->d * 3.0 * rc,
+                          3.0 * rc * st->d * st->ab, norm, -1);
+    const int down = message(p, REF_LINK_DOWN, l, "act_down", o->transfer, 3, N,
+                             o->rank_c2d, a);
+    // (x A^T) M^T: (3, N, r_d2c)
+    const int m = compute(p, REF_EDGE, l, "lora_M", 2.0 * st->N * 3.0 * rd * rc,
+                          3.0 * rd * rc * st->ab, down, -1);
+    const int up = message(p, REF_LINK_UP, l, "act_up", o->transfer, 3, N,
+                           o->rank_d2c, m);
+    // overlap: the base projection runs while the round trip is in flight
+    const int base = compute(p, REF_CLOUD, l, "qkv_base",
+                             2.0 * st->N * st->d * st->qkv_out,
+                             st->d * st->qkv_out * st->wb, o->overlap ? a : up, -1);
+    const int b = compute(p, REF_CLOUD, l, "lora_B", 2.0 * st->N * rd * st->qkv_out,
+                          st->qkv_out * rd * st->ab, up, base);
+    return layer_tail(p, o, st, REF_CLOUD, l, b, -1);
+}
+
+/* A cloud layer whose plain LoRA runs on the edge: x goes down d wide,
+ * the edge applies A and B, the delta comes back up. */
+static int layer_naive(struct ref_plan *p, const struct ref_plan_opts *o,
+                       const struct step *st, int64_t l, int prev)
+{
+    const double r = (double)o->rank_c2d;
+    const int64_t N = o->batch * o->n_tokens;
+    const int64_t up_w = o->naive_up_qkv ? (int64_t)st->qkv_out : (int64_t)st->d;
+    const int norm = compute(p, REF_CLOUD, l, "attn_norm", 4.0 * st->N * st->d,
+                             st->d * st->wb, prev, -1);
+    const int down = message(p, REF_LINK_DOWN, l, "act_down", o->transfer, 1, N,
+                             (int64_t)st->d, norm);
+    const int a = compute(p, REF_EDGE, l, "lora_A", 2.0 * st->N * st->d * 3.0 * r,
+                          3.0 * r * st->d * st->ab, down, -1);
+    const int b = compute(p, REF_EDGE, l, "lora_B", 2.0 * st->N * r * st->qkv_out,
+                          st->qkv_out * r * st->ab, a, -1);
+    const int up = message(p, REF_LINK_UP, l, "act_up", o->transfer, 1, N, up_w, b);
+    const int base = compute(p, REF_CLOUD, l, "qkv_base",
+                             2.0 * st->N * st->d * st->qkv_out,
+                             st->d * st->qkv_out * st->wb, o->overlap ? norm : up,
+                             -1);
+    return layer_tail(p, o, st, REF_CLOUD, l, base, up);
+}
+
+/* Final norm and LM head on the last position of each sequence. */
+static int head(struct ref_plan *p, const struct ref_plan_opts *o,
+                const struct step *st, enum ref_place norm_side,
+                enum ref_place head_side, int prev)
+{
+    const double B = (double)o->batch, V = (double)p->cfg.vocab_size;
+    prev = compute(p, norm_side, -1, "final_norm", 4.0 * B * st->d,
+                   st->d * st->wb, prev, -1);
+    if (head_side != norm_side) {
+        prev = message(p, REF_LINK_DOWN, -1, "hidden_down", o->transfer, 1,
+                       o->batch, (int64_t)st->d, prev);
+    }
+    return compute(p, head_side, -1, "lm_head", 2.0 * B * st->d * V,
+                   V * st->d * st->wb, prev, -1);
+}
+
+static void build_stages(struct ref_plan *p)
+{
+    const struct ref_plan_opts *o = &p->opts;
+    const struct ref_config *c = &p->cfg;
+    const struct step st = {
+        .N = (double)(o->batch * o->n_tokens),
+        .d = (double)c->dim,
+        .kv = (double)ref_config_kv_dim(c),
+        .h = (double)c->hidden_dim,
+        .wb = o->weight_bits / 8.0,
+        .ab = o->adapter_bits / 8.0,
+        .qkv_out = (double)(c->dim + 2 * ref_config_kv_dim(c)),
+    };
+    const int64_t N = o->batch * o->n_tokens;
+    int prev = -1;
+
+    if (o->mode == REF_MODE_CLOUD_ONLY) {
+        if (o->phase == REF_PHASE_PREFILL)
+            prev = message(p, REF_LINK_UP, -1, "tokens_up", REF_DTYPE_I32, 1,
+                           N, 1, prev);
+        prev = compute(p, REF_CLOUD, -1, "embed", 0.0, st.N * st.d * st.wb,
+                       prev, -1);
+        for (int64_t l = 0; l < c->n_layers; l++)
+            prev = layer_local(p, o, &st, REF_CLOUD, l, prev);
+        prev = head(p, o, &st, REF_CLOUD, REF_CLOUD, prev);
+        message(p, REF_LINK_DOWN, -1, "token_down", REF_DTYPE_I32, 1,
+                o->batch, 1, prev);
+        return;
+    }
+
+    // every other mode embeds on the edge and runs the LM head there
+    prev = compute(p, REF_EDGE, -1, "embed", 0.0, st.N * st.d * st.wb, prev, -1);
+    if (o->mode == REF_MODE_DEVICE_ONLY) {
+        for (int64_t l = 0; l < c->n_layers; l++)
+            prev = layer_local(p, o, &st, REF_EDGE, l, prev);
+        head(p, o, &st, REF_EDGE, REF_EDGE, prev);
+        return;
+    }
+
+    const int64_t k = o->mode == REF_MODE_PL_FIRST_K ? o->first_k : 0;
+    for (int64_t l = 0; l < k; l++)
+        prev = layer_local(p, o, &st, REF_EDGE, l, prev);
+    // what enters the cloud's first layer: embeddings, or layer k's input
+    prev = message(p, REF_LINK_UP, -1, k > 0 ? "hidden_up" : "embed_up",
+                   o->transfer, 1, N, c->dim, prev);
+    for (int64_t l = k; l < c->n_layers; l++) {
+        if (!ref_plan_opts_is_adapted(o, l))
+            prev = layer_local(p, o, &st, REF_CLOUD, l, prev);
+        else if (o->mode == REF_MODE_NAIVE_SPLIT)
+            prev = layer_naive(p, o, &st, l, prev);
+        else
+            prev = layer_privatelora(p, o, &st, l, prev);
+    }
+    head(p, o, &st, REF_CLOUD, REF_EDGE, prev);
+}
+
+enum sim_status ref_plan_build(const struct ref_config *cfg,
+                               const struct ref_plan_opts *opts,
+                               struct ref_plan **out, struct sim_err *err)
+{
+    *out = NULL;
+    enum sim_status st = ref_config_check(cfg, err);
+    if (st != SIM_OK)
+        return st;
+    st = opts_check(cfg, opts, err);
+    if (st != SIM_OK)
+        return st;
+    struct ref_plan *p = sim_xcalloc(1, sizeof *p);
+    p->cfg = *cfg;
+    p->opts = *opts;
+    build_stages(p);
+    *out = p;
+    return SIM_OK;
+}
+
+void ref_plan_destroy(struct ref_plan *p)
+{
+    if (p == NULL)
+        return;
+    free(p->stages);
+    free(p);
+}
+
+void ref_plan_sum(const struct ref_plan *p, struct ref_plan_totals *t)
+{
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < p->n_stages; i++) {
+        const struct ref_stage *s = &p->stages[i];
+        if (s->kind == REF_STAGE_COMPUTE) {
+            const int side = s->place == REF_EDGE ? REF_EDGE : REF_CLOUD;
+            t->flops[side] += s->flops;
+            t->weight_bytes[side] += s->weight_bytes;
+            t->kv_read_bytes[side] += s->kv_read_bytes;
+            t->kv_write_bytes[side] += s->kv_write_bytes;
+        } else if (s->place == REF_LINK_UP) {
+            t->bytes_up += s->msg_bytes;
+            t->n_msgs_up++;
+        } else {
+            t->bytes_down += s->msg_bytes;
+            t->n_msgs_down++;
+        }
+    }
+}
+
+// ---- resources ----
+
+const char *ref_component_name(enum ref_component c)
+{
+    static const char *const names[REF_C_COUNT] = {
+        "embedding", "attention", "mlp", "norms",
+        "lm_head", "lora_A", "lora_B", "lora_M",
+    };
+    return (c >= 0 && c < REF_C_COUNT) ? names[c] : "?";
+}
+
+/* Adds n parameters of component c on side, with FLOPs per token when
+ * the weights are multiplied by one token's activations. */
+static void put(struct ref_resources *r, int side, enum ref_component c,
+                int64_t n, double bits, int is_matmul)
+{
+    r->params[side][c] += n;
+    r->memory_bytes[side][c] += (double)n * bits / 8.0;
+    if (is_matmul)
+        r->flops_per_token[side][c] += 2.0 * (double)n;
+}
+
+enum sim_status ref_resources_compute(const struct ref_config *cfg,
+                                      const struct ref_plan_opts *o,
+                                      struct ref_resources *r,
+                                      struct sim_err *err)
+{
+    memset(r, 0, sizeof *r);
+    enum sim_status st = ref_config_check(cfg, err);
+    if (st == SIM_OK)
+        st = opts_check(cfg, o, err);
+    if (st != SIM_OK)
+        return st;
+    const int64_t d = cfg->dim, V = cfg->vocab_size, kv = ref_config_kv_dim(cfg);
+    const int64_t attn = 2 * d * d + 2 * kv * d, mlp = 3 * d * cfg->hidden_dim;
+    const int64_t rc = o->rank_c2d, rd = o->rank_d2c;
+    const double wb = o->weight_bits, ab = o->adapter_bits;
+    const int folded = o->mode == REF_MODE_DEVICE_ONLY || o->mode == REF_MODE_CLOUD_ONLY;
+    // where the embedding and LM head live: the cloud only in cloud-only
+    const int io_side = o->mode == REF_MODE_CLOUD_ONLY ? REF_CLOUD : REF_EDGE;
+    const int64_t k = o->mode == REF_MODE_PL_FIRST_K ? o->first_k : 0;
+
+    put(r, io_side, REF_C_EMBEDDING, V * d, wb, 0);
+    // a shared head stores nothing more but still costs 2*V*d per token
+    put(r, io_side, REF_C_LM_HEAD, cfg->shared_classifier ? 0 : V * d, wb, 0);
+    r->flops_per_token[io_side][REF_C_LM_HEAD] += 2.0 * (double)(V * d);
+    for (int64_t l = 0; l < cfg->n_layers; l++) {
+        const int side = o->mode == REF_MODE_DEVICE_ONLY || l < k ? REF_EDGE : REF_CLOUD;
+        put(r, side, REF_C_ATTN, attn, wb, 1);
+        put(r, side, REF_C_MLP, mlp, wb, 1);
+        put(r, side, REF_C_NORMS, 2 * d, wb, 0);
+        if (folded || l < k || !ref_plan_opts_is_adapted(o, l))
+            continue; // adapter folded into W, or absent
+        if (o->mode == REF_MODE_NAIVE_SPLIT) {
+            put(r, REF_EDGE, REF_C_LORA_A, 3 * rc * d, ab, 1);
+            put(r, REF_EDGE, REF_C_LORA_B, (d + 2 * kv) * rc, ab, 1);
+        } else {
+            put(r, REF_CLOUD, REF_C_LORA_A, 3 * rc * d, ab, 1);
+            put(r, REF_CLOUD, REF_C_LORA_B, (d + 2 * kv) * rd, ab, 1);
+            put(r, REF_EDGE, REF_C_LORA_M, 3 * rd * rc, ab, 1);
+        }
+    }
+    const int final_side = o->mode == REF_MODE_DEVICE_ONLY ? REF_EDGE : REF_CLOUD;
+    put(r, final_side, REF_C_NORMS, d, wb, 0);
+    return SIM_OK;
+}
