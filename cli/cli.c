@@ -1,0 +1,101 @@
+/*
+ * cli/cli: shared CLI helpers. See cli.h.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void cli_die(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("plsim: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(CLI_EXIT_USAGE);
+}
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "plsim %s: error: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'plsim %s --help'.\n", cmd);
+    exit(CLI_EXIT_USAGE);
+}
+
+int64_t cli_parse_int(const char *cmd, const char *opt, const char *s,
+                      int64_t lo, int64_t hi)
+{
+    char *end = NULL;
+    errno = 0;
+    const long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0')
+        cli_usage_error(cmd, "%s: expected an integer, found '%s'", opt, s);
+    if (v < lo || v > hi)
+        cli_usage_error(cmd, "%s: %lld is outside [%lld, %lld]", opt, v,
+                        (long long)lo, (long long)hi);
+    return (int64_t)v;
+}
+
+int64_t *cli_parse_int_list(const char *cmd, const char *opt, const char *s,
+                            int64_t lo, int64_t hi, int64_t *n_out)
+{
+    const size_t len = strlen(s);
+    if (len == 0)
+        cli_usage_error(cmd, "%s: empty list", opt);
+    int64_t *v = sim_xmalloc((len / 2 + 1) * sizeof *v);
+    char *copy = sim_xmalloc(len + 1);
+    memcpy(copy, s, len + 1);
+    int64_t n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save))
+        v[n++] = cli_parse_int(cmd, opt, tok, lo, hi);
+    const int trailing = s[len - 1] == ',' || s[0] == ',' || strstr(s, ",,") != NULL;
+    free(copy);
+    if (n == 0 || trailing) {
+        free(v);
+        cli_usage_error(cmd, "%s: malformed list '%s'", opt, s);
+    }
+    *n_out = n;
+    return v;
+}
+
+FILE *cli_atomic_open(const char *path, char *tmp, size_t tmp_cap,
+                      struct sim_err *err)
+{
+    if (snprintf(tmp, tmp_cap, "%s.tmp.%ld", path, (long)getpid()) >= (int)tmp_cap) {
+        sim_err_set(err, SIM_EINVAL, "%s: path too long", path);
+        return NULL;
+    }
+    FILE *f = fopen(tmp, "wb");
+    if (f == NULL)
+        sim_err_set(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+    return f;
+}
+
+enum sim_status cli_atomic_commit(FILE *f, const char *tmp, const char *path,
+                                  struct sim_err *err)
+{
+    const int bad = ferror(f);
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        return sim_err_set(err, SIM_EIO, "%s: write failed", path);
+    }
+    return SIM_OK;
+}
+
+void cli_atomic_abort(FILE *f, const char *tmp)
+{
+    if (f != NULL)
+        fclose(f);
+    remove(tmp);
+}

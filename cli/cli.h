@@ -1,0 +1,50 @@
+/*
+ * cli/cli: helpers shared by the subcommands: exit codes, usage errors,
+ * number and list parsing, and atomic file output. Only the CLI prints
+ * and exits; library code returns a status.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/status.h"
+
+/* Exit codes: 0 success, 1 a check failed, 2 bad usage or bad input. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+/* Prints "plsim: error: <msg>" and exits 2. */
+_Noreturn void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "plsim CMD: error: <msg>", then "Try 'plsim CMD --help'." and
+ * exits 2. */
+_Noreturn void cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Parses a whole decimal integer in [lo, hi] or dies naming the option. */
+int64_t cli_parse_int(const char *cmd, const char *opt, const char *s,
+                      int64_t lo, int64_t hi);
+
+/* Parses a comma-separated list of integers in [lo, hi] into a new array
+ * (caller frees) and its length; dies on a malformed list. */
+int64_t *cli_parse_int_list(const char *cmd, const char *opt, const char *s,
+                            int64_t lo, int64_t hi, int64_t *n_out);
+
+/* Writes a file atomically: call cli_atomic_open, write to the FILE,
+ * then cli_atomic_commit (renames into place) or cli_atomic_abort
+ * (removes the temporary). The temp path buffer is owned by the caller. */
+FILE *cli_atomic_open(const char *path, char *tmp, size_t tmp_cap,
+                      struct sim_err *err);
+enum sim_status cli_atomic_commit(FILE *f, const char *tmp, const char *path,
+                                  struct sim_err *err);
+void cli_atomic_abort(FILE *f, const char *tmp);
+
+/* Subcommands: each returns the process exit code. */
+int cli_cmd_checkpoint(int argc, char **argv);
+int cli_cmd_forward(int argc, char **argv);
+int cli_cmd_comm(int argc, char **argv);
+int cli_cmd_resources(int argc, char **argv);
+int cli_cmd_bench(int argc, char **argv);
+
+#endif

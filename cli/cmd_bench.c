@@ -1,0 +1,190 @@
+/*
+ * cli/cmd_bench: `plsim bench`, the reference forward pass's decode speed
+ * against this machine's memory bandwidth, measured side by side.
+ *
+ * Decode at batch 1 reads every weight once per token, so the honest
+ * yardstick is the achieved weight-read bandwidth (weight bytes per token
+ * from the accounting plan x tokens/s) as a fraction of a memory copy's
+ * bandwidth measured in the same run with the same thread count. Copy
+ * bandwidth counts read + write traffic (the STREAM "Copy" convention).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "models/llm.h"
+#include "reference/kernels.h"
+#include "reference/model.h"
+
+static const char bench_help[] =
+    "Usage: plsim bench [--model NAME] [--rank R] [--tokens N] [--out FILE]\n\n"
+    "Measures reference decode tokens/s, merged and split (fp16 boundary),\n"
+    "with 1 and 2 threads, on a random checkpoint of the model's shape\n"
+    "(default stories-110m: dim 768, hidden 2048, 12 layers, vocab 32000),\n"
+    "and the achieved weight-read bandwidth as a fraction of this machine's\n"
+    "memory copy bandwidth measured in the same run. Writes the table as\n"
+    "Markdown to FILE when given.\n\n"
+    "Example:\n  plsim bench --out results/bench-reference.md\n";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Best-of-5 copy bandwidth (read + write bytes per second) of a buffer
+ * far larger than the caches, split across the current thread count. */
+static double copy_bandwidth_Bps(char *dst, const char *src, size_t nbytes)
+{
+    double best = 0.0;
+    for (int rep = 0; rep < 5; rep++) {
+        const double t0 = now_s();
+#pragma omp parallel
+        {
+            const size_t nt = (size_t)omp_get_num_threads();
+            const size_t id = (size_t)omp_get_thread_num();
+            const size_t chunk = nbytes / nt;
+            const size_t len = id == nt - 1 ? nbytes - id * chunk : chunk;
+            memcpy(dst + id * chunk, src + id * chunk, len);
+        }
+        const double bw = 2.0 * (double)nbytes / (now_s() - t0);
+        best = bw > best ? bw : best;
+    }
+    return best;
+}
+
+/* Weight bytes one decode token reads, from the accounting plan. */
+static double weight_bytes_per_token(const struct ref_config *cfg, enum ref_exec exec,
+                                     int64_t rank)
+{
+    struct ref_plan_opts o;
+    ref_plan_opts_default(&o);
+    // merged folds the adapter: same stages as one device running it all
+    o.mode = exec == REF_EXEC_MERGED ? REF_MODE_DEVICE_ONLY : REF_MODE_PRIVATELORA;
+    o.rank_c2d = o.rank_d2c = rank;
+    o.weight_bits = o.adapter_bits = 32.0;
+    o.pos = 1;
+    struct ref_plan *p = NULL;
+    struct sim_err err;
+    SIM_ASSERT(ref_plan_build(cfg, &o, &p, &err) == SIM_OK, "%s", err.msg);
+    struct ref_plan_totals t;
+    ref_plan_sum(p, &t);
+    ref_plan_destroy(p);
+    return t.weight_bytes[REF_EDGE] + t.weight_bytes[REF_CLOUD];
+}
+
+/* Best-of-3 decode tokens/s over n_tokens steps after a 1-token prefill. */
+static double decode_tps(const struct ref_checkpoint *ck, const struct ref_lora *l,
+                         enum ref_exec exec, int64_t n_tokens)
+{
+    const int64_t V = ck->cfg.vocab_size;
+    float *logits = sim_xmalloc((size_t)V * sizeof(float));
+    double best = 0.0;
+    struct sim_err err;
+    for (int rep = 0; rep < 3; rep++) {
+        ref_session_t *s = ref_session_create(ck, l, exec, REF_DTYPE_FP16, 1, 1);
+        int32_t tok = 1;
+        SIM_ASSERT(ref_session_step(s, &tok, 1, 1, logits, &err) == SIM_OK, "%s", err.msg);
+        const double t0 = now_s();
+        for (int64_t i = 0; i < n_tokens; i++) {
+            tok = (int32_t)ref_argmax(logits, V);
+            SIM_ASSERT(ref_session_step(s, &tok, 1, 1, logits, &err) == SIM_OK, "%s", err.msg);
+        }
+        const double tps = (double)n_tokens / (now_s() - t0);
+        best = tps > best ? tps : best;
+        ref_session_destroy(s);
+    }
+    free(logits);
+    return best;
+}
+
+struct bench_row {
+    const char *exec;
+    int threads;
+    double tps, weight_Bps, copy_Bps;
+};
+
+static void print_table(FILE *f, const char *model, int64_t rank, int64_t n_tokens,
+                        const struct bench_row *rows, int n)
+{
+    fprintf(f, "# Reference forward pass: decode throughput vs memory bandwidth\n\n");
+    fprintf(f, "Model shape `%s` (random fp32 weights), PrivateLoRA rank %" PRId64
+            ", batch 1, %" PRId64 " decode steps, best of 3. Copy bandwidth counts read +"
+            " write bytes (STREAM Copy convention), best of 5, same thread count.\n\n",
+            model, rank, n_tokens);
+    fprintf(f, "| execution | threads | tokens/s | weight read GB/s | copy GB/s | fraction |\n");
+    fprintf(f, "|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "| %s | %d | %.2f | %.2f | %.2f | %.1f %% |\n", rows[i].exec,
+                rows[i].threads, rows[i].tps, rows[i].weight_Bps / 1e9,
+                rows[i].copy_Bps / 1e9, 100.0 * rows[i].weight_Bps / rows[i].copy_Bps);
+}
+
+int cli_cmd_bench(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'}, {"rank", required_argument, 0, 'r'},
+        {"tokens", required_argument, 0, 'n'}, {"out", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+    };
+    const char *model = "stories-110m", *out = NULL;
+    int64_t rank = 32, n_tokens = 32;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'r': rank = cli_parse_int("bench", "--rank", optarg, 1, 1 << 16); break;
+        case 'n': n_tokens = cli_parse_int("bench", "--tokens", optarg, 1, 1 << 16); break;
+        case 'o': out = optarg; break;
+        case 'h': fputs(bench_help, stdout); return CLI_EXIT_OK;
+        default: cli_usage_error("bench", "unknown option");
+        }
+    }
+    struct ref_config cfg;
+    struct sim_err err;
+    if (mdl_llm_load(model, &cfg, &err) != SIM_OK)
+        cli_usage_error("bench", "%s", err.msg);
+    if (rank > cfg.dim || n_tokens + 1 > cfg.seq_len)
+        cli_usage_error("bench", "--rank must be <= dim and --tokens < seq_len");
+    struct ref_checkpoint *ck = ref_checkpoint_random(&cfg, 1);
+    struct ref_lora *l = ref_lora_create(&cfg, rank, rank, NULL, 2, REF_M_RANDOM);
+    const size_t copy_bytes = (size_t)1 << 29; // 512 MiB, far past any cache
+    char *src = sim_xmalloc(copy_bytes), *dst = sim_xmalloc(copy_bytes);
+    memset(src, 1, copy_bytes);
+    memset(dst, 0, copy_bytes);
+    struct bench_row rows[4];
+    int n = 0;
+    for (int threads = 1; threads <= 2; threads++) {
+        omp_set_num_threads(threads);
+        const double copy = copy_bandwidth_Bps(dst, src, copy_bytes);
+        for (int e = 0; e < 2; e++) {
+            const enum ref_exec exec = e == 0 ? REF_EXEC_MERGED : REF_EXEC_SPLIT;
+            const double tps = decode_tps(ck, l, exec, n_tokens);
+            rows[n++] = (struct bench_row){
+                .exec = e == 0 ? "merged" : "split (fp16)", .threads = threads, .tps = tps,
+                .weight_Bps = tps * weight_bytes_per_token(&cfg, exec, rank), .copy_Bps = copy};
+            fprintf(stderr, "bench: %s, %d thread(s): %.2f tokens/s\n", rows[n - 1].exec,
+                    threads, tps);
+        }
+    }
+    free(src);
+    free(dst);
+    ref_lora_destroy(l);
+    ref_checkpoint_destroy(ck);
+    print_table(stdout, model, rank, n_tokens, rows, n);
+    if (out != NULL) {
+        char tmp[4200];
+        FILE *f = cli_atomic_open(out, tmp, sizeof tmp, &err);
+        if (f == NULL)
+            cli_die("%s", err.msg);
+        print_table(f, model, rank, n_tokens, rows, n);
+        if (cli_atomic_commit(f, tmp, out, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+    }
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,52 @@
+/*
+ * cli/main: the plsim binary, a dispatcher over subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli/cli.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"checkpoint", cli_cmd_checkpoint, "write a random llama2.c-format checkpoint"},
+    {"forward", cli_cmd_forward, "run the reference forward pass, merged or split"},
+    {"comm", cli_cmd_comm, "bytes per token crossing the link, per mode"},
+    {"resources", cli_cmd_resources, "edge and cloud memory and FLOPs, per mode"},
+    {"bench", cli_cmd_bench, "measure the reference pass against memory bandwidth"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("Usage: plsim COMMAND [OPTIONS]\n\n"
+          "Simulates private split LLM inference (PrivateLoRA) between a phone\n"
+          "and a cloud GPU.\n\nCommands:\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun 'plsim COMMAND --help' for a command's options.\n"
+          "Example: plsim comm --model llama2-7b --rank 64\n", out);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); // GSL's default handler aborts
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "plsim: error: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+}
