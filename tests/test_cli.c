@@ -1,0 +1,103 @@
+/*
+ * tests/test_cli: the plsim binary end to end: help, usage errors, exit
+ * codes, and that a failed run leaves no output file behind.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs `plsim ARGS`, capturing stdout+stderr into out; returns exit code. */
+static int plsim(const char *args, char *out, size_t cap)
+{
+    const char *bin = getenv("PLSIM_BIN");
+    cr_assert_not_null(bin, "PLSIM_BIN must point at the plsim binary (make check sets it)");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    const size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    const int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char buf[1 << 16];
+
+Test(cli, every_subcommand_help_exits_zero_with_an_example)
+{
+    const char *cmds[] = {"checkpoint", "forward", "comm", "resources", "bench"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char args[64];
+        snprintf(args, sizeof args, "%s --help", cmds[i]);
+        cr_expect_eq(plsim(args, buf, sizeof buf), 0, "%s", cmds[i]);
+        cr_expect(strstr(buf, "Example") != NULL, "%s --help has no example", cmds[i]);
+    }
+    cr_expect_eq(plsim("--help", buf, sizeof buf), 0);
+}
+
+Test(cli, usage_errors_exit_two)
+{
+    cr_expect_eq(plsim("", buf, sizeof buf), 2);
+    cr_expect_eq(plsim("frobnicate", buf, sizeof buf), 2);
+    cr_expect_eq(plsim("comm --model llama2-7b", buf, sizeof buf), 2);
+    cr_expect_eq(plsim("comm --model llama2-7b --rank 5000", buf, sizeof buf), 2);
+    cr_expect(strstr(buf, "larger than") != NULL, "%s", buf);
+    cr_expect_eq(plsim("comm --model nope --rank 8", buf, sizeof buf), 2);
+    cr_expect_eq(plsim("comm --model tiny --rank 8 --transfer-bits 12", buf, sizeof buf), 2);
+    cr_expect_eq(plsim("forward --tokens 1,2", buf, sizeof buf), 2);
+    cr_expect_eq(plsim("forward --checkpoint x --tokens 1,,2", buf, sizeof buf), 2);
+    cr_expect_eq(plsim("checkpoint --dim 10 --hidden-dim 8 --layers 1 --heads 4 --kv-heads 4 "
+                       "--vocab 8 --seq-len 8 --seed 1 -o /tmp/x.bin", buf, sizeof buf), 2);
+    cr_expect(strstr(buf, "must divide dim") != NULL, "%s", buf);
+}
+
+Test(cli, checkpoint_then_split_forward_generates_and_writes_logits)
+{
+    char ck[128], lg[128], args[512];
+    snprintf(ck, sizeof ck, "/tmp/plsim-cli-%ld.bin", (long)getpid());
+    snprintf(lg, sizeof lg, "/tmp/plsim-cli-%ld.logits", (long)getpid());
+    snprintf(args, sizeof args, "checkpoint --dim 32 --hidden-dim 64 --layers 2 --heads 4 "
+             "--kv-heads 2 --vocab 50 --seq-len 32 --seed 3 -o %s", ck);
+    cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1,2,3 --steps 4 --split "
+             "--rank 4 --m-init random --transfer int8 --logits %s", ck, lg);
+    cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    cr_expect(strstr(buf, "boundary (int8): 30 messages") != NULL, "%s", buf);
+    FILE *f = fopen(lg, "rb");
+    cr_assert_not_null(f);
+    fseek(f, 0, SEEK_END);
+    cr_expect_eq(ftell(f), 5 * 50 * 4); // (1 + steps) x vocab float32
+    fclose(f);
+    remove(lg);
+    // a token outside the vocabulary: exit 2 and no logits file
+    snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1,99 --logits %s", ck, lg);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 2, "%s", buf);
+    cr_expect(strstr(buf, "outside the vocabulary") != NULL, "%s", buf);
+    cr_expect_eq(access(lg, F_OK), -1, "a failed run left %s behind", lg);
+    remove(ck);
+}
+
+Test(cli, corrupt_checkpoint_exits_two_naming_the_file)
+{
+    char ck[128], args[256];
+    snprintf(ck, sizeof ck, "/tmp/plsim-cli-bad-%ld.bin", (long)getpid());
+    FILE *f = fopen(ck, "wb");
+    const int hdr[7] = {64, 128, 2, 4, 4, 100, 16};
+    fwrite(hdr, sizeof hdr, 1, f);
+    fclose(f);
+    snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1", ck);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 2);
+    cr_expect(strstr(buf, ck) != NULL && strstr(buf, "truncated") != NULL, "%s", buf);
+    remove(ck);
+}
+
+Test(cli, comm_json_reports_the_reduction)
+{
+    cr_assert_eq(plsim("comm --model llama2-7b --rank 64 --json", buf, sizeof buf), 0);
+    cr_expect(strstr(buf, "\"reduction_vs_naive_total\"") != NULL);
+    cr_assert_eq(plsim("resources --model llama2-7b --rank 128 --json", buf, sizeof buf), 0);
+    cr_expect(strstr(buf, "\"pl_edge_memory_bytes\"") != NULL);
+}
