@@ -1,0 +1,93 @@
+# plsim: one Makefile. `make run` and `make test` are all a user needs on
+# a fresh Debian 12 machine: both install missing packages first.
+
+PKGS     := simgrid gsl libcjson
+DEB_PKGS := libsimgrid-dev libgsl-dev libcjson-dev libcriterion-dev pkg-config gnuplot-nox
+
+# SAN=1 builds everything with AddressSanitizer and UBSan into build-san/.
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD    := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD    := build
+SANFLAGS :=
+endif
+
+CC      ?= cc
+OPT     ?= -O2
+# cJSON's warning set, trimmed to what gcc and clang both know
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wcast-qual -Wformat=2 -Wundef -Wswitch-enum -Wvla
+CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -g $(WARN) -fopenmp $(SANFLAGS) \
+           -I. -DPLSIM_SOURCE_DIR='"$(CURDIR)"' -MMD -MP
+# pkg-config runs lazily (=), so `make deps` can install it first
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+LDLIBS     = $(shell pkg-config --libs $(PKGS)) -lm
+CRIT_LIBS  = $(shell pkg-config --libs criterion)
+
+LIB_SRC  := $(wildcard util/*.c reference/*.c models/*.c scenarios/*.c sim/*.c results/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/test_*.c)
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BIN      := $(BUILD)/plsim
+
+.PHONY: all deps run test check bench clean
+.SECONDARY: $(LIB_OBJ) $(CLI_OBJ)
+
+# Build the binary (no dependency check; see deps).
+all: $(BIN)
+
+# Install the Debian packages the build needs, if pkg-config cannot find them.
+deps:
+	@if pkg-config --exists $(PKGS) criterion 2>/dev/null && command -v gnuplot >/dev/null; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "plsim: installing $(DEB_PKGS)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEB_PKGS); \
+	else \
+	  echo "plsim: missing packages; run as root:"; \
+	  echo "  apt-get update && apt-get install -y $(DEB_PKGS)"; \
+	  exit 1; \
+	fi
+
+# The main job: the paper's communication and resource tables.
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BIN) comm --model llama2-7b --rank 32
+	$(BIN) comm --model llama2-7b --rank 64 --transfer-bits 8
+	$(BIN) resources --model llama2-7b --rank 128 --weight-bits 4
+	$(BIN) resources --model llama2-13b --rank 128 --weight-bits 4
+	$(BIN) resources --model llama-30b --rank 128 --weight-bits 4
+
+# Install, build and pass every test (the CI entry point).
+test: deps
+	@$(MAKE) --no-print-directory check
+
+# Build and run the tests without the dependency check.
+check: $(BIN) $(TESTS)
+	@for t in $(TESTS); do echo "== $$t"; PLSIM_BIN=$(CURDIR)/$(BIN) $$t --jobs 2 || exit 1; done
+
+# Reference forward-pass throughput against memory bandwidth (not a test).
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	$(BIN) bench --out results/bench-reference.md
+
+$(BIN): $(CLI_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS) $(CRIT_LIBS)
+
+# Remove every build product.
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TESTS:=.d)
