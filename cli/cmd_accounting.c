@@ -17,7 +17,8 @@
 /* Options common to both commands. */
 struct acct_args {
     const char *model;
-    int64_t rank;
+    int64_t rank;          /* r_c2d */
+    int64_t rank_d2c;      /* r_d2c; equals rank unless --rank-d2c */
     int64_t bits;          /* transfer bits (comm) or weight bits (resources) */
     int64_t adapter_bits;  /* resources only */
     int64_t prompt_tokens; /* comm: prefill length */
@@ -33,7 +34,8 @@ static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
         {"transfer-bits", required_argument, 0, 't'}, {"weight-bits", required_argument, 0, 'w'},
         {"adapter-bits", required_argument, 0, 'a'}, {"prompt-tokens", required_argument, 0, 'p'},
         {"first-k", required_argument, 0, 'k'},      {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0},
+        {"rank-d2c", required_argument, 0, 'D'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     const int is_comm = strcmp(cmd, "comm") == 0;
     int c;
@@ -41,6 +43,7 @@ static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
         switch (c) {
         case 'm': a->model = optarg; break;
         case 'r': a->rank = cli_parse_int(cmd, "--rank", optarg, 0, INT32_MAX); break;
+        case 'D': a->rank_d2c = cli_parse_int(cmd, "--rank-d2c", optarg, 1, INT32_MAX); break;
         case 't':
             if (!is_comm)
                 cli_usage_error(cmd, "--transfer-bits belongs to plsim comm");
@@ -65,6 +68,10 @@ static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
         cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (a->model == NULL || a->rank < 0)
         cli_usage_error(cmd, "--model NAME and --rank R are required");
+    if (a->rank_d2c < 0)
+        a->rank_d2c = a->rank;
+    if ((a->rank == 0) != (a->rank_d2c == 0))
+        cli_usage_error(cmd, "--rank 0 (no adapter) cannot take --rank-d2c");
 }
 
 static void load_model(const char *cmd, const struct acct_args *a,
@@ -73,9 +80,9 @@ static void load_model(const char *cmd, const struct acct_args *a,
     struct sim_err err;
     if (mdl_llm_load(a->model, cfg, &err) != SIM_OK)
         cli_usage_error(cmd, "%s", err.msg);
-    if (a->rank > cfg->dim)
-        cli_usage_error(cmd, "--rank %" PRId64 " is larger than %s's width %" PRId64,
-                        a->rank, a->model, cfg->dim);
+    if (a->rank > cfg->dim || a->rank_d2c > cfg->dim)
+        cli_usage_error(cmd, "rank %" PRId64 " is larger than %s's width %" PRId64,
+                        a->rank > a->rank_d2c ? a->rank : a->rank_d2c, a->model, cfg->dim);
     if (a->first_k > cfg->n_layers)
         cli_usage_error(cmd, "--first-k %" PRId64 " exceeds %s's %" PRId64 " layers",
                         a->first_k, a->model, cfg->n_layers);
@@ -84,7 +91,7 @@ static void load_model(const char *cmd, const struct acct_args *a,
 // ---- comm ----
 
 static const char comm_help[] =
-    "Usage: plsim comm --model NAME --rank R [--transfer-bits 8|16|32]\n"
+    "Usage: plsim comm --model NAME --rank R [--rank-d2c R] [--transfer-bits 8|16|32]\n"
     "                  [--prompt-tokens N] [--first-k K] [--json]\n\n"
     "Bytes per token crossing the phone-cloud link for each mode, for a\n"
     "prefill of N prompt tokens (default 128) and one decode step after it,\n"
@@ -114,7 +121,8 @@ static void comm_row_fill(const struct ref_config *cfg, const struct acct_args *
     o.phase = phase;
     o.n_tokens = phase == REF_PHASE_PREFILL ? a->prompt_tokens : 1;
     o.pos = phase == REF_PHASE_PREFILL ? 0 : a->prompt_tokens;
-    o.rank_c2d = o.rank_d2c = a->rank;
+    o.rank_c2d = a->rank;
+    o.rank_d2c = a->rank_d2c;
     o.first_k = a->first_k;
     o.transfer = a->bits == 32 ? REF_DTYPE_FP32 : a->bits == 8 ? REF_DTYPE_INT8 : REF_DTYPE_FP16;
     struct ref_plan *p = NULL;
@@ -148,9 +156,11 @@ static double reduction(double x, double naive)
 static void comm_print_text(const struct ref_config *cfg, const struct acct_args *a,
                             const struct comm_row *rows)
 {
-    printf("%s: d=%" PRId64 " L=%" PRId64 " kv=%" PRId64 ", rank r_c2d=r_d2c=%" PRId64
-           ", %" PRId64 "-bit transfer, prompt %" PRId64 " tokens, first-k %" PRId64 "\n\n",
-           a->model, cfg->dim, cfg->n_layers, ref_config_kv_dim(cfg), a->rank, a->bits,
+    printf("%s: d=%" PRId64 " L=%" PRId64 " kv=%" PRId64 ", ranks r_c2d=%" PRId64
+           " r_d2c=%" PRId64 ", %" PRId64 "-bit transfer, prompt %" PRId64
+           " tokens, first-k %" PRId64 "\n\n",
+           a->model, cfg->dim, cfg->n_layers, ref_config_kv_dim(cfg), a->rank, a->rank_d2c,
+           a->bits,
            a->prompt_tokens, a->first_k);
     printf("%-8s %-20s %12s %12s %12s %12s %12s %12s\n", "phase", "mode",
            "up B/tok", "down B/tok", "total B/tok", "layer B/tok", "vs naive", "layer vs");
@@ -184,7 +194,8 @@ static void comm_print_json(const struct ref_config *cfg, const struct acct_args
     cJSON_AddStringToObject(root, "model", a->model);
     cJSON_AddNumberToObject(root, "dim", (double)cfg->dim);
     cJSON_AddNumberToObject(root, "n_layers", (double)cfg->n_layers);
-    cJSON_AddNumberToObject(root, "rank", (double)a->rank);
+    cJSON_AddNumberToObject(root, "rank_c2d", (double)a->rank);
+    cJSON_AddNumberToObject(root, "rank_d2c", (double)a->rank_d2c);
     cJSON_AddNumberToObject(root, "transfer_bits", (double)a->bits);
     cJSON_AddNumberToObject(root, "prompt_tokens", (double)a->prompt_tokens);
     cJSON_AddNumberToObject(root, "first_k", (double)a->first_k);
@@ -213,7 +224,8 @@ static void comm_print_json(const struct ref_config *cfg, const struct acct_args
 
 int cli_cmd_comm(int argc, char **argv)
 {
-    struct acct_args a = {.rank = -1, .bits = 16, .prompt_tokens = 128, .first_k = 1};
+    struct acct_args a = {.rank = -1, .rank_d2c = -1, .bits = 16, .prompt_tokens = 128,
+                          .first_k = 1};
     acct_parse("comm", comm_help, argc, argv, &a);
     struct ref_config cfg;
     load_model("comm", &a, &cfg);
@@ -235,7 +247,7 @@ int cli_cmd_comm(int argc, char **argv)
 // ---- resources ----
 
 static const char resources_help[] =
-    "Usage: plsim resources --model NAME --rank R [--weight-bits B]\n"
+    "Usage: plsim resources --model NAME --rank R [--rank-d2c R] [--weight-bits B]\n"
     "                       [--adapter-bits B] [--first-k K] [--json]\n\n"
     "Edge and cloud parameter memory (MB = 1e6 bytes) and per-token FLOPs\n"
     "(dense, 2 per weight, attention over the context excluded) for each\n"
@@ -261,7 +273,8 @@ static void resources_for(const struct ref_config *cfg, const struct acct_args *
     struct ref_plan_opts o;
     ref_plan_opts_default(&o);
     o.mode = mode;
-    o.rank_c2d = o.rank_d2c = a->rank;
+    o.rank_c2d = a->rank;
+    o.rank_d2c = a->rank_d2c;
     o.first_k = a->first_k;
     o.weight_bits = weight_bits;
     o.adapter_bits = (double)a->adapter_bits;
@@ -368,7 +381,8 @@ static void resources_print_json(const struct ref_config *cfg, const struct acct
 
 int cli_cmd_resources(int argc, char **argv)
 {
-    struct acct_args a = {.rank = -1, .bits = 16, .adapter_bits = 16, .first_k = 1};
+    struct acct_args a = {.rank = -1, .rank_d2c = -1, .bits = 16, .adapter_bits = 16,
+                          .first_k = 1};
     acct_parse("resources", resources_help, argc, argv, &a);
     struct ref_config cfg;
     load_model("resources", &a, &cfg);

@@ -80,11 +80,14 @@ int cli_cmd_checkpoint(int argc, char **argv)
 
 static const char forward_help[] =
     "Usage: plsim forward --checkpoint FILE --tokens 1,2,3 [--steps N]\n"
-    "                     [--merged | --split] [--rank R] [--lora-seed N]\n"
+    "                     [--merged | --split] [--rank R] [--rank-c2d R]\n"
+    "                     [--rank-d2c R] [--layers L1,L2,...] [--lora-seed N]\n"
     "                     [--m-init zero|random] [--transfer fp32|fp16|bf16|int8]\n"
     "                     [--logits OUT] [--threads N]\n\n"
     "Runs the tokens as one prefill, then N greedy decode steps, and prints\n"
-    "the generated token ids. Without --rank there is no adapter. --split\n"
+    "the generated token ids. Without --rank there is no adapter; --rank sets\n"
+    "both ranks, --rank-c2d and --rank-d2c set them apart, and --layers\n"
+    "adapts only the listed layers (default: all). --split\n"
     "runs the cloud and edge halves through the boundary at the --transfer\n"
     "precision (default fp16) and reports the messages that crossed;\n"
     "--merged (the default) folds the adapter into the weights.\n"
@@ -99,7 +102,10 @@ struct forward_args {
     int64_t n_tokens;
     int64_t steps;
     enum ref_exec exec;
-    int64_t rank;
+    int64_t rank_c2d;
+    int64_t rank_d2c;
+    int64_t *layers;  /* adapted layers, or NULL for all */
+    int64_t n_layers;
     int64_t lora_seed;
     enum ref_m_init m_init;
     enum ref_dtype transfer;
@@ -115,6 +121,8 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
         {"lora-seed", required_argument, 0, 'S'},  {"m-init", required_argument, 0, 'i'},
         {"transfer", required_argument, 0, 'x'},   {"logits", required_argument, 0, 'l'},
         {"threads", required_argument, 0, 'T'},    {"help", no_argument, 0, 'h'},
+        {"rank-c2d", required_argument, 0, 'C'},   {"rank-d2c", required_argument, 0, 'D'},
+        {"layers", required_argument, 0, 'y'},
         {0, 0, 0, 0},
     };
     const char *cmd = "forward";
@@ -135,7 +143,16 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
         case 'n': a->steps = cli_parse_int(cmd, "--steps", optarg, 0, 1 << 20); break;
         case 'm': a->exec = REF_EXEC_MERGED; break;
         case 's': a->exec = REF_EXEC_SPLIT; break;
-        case 'r': a->rank = cli_parse_int(cmd, "--rank", optarg, 1, INT32_MAX); break;
+        case 'r':
+            a->rank_c2d = a->rank_d2c = cli_parse_int(cmd, "--rank", optarg, 1, INT32_MAX);
+            break;
+        case 'C': a->rank_c2d = cli_parse_int(cmd, "--rank-c2d", optarg, 1, INT32_MAX); break;
+        case 'D': a->rank_d2c = cli_parse_int(cmd, "--rank-d2c", optarg, 1, INT32_MAX); break;
+        case 'y':
+            free(a->layers);
+            a->layers = cli_parse_int_list(cmd, "--layers", optarg, 0, REF_MAX_LAYERS - 1,
+                                           &a->n_layers);
+            break;
         case 'S': a->lora_seed = cli_parse_int(cmd, "--lora-seed", optarg, 0, INT64_MAX); break;
         case 'i':
             if (strcmp(optarg, "zero") == 0)
@@ -164,6 +181,10 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
         cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (a->checkpoint == NULL || a->tokens == NULL)
         cli_usage_error(cmd, "--checkpoint FILE and --tokens LIST are required");
+    if ((a->rank_c2d > 0) != (a->rank_d2c > 0))
+        cli_usage_error(cmd, "give both ranks (--rank, or --rank-c2d with --rank-d2c)");
+    if (a->layers != NULL && a->rank_c2d == 0)
+        cli_usage_error(cmd, "--layers needs --rank");
 }
 
 /* Prints the split run's message totals on stderr. */
@@ -221,14 +242,25 @@ int cli_cmd_forward(int argc, char **argv)
         free(a.tokens);
         cli_die("%s", err.msg);
     }
-    if (a.rank > ck->cfg.dim || a.n_tokens > ck->cfg.seq_len) {
-        free(a.tokens);
-        ref_checkpoint_destroy(ck);
-        cli_die("--rank must be <= dim and --tokens at most seq_len tokens");
+    uint8_t adapted[REF_MAX_LAYERS] = {0};
+    int bad_layer = 0;
+    for (int64_t i = 0; i < a.n_layers; i++) {
+        bad_layer |= a.layers[i] >= ck->cfg.n_layers;
+        adapted[a.layers[i] % REF_MAX_LAYERS] = 1;
     }
-    struct ref_lora *lora = a.rank > 0 ? ref_lora_create(&ck->cfg, a.rank, a.rank, NULL,
-                                                         (uint64_t)a.lora_seed, a.m_init)
-                                       : NULL;
+    if (a.rank_c2d > ck->cfg.dim || a.rank_d2c > ck->cfg.dim ||
+        a.n_tokens > ck->cfg.seq_len || bad_layer) {
+        free(a.tokens);
+        free(a.layers);
+        ref_checkpoint_destroy(ck);
+        cli_die("%s: ranks must be <= dim, --tokens at most seq_len, --layers below n_layers",
+                a.checkpoint);
+    }
+    struct ref_lora *lora =
+        a.rank_c2d > 0 ? ref_lora_create(&ck->cfg, a.rank_c2d, a.rank_d2c,
+                                         a.layers ? adapted : NULL, (uint64_t)a.lora_seed,
+                                         a.m_init)
+                       : NULL;
     char tmp[4200];
     FILE *f = NULL;
     enum sim_status st = SIM_OK;
@@ -243,6 +275,7 @@ int cli_cmd_forward(int argc, char **argv)
     ref_lora_destroy(lora);
     ref_checkpoint_destroy(ck);
     free(a.tokens);
+    free(a.layers);
     if (st != SIM_OK)
         cli_die("%s", err.msg);
     return CLI_EXIT_OK;

@@ -80,17 +80,37 @@ Test(cli, checkpoint_then_split_forward_generates_and_writes_logits)
     remove(ck);
 }
 
-Test(cli, corrupt_checkpoint_exits_two_naming_the_file)
+Test(cli, corrupt_checkpoints_exit_two_naming_the_file_and_problem)
 {
+    static const struct {
+        int hdr[7];
+        int n_hdr_ints;
+        int payload_floats;
+        const char *expect;
+    } cases[] = {
+        {{64, 128, 2, 4, 4, 100, 16}, 7, 0, "truncated"},
+        {{64, 128, 2, 4, 4, 100, 16}, 3, 0, "the header needs 28 bytes"},
+        {{0, 128, 2, 4, 4, 100, 16}, 7, 10, "dim must be positive"},
+        {{64, 128, 2, 5, 5, 100, 16}, 7, 10, "must divide dim"},
+        {{64, 128, 2, 4, 3, 100, 16}, 7, 10, "must divide n_heads"},
+        {{8, 8, 1, 2, 2, 4, 2}, 7, 1000, "size inconsistent with header"},
+    };
     char ck[128], args[256];
     snprintf(ck, sizeof ck, "/tmp/plsim-cli-bad-%ld.bin", (long)getpid());
-    FILE *f = fopen(ck, "wb");
-    const int hdr[7] = {64, 128, 2, 4, 4, 100, 16};
-    fwrite(hdr, sizeof hdr, 1, f);
-    fclose(f);
-    snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1", ck);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(ck, "wb");
+        fwrite(cases[i].hdr, sizeof(int), (size_t)cases[i].n_hdr_ints, f);
+        for (int k = 0; k < cases[i].payload_floats; k++)
+            fwrite(&(float){1.0f}, sizeof(float), 1, f);
+        fclose(f);
+        snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1", ck);
+        cr_expect_eq(plsim(args, buf, sizeof buf), 2, "case %zu: %s", i, buf);
+        cr_expect(strstr(buf, ck) != NULL && strstr(buf, cases[i].expect) != NULL,
+                  "case %zu: '%s' lacks '%s'", i, buf, cases[i].expect);
+    }
+    snprintf(args, sizeof args, "forward --checkpoint /nonexistent.bin --tokens 1");
     cr_expect_eq(plsim(args, buf, sizeof buf), 2);
-    cr_expect(strstr(buf, ck) != NULL && strstr(buf, "truncated") != NULL, "%s", buf);
+    cr_expect(strstr(buf, "cannot open") != NULL, "%s", buf);
     remove(ck);
 }
 
