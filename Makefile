@@ -75,16 +75,27 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	$(BIN) bench --out results/bench-reference.md
 
+# V=1 shows full compiler command lines.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 $(BIN): $(CLI_OBJ) $(LIB_OBJ)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS) $(CRIT_LIBS)
+	@echo "  TEST-LD $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS) $(CRIT_LIBS)
 
 # Remove every build product.
 clean:

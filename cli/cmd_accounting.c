@@ -276,7 +276,7 @@ static void resources_for(const struct ref_config *cfg, const struct acct_args *
     o.rank_c2d = a->rank;
     o.rank_d2c = a->rank_d2c;
     o.first_k = a->first_k;
-    o.weight_bits = weight_bits;
+    o.weight_bits[REF_EDGE] = o.weight_bits[REF_CLOUD] = weight_bits;
     o.adapter_bits = (double)a->adapter_bits;
     struct sim_err err;
     if (ref_resources_compute(cfg, &o, r, &err) != SIM_OK)

@@ -67,7 +67,7 @@ static double weight_bytes_per_token(const struct ref_config *cfg, enum ref_exec
     // merged folds the adapter: same stages as one device running it all
     o.mode = exec == REF_EXEC_MERGED ? REF_MODE_DEVICE_ONLY : REF_MODE_PRIVATELORA;
     o.rank_c2d = o.rank_d2c = rank;
-    o.weight_bits = o.adapter_bits = 32.0;
+    o.weight_bits[REF_EDGE] = o.weight_bits[REF_CLOUD] = o.adapter_bits = 32.0;
     o.pos = 1;
     struct ref_plan *p = NULL;
     struct sim_err err;

@@ -106,7 +106,8 @@ void ref_plan_opts_default(struct ref_plan_opts *o)
     o->batch = 1;
     o->adapt_all = 1;
     o->transfer = REF_DTYPE_FP16;
-    o->weight_bits = 16.0;
+    o->weight_bits[REF_EDGE] = 16.0;
+    o->weight_bits[REF_CLOUD] = 16.0;
     o->adapter_bits = 16.0;
     o->kv_bits = 16.0;
 }
@@ -158,7 +159,8 @@ static enum sim_status opts_check(const struct ref_config *c,
         o->transfer >= REF_DTYPE_COUNT)
         return sim_err_set(err, SIM_EINVAL,
                            "transfer type must be fp32, fp16, bf16 or int8");
-    if (!(o->weight_bits > 0.0) || !(o->adapter_bits > 0.0) ||
+    if (!(o->weight_bits[REF_EDGE] > 0.0) || !(o->weight_bits[REF_CLOUD] > 0.0) ||
+        !(o->adapter_bits > 0.0) ||
         !(o->kv_bits > 0.0))
         return sim_err_set(err, SIM_EINVAL,
                            "weight, adapter and KV bits must be positive");
@@ -191,9 +193,11 @@ static void set_deps(struct ref_stage *s, int a, int b)
         s->deps[s->n_deps++] = b;
 }
 
+/* A compute stage reading weight_params parameters: base weights at the
+ * side's weight bits, adapter weights (is_adapter) at the adapter bits. */
 static int compute(struct ref_plan *p, enum ref_place side, int64_t layer,
-                   const char *name, double flops, double weight_bytes,
-                   int dep_a, int dep_b)
+                   const char *name, double flops, double weight_params,
+                   int is_adapter, int dep_a, int dep_b)
 {
     struct ref_stage s;
     memset(&s, 0, sizeof s);
@@ -202,7 +206,9 @@ static int compute(struct ref_plan *p, enum ref_place side, int64_t layer,
     s.layer = layer;
     snprintf(s.name, sizeof s.name, "%s", name);
     s.flops = flops;
-    s.weight_bytes = weight_bytes;
+    s.weight_params = weight_params;
+    const double bits = is_adapter ? p->opts.adapter_bits : p->opts.weight_bits[side];
+    s.weight_bytes = weight_params * bits / 8.0;
     set_deps(&s, dep_a, dep_b);
     return push(p, &s);
 }
@@ -242,7 +248,6 @@ static int message(struct ref_plan *p, enum ref_place dir, int64_t layer,
 struct step {
     double N;        /* activation rows: batch * n_tokens */
     double d, kv, h; /* widths */
-    double wb, ab;   /* bytes per base / adapter weight */
     double qkv_out;  /* d + 2 kv */
 };
 
@@ -254,7 +259,7 @@ static int attention(struct ref_plan *p, const struct ref_plan_opts *o,
     const struct ref_cost one = ref_attention_cost(
         o->n_tokens, o->pos, c->n_heads, c->n_kv_heads, ref_config_head_size(c));
     const double kv_row_bytes = 2.0 * (double)ref_config_kv_dim(c) * o->kv_bits / 8.0;
-    const int i = compute(p, side, l, "attn", (double)o->batch * one.flops, 0.0,
+    const int i = compute(p, side, l, "attn", (double)o->batch * one.flops, 0.0, 0,
                           dep_a, dep_b);
     p->stages[i].kv_read_bytes =
         (double)o->batch * (double)(o->pos + o->n_tokens) * kv_row_bytes;
@@ -269,12 +274,10 @@ static int layer_tail(struct ref_plan *p, const struct ref_plan_opts *o,
                       int dep_a, int dep_b)
 {
     int prev = attention(p, o, side, l, dep_a, dep_b);
-    prev = compute(p, side, l, "attn_out", 2.0 * st->N * st->d * st->d,
-                   st->d * st->d * st->wb, prev, -1);
+    prev = compute(p, side, l, "attn_out", 2.0 * st->N * st->d * st->d, st->d * st->d, 0, prev, -1);
     // ffn RMSNorm (4 per element) + w1, w3 (d -> h) and w2 (h -> d)
     return compute(p, side, l, "mlp",
-                   4.0 * st->N * st->d + 6.0 * st->N * st->d * st->h,
-                   (3.0 * st->d * st->h + st->d) * st->wb, prev, -1);
+                   4.0 * st->N * st->d + 6.0 * st->N * st->d * st->h, (3.0 * st->d * st->h + st->d), 0, prev, -1);
 }
 
 /* A whole layer on one side with no boundary crossing. */
@@ -282,10 +285,9 @@ static int layer_local(struct ref_plan *p, const struct ref_plan_opts *o,
                        const struct step *st, enum ref_place side, int64_t l,
                        int prev)
 {
-    prev = compute(p, side, l, "attn_norm", 4.0 * st->N * st->d, st->d * st->wb,
+    prev = compute(p, side, l, "attn_norm", 4.0 * st->N * st->d, st->d, 0,
                    prev, -1);
-    prev = compute(p, side, l, "qkv_base", 2.0 * st->N * st->d * st->qkv_out,
-                   st->d * st->qkv_out * st->wb, prev, -1);
+    prev = compute(p, side, l, "qkv_base", 2.0 * st->N * st->d * st->qkv_out, st->d * st->qkv_out, 0, prev, -1);
     return layer_tail(p, o, st, side, l, prev, -1);
 }
 
@@ -296,24 +298,19 @@ static int layer_privatelora(struct ref_plan *p, const struct ref_plan_opts *o,
 {
     const double rc = (double)o->rank_c2d, rd = (double)o->rank_d2c;
     const int64_t N = o->batch * o->n_tokens;
-    const int norm = compute(p, REF_CLOUD, l, "attn_norm", 4.0 * st->N * st->d,
-                             st->d * st->wb, prev, -1);
+    const int norm = compute(p, REF_CLOUD, l, "attn_norm", 4.0 * st->N * st->d, st->d, 0, prev, -1);
     // x A^T for q, k, v: (3, N, r_c2d)
-    const int a = compute(p, REF_CLOUD, l, "lora_A", 2.0 * st->N * st->d * 3.0 * rc,
-                          3.0 * rc * st->d * st->ab, norm, -1);
+    const int a = compute(p, REF_CLOUD, l, "lora_A", 2.0 * st->N * st->d * 3.0 * rc, 3.0 * rc * st->d, 1, norm, -1);
     const int down = message(p, REF_LINK_DOWN, l, "act_down", o->transfer, 3, N,
                              o->rank_c2d, a);
     // (x A^T) M^T: (3, N, r_d2c)
-    const int m = compute(p, REF_EDGE, l, "lora_M", 2.0 * st->N * 3.0 * rd * rc,
-                          3.0 * rd * rc * st->ab, down, -1);
+    const int m = compute(p, REF_EDGE, l, "lora_M", 2.0 * st->N * 3.0 * rd * rc, 3.0 * rd * rc, 1, down, -1);
     const int up = message(p, REF_LINK_UP, l, "act_up", o->transfer, 3, N,
                            o->rank_d2c, m);
     // overlap: the base projection runs while the round trip is in flight
     const int base = compute(p, REF_CLOUD, l, "qkv_base",
-                             2.0 * st->N * st->d * st->qkv_out,
-                             st->d * st->qkv_out * st->wb, o->overlap ? a : up, -1);
-    const int b = compute(p, REF_CLOUD, l, "lora_B", 2.0 * st->N * rd * st->qkv_out,
-                          st->qkv_out * rd * st->ab, up, base);
+                             2.0 * st->N * st->d * st->qkv_out, st->d * st->qkv_out, 0, o->overlap ? a : up, -1);
+    const int b = compute(p, REF_CLOUD, l, "lora_B", 2.0 * st->N * rd * st->qkv_out, st->qkv_out * rd, 1, up, base);
     return layer_tail(p, o, st, REF_CLOUD, l, b, -1);
 }
 
@@ -325,18 +322,14 @@ static int layer_naive(struct ref_plan *p, const struct ref_plan_opts *o,
     const double r = (double)o->rank_c2d;
     const int64_t N = o->batch * o->n_tokens;
     const int64_t up_w = o->naive_up_qkv ? (int64_t)st->qkv_out : (int64_t)st->d;
-    const int norm = compute(p, REF_CLOUD, l, "attn_norm", 4.0 * st->N * st->d,
-                             st->d * st->wb, prev, -1);
+    const int norm = compute(p, REF_CLOUD, l, "attn_norm", 4.0 * st->N * st->d, st->d, 0, prev, -1);
     const int down = message(p, REF_LINK_DOWN, l, "act_down", o->transfer, 1, N,
                              (int64_t)st->d, norm);
-    const int a = compute(p, REF_EDGE, l, "lora_A", 2.0 * st->N * st->d * 3.0 * r,
-                          3.0 * r * st->d * st->ab, down, -1);
-    const int b = compute(p, REF_EDGE, l, "lora_B", 2.0 * st->N * r * st->qkv_out,
-                          st->qkv_out * r * st->ab, a, -1);
+    const int a = compute(p, REF_EDGE, l, "lora_A", 2.0 * st->N * st->d * 3.0 * r, 3.0 * r * st->d, 1, down, -1);
+    const int b = compute(p, REF_EDGE, l, "lora_B", 2.0 * st->N * r * st->qkv_out, st->qkv_out * r, 1, a, -1);
     const int up = message(p, REF_LINK_UP, l, "act_up", o->transfer, 1, N, up_w, b);
     const int base = compute(p, REF_CLOUD, l, "qkv_base",
-                             2.0 * st->N * st->d * st->qkv_out,
-                             st->d * st->qkv_out * st->wb, o->overlap ? norm : up,
+                             2.0 * st->N * st->d * st->qkv_out, st->d * st->qkv_out, 0, o->overlap ? norm : up,
                              -1);
     return layer_tail(p, o, st, REF_CLOUD, l, base, up);
 }
@@ -347,14 +340,12 @@ static int head(struct ref_plan *p, const struct ref_plan_opts *o,
                 enum ref_place head_side, int prev)
 {
     const double B = (double)o->batch, V = (double)p->cfg.vocab_size;
-    prev = compute(p, norm_side, -1, "final_norm", 4.0 * B * st->d,
-                   st->d * st->wb, prev, -1);
+    prev = compute(p, norm_side, -1, "final_norm", 4.0 * B * st->d, st->d, 0, prev, -1);
     if (head_side != norm_side) {
         prev = message(p, REF_LINK_DOWN, -1, "hidden_down", o->transfer, 1,
                        o->batch, (int64_t)st->d, prev);
     }
-    return compute(p, head_side, -1, "lm_head", 2.0 * B * st->d * V,
-                   V * st->d * st->wb, prev, -1);
+    return compute(p, head_side, -1, "lm_head", 2.0 * B * st->d * V, V * st->d, 0, prev, -1);
 }
 
 static void build_stages(struct ref_plan *p)
@@ -366,8 +357,6 @@ static void build_stages(struct ref_plan *p)
         .d = (double)c->dim,
         .kv = (double)ref_config_kv_dim(c),
         .h = (double)c->hidden_dim,
-        .wb = o->weight_bits / 8.0,
-        .ab = o->adapter_bits / 8.0,
         .qkv_out = (double)(c->dim + 2 * ref_config_kv_dim(c)),
     };
     const int64_t N = o->batch * o->n_tokens;
@@ -377,7 +366,7 @@ static void build_stages(struct ref_plan *p)
         if (o->phase == REF_PHASE_PREFILL)
             prev = message(p, REF_LINK_UP, -1, "tokens_up", REF_DTYPE_I32, 1,
                            N, 1, prev);
-        prev = compute(p, REF_CLOUD, -1, "embed", 0.0, st.N * st.d * st.wb,
+        prev = compute(p, REF_CLOUD, -1, "embed", 0.0, st.N * st.d, 0,
                        prev, -1);
         for (int64_t l = 0; l < c->n_layers; l++)
             prev = layer_local(p, o, &st, REF_CLOUD, l, prev);
@@ -388,7 +377,7 @@ static void build_stages(struct ref_plan *p)
     }
 
     // every other mode embeds on the edge and runs the LM head there
-    prev = compute(p, REF_EDGE, -1, "embed", 0.0, st.N * st.d * st.wb, prev, -1);
+    prev = compute(p, REF_EDGE, -1, "embed", 0.0, st.N * st.d, 0, prev, -1);
     if (o->mode == REF_MODE_DEVICE_ONLY) {
         for (int64_t l = 0; l < c->n_layers; l++)
             prev = layer_local(p, o, &st, REF_EDGE, l, prev);
@@ -497,21 +486,22 @@ enum sim_status ref_resources_compute(const struct ref_config *cfg,
     const int64_t d = cfg->dim, V = cfg->vocab_size, kv = ref_config_kv_dim(cfg);
     const int64_t attn = 2 * d * d + 2 * kv * d, mlp = 3 * d * cfg->hidden_dim;
     const int64_t rc = o->rank_c2d, rd = o->rank_d2c;
-    const double wb = o->weight_bits, ab = o->adapter_bits;
+    const double ab = o->adapter_bits;
+    const double *wb = o->weight_bits; /* indexed by side */
     const int folded = o->mode == REF_MODE_DEVICE_ONLY || o->mode == REF_MODE_CLOUD_ONLY;
     // where the embedding and LM head live: the cloud only in cloud-only
     const int io_side = o->mode == REF_MODE_CLOUD_ONLY ? REF_CLOUD : REF_EDGE;
     const int64_t k = o->mode == REF_MODE_PL_FIRST_K ? o->first_k : 0;
 
-    put(r, io_side, REF_C_EMBEDDING, V * d, wb, 0);
+    put(r, io_side, REF_C_EMBEDDING, V * d, wb[io_side], 0);
     // a shared head stores nothing more but still costs 2*V*d per token
-    put(r, io_side, REF_C_LM_HEAD, cfg->shared_classifier ? 0 : V * d, wb, 0);
+    put(r, io_side, REF_C_LM_HEAD, cfg->shared_classifier ? 0 : V * d, wb[io_side], 0);
     r->flops_per_token[io_side][REF_C_LM_HEAD] += 2.0 * (double)(V * d);
     for (int64_t l = 0; l < cfg->n_layers; l++) {
         const int side = o->mode == REF_MODE_DEVICE_ONLY || l < k ? REF_EDGE : REF_CLOUD;
-        put(r, side, REF_C_ATTN, attn, wb, 1);
-        put(r, side, REF_C_MLP, mlp, wb, 1);
-        put(r, side, REF_C_NORMS, 2 * d, wb, 0);
+        put(r, side, REF_C_ATTN, attn, wb[side], 1);
+        put(r, side, REF_C_MLP, mlp, wb[side], 1);
+        put(r, side, REF_C_NORMS, 2 * d, wb[side], 0);
         if (folded || l < k || !ref_plan_opts_is_adapted(o, l))
             continue; // adapter folded into W, or absent
         if (o->mode == REF_MODE_NAIVE_SPLIT) {
@@ -524,6 +514,6 @@ enum sim_status ref_resources_compute(const struct ref_config *cfg,
         }
     }
     const int final_side = o->mode == REF_MODE_DEVICE_ONLY ? REF_EDGE : REF_CLOUD;
-    put(r, final_side, REF_C_NORMS, d, wb, 0);
+    put(r, final_side, REF_C_NORMS, d, wb[final_side], 0);
     return SIM_OK;
 }

@@ -94,7 +94,7 @@ struct ref_plan_opts {
     uint8_t adapted[REF_MAX_LAYERS]; /* per-layer flag when !adapt_all */
     int64_t first_k;   /* layers run on the edge (REF_MODE_PL_FIRST_K) */
     enum ref_dtype transfer; /* element type of boundary activations */
-    double weight_bits;      /* bits per base-model weight */
+    double weight_bits[2];   /* bits per base weight, [REF_EDGE], [REF_CLOUD] */
     double adapter_bits;     /* bits per adapter (A, B, M) weight */
     double kv_bits;          /* bits per KV-cache element */
     int overlap;      /* 1: qkv_base does not wait for the round trip */
@@ -121,7 +121,8 @@ struct ref_stage {
     char name[16];       /* "qkv_base", "act_down", ... */
     /* compute */
     double flops;          /* dense FLOPs of this stage, whole batch */
-    double weight_bytes;   /* parameter bytes read */
+    double weight_params;  /* parameters read (base or adapter) */
+    double weight_bytes;   /* their bytes at the side's or adapter bits */
     double kv_read_bytes;  /* KV-cache bytes read */
     double kv_write_bytes; /* KV-cache bytes written */
     /* message */
@@ -195,7 +196,7 @@ struct ref_resources {
 };
 
 /* Places the components for opts->mode (and first_k) and fills r.
- * Uses opts->rank_*, adapted layers, weight_bits and adapter_bits. */
+ * Uses opts->rank_*, adapted layers, weight_bits[side], adapter_bits. */
 enum sim_status ref_resources_compute(const struct ref_config *cfg,
                                       const struct ref_plan_opts *opts,
                                       struct ref_resources *r,

@@ -219,7 +219,7 @@ Test(ref_accounting, decode_weight_bytes_are_every_parameter_once)
 {
     const struct ref_config c = model("llama2-7b");
     struct ref_plan_opts o = decode_opts(REF_MODE_DEVICE_ONLY, 0);
-    o.weight_bits = 4;
+    o.weight_bits[REF_EDGE] = 4;
     struct ref_plan *p = plan(&c, &o);
     struct ref_plan_totals t;
     ref_plan_sum(p, &t);
@@ -327,7 +327,7 @@ ParameterizedTest(struct res_case *rc, ref_accounting,
     cr_expect_leq(fabs(edge_flops / 1e9 - rc->pl_edge_gflops), 0.005 + 1e-12,
                   "%s PL edge %.4f GFLOPs", rc->model, edge_flops / 1e9);
     o.mode = REF_MODE_DEVICE_ONLY;
-    o.weight_bits = 4;
+    o.weight_bits[REF_EDGE] = 4;
     cr_assert_eq(ref_resources_compute(&c, &o, &dev, &err), SIM_OK);
     const double full = dev.memory_bytes[REF_EDGE][REF_C_ATTN] +
                         dev.memory_bytes[REF_EDGE][REF_C_MLP] +
