@@ -1,0 +1,64 @@
+/*
+ * models/cost: roofline and calibrated stage times. See cost.h.
+ */
+#include "models/cost.h"
+
+#include <math.h>
+
+const char *mdl_cost_method_name(enum mdl_cost_method m)
+{
+    return m == MDL_COST_CALIBRATED ? "calibrated" : "roofline";
+}
+
+/* The roofline alone, without overhead or calibration. */
+static double roofline_s(const struct mdl_cost *c, const struct ref_stage *s)
+{
+    const double bytes = s->weight_bytes + s->kv_read_bytes + s->kv_write_bytes;
+    const double t_compute = s->flops / (c->peak_flops * c->compute_efficiency);
+    const double t_memory = bytes / (c->mem_bw_Bps * c->memory_efficiency);
+    return fmax(t_compute, t_memory);
+}
+
+double mdl_cost_stage_s(const struct mdl_cost *c, const struct ref_stage *s)
+{
+    if (s->kind != REF_STAGE_COMPUTE)
+        return 0.0;
+    return roofline_s(c, s) * c->scale + c->stage_overhead_s;
+}
+
+double mdl_cost_side_s(const struct mdl_cost *c, const struct ref_plan *p,
+                       enum ref_place side)
+{
+    double t = 0.0;
+    for (int i = 0; i < p->n_stages; i++)
+        if (p->stages[i].kind == REF_STAGE_COMPUTE && p->stages[i].place == side)
+            t += mdl_cost_stage_s(c, &p->stages[i]);
+    return t;
+}
+
+enum sim_status mdl_cost_calibrate(struct mdl_cost *c, const struct ref_plan *p,
+                                   enum ref_place side, int decoder_only,
+                                   double tokens_per_s, struct sim_err *err)
+{
+    double roof = 0.0;
+    int n = 0;
+    for (int i = 0; i < p->n_stages; i++)
+        if (p->stages[i].kind == REF_STAGE_COMPUTE && p->stages[i].place == side &&
+            (!decoder_only || p->stages[i].layer >= 0)) {
+            roof += roofline_s(c, &p->stages[i]);
+            n++;
+        }
+    if (!(tokens_per_s > 0.0) || !(roof > 0.0))
+        return sim_err_set(err, SIM_EINVAL,
+                           "cannot calibrate: measured rate %g tokens/s, roofline time %g s",
+                           tokens_per_s, roof);
+    // the measured time per step covers the stages and their overheads
+    const double tokens = (double)(p->opts.n_tokens * p->opts.batch);
+    const double measured_s = tokens / tokens_per_s - (double)n * c->stage_overhead_s;
+    if (!(measured_s > 0.0))
+        return sim_err_set(err, SIM_EINVAL,
+                           "cannot calibrate: stage overheads alone exceed the measured time");
+    c->method = MDL_COST_CALIBRATED;
+    c->scale = measured_s / roof;
+    return SIM_OK;
+}

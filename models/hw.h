@@ -1,0 +1,78 @@
+/*
+ * models/hw: devices (phones, laptops, cloud GPUs) and links as plain
+ * data, every number with its provenance. The catalogs that fill these
+ * structs live in models/{edge,gpu,link}.json and are read by
+ * scenarios/catalog, where human units are converted to SI.
+ *
+ * No I/O and no JSON here: these are the types the cost model and the
+ * simulator consume.
+ */
+#ifndef MODELS_HW_H
+#define MODELS_HW_H
+
+#include <stdint.h>
+
+#include "reference/accounting.h"
+
+/* Where a number comes from. OVERRIDE marks a value a scenario set. */
+enum mdl_kind { MDL_KIND_SPEC, MDL_KIND_MEASURED, MDL_KIND_ASSUMED, MDL_KIND_OVERRIDE };
+
+const char *mdl_kind_name(enum mdl_kind k); /* "spec", ..., "override" */
+
+/* One number and its provenance. */
+struct mdl_fact {
+    double value;      /* SI: bytes, seconds, flop/s, bytes/s, 1/s */
+    enum mdl_kind kind;
+    char source[320];  /* citation or derivation; the scenario file for overrides */
+    int present;       /* 0: not given */
+};
+
+/* Arithmetic precisions a device may list peaks for. */
+enum mdl_precision { MDL_FP32, MDL_FP16, MDL_BF16, MDL_INT8, MDL_INT4, MDL_PREC_COUNT };
+
+const char *mdl_precision_name(enum mdl_precision p);
+
+#define MDL_MAX_MEASURED 8
+
+/* A measured end-to-end throughput of one model on one device. */
+struct mdl_measured {
+    char model[48];          /* LLM catalog name, e.g. "llama2-7b" */
+    double weight_bits;      /* precision of the weights when measured */
+    enum ref_phase phase;    /* prefill or decode */
+    int64_t batch;           /* sequences */
+    int decoder_only;        /* 1: covers the decoder layers only (scope "decoder") */
+    struct mdl_fact tokens_per_s; /* the measurement, 1/s */
+};
+
+/* A compute device: an edge SoC or a cloud GPU. */
+struct mdl_device {
+    char name[64];                 /* catalog key */
+    char description[200];
+    struct mdl_fact mem_bw_Bps;        /* memory bandwidth, bytes/s */
+    struct mdl_fact mem_capacity_bytes;
+    struct mdl_fact peak_dense_flops[MDL_PREC_COUNT];  /* flop/s, no sparsity */
+    struct mdl_fact peak_sparse_flops[MDL_PREC_COUNT]; /* listed, never used for cost */
+    struct mdl_measured measured[MDL_MAX_MEASURED];
+    int n_measured;
+};
+
+/* One access link between the edge devices and the cloud. */
+struct mdl_link {
+    char name[64];
+    char description[200];
+    struct mdl_fact uplink_Bps;   /* edge -> cloud, bytes/s */
+    struct mdl_fact downlink_Bps; /* cloud -> edge, bytes/s */
+    struct mdl_fact rtt_s;        /* round-trip propagation latency */
+    struct mdl_fact jitter_s;     /* optional: standard deviation of one-way delay */
+    struct mdl_fact loss;         /* optional: packet loss ratio in [0, 1) */
+    char trace[256];              /* optional bandwidth trace file, "" if none */
+};
+
+/* The measured entry of dev for model at weight_bits, phase and batch 1,
+ * or NULL. */
+const struct mdl_measured *mdl_device_find_measured(const struct mdl_device *dev,
+                                                    const char *model,
+                                                    double weight_bits,
+                                                    enum ref_phase phase);
+
+#endif
