@@ -1,0 +1,881 @@
+/*
+ * scenarios/scenario: schema check per file, `extends` merge, and
+ * resolution into SI structs. See scenario.h.
+ */
+#include "scenarios/scenario.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/llm.h"
+#include "scenarios/catalog.h"
+#include "scenarios/json.h"
+#include "scenarios/units.h"
+
+#define MAX_CHAIN 8     /* extends depth */
+#define MAX_ORIGINS 256 /* leaf values tracked for provenance */
+
+// ---- the schema ----
+
+enum ftype {
+    F_STRING,  /* any non-empty string */
+    F_INT,     /* integer in [min, max] */
+    F_NUM,     /* number in [min, max] (strict bounds with min_open/max_open) */
+    F_QTY,     /* unit string or SI number of quantity q, >= min */
+    F_ENUM,    /* one of choices */
+    F_OBJECT,  /* object with fields sub */
+    F_REF,     /* catalog name (string) or object with fields sub */
+    F_LAYERS,  /* "all" or array of layer indices */
+};
+
+struct field {
+    const char *key;
+    enum ftype type;
+    enum scn_quantity q;
+    const char *const *choices;
+    double min, max;
+    int min_open;               /* 1: value must be > min */
+    const struct field *sub;    /* NULL-key terminated */
+};
+
+static const char *const mode_choices[] = {"device-only", "cloud-only", "naive-split",
+                                           "privatelora", "privatelora-first-k", NULL};
+static const char *const transfer_choices[] = {"fp32", "fp16", "bf16", "int8", NULL};
+static const char *const timing_choices[] = {"additive", "overlap", NULL};
+static const char *const phase_choices[] = {"prefill", "decode", NULL};
+static const char *const method_choices[] = {"roofline", "calibrated", NULL};
+static const char *const precision_choices[] = {"fp32", "fp16", "bf16", "int8", "int4", NULL};
+static const char *const naive_up_choices[] = {"d", "qkv", NULL};
+
+#define BIG 1e15
+
+static const struct field device_fields[] = {
+    {"name", F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"memory_bandwidth", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
+    {"memory_capacity", F_QTY, SCN_Q_BYTES, NULL, 0, BIG, 1, NULL},
+    {"peak_flops", F_QTY, SCN_Q_FLOPS, NULL, 0, 1e20, 1, NULL},
+    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+};
+
+static const struct field link_fields[] = {
+    {"name", F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"uplink", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
+    {"downlink", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
+    {"rtt", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
+    {"jitter", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
+    {"loss", F_QTY, SCN_Q_RATIO, NULL, 0, 0.999999, 0, NULL},
+    {"trace", F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+};
+
+static const struct field workload_fields[] = {
+    {"phase", F_ENUM, 0, phase_choices, 0, 0, 0, NULL},
+    {"prompt_tokens", F_INT, 0, NULL, 1, 1e7, 0, NULL},
+    {"new_tokens", F_INT, 0, NULL, 1, 1e7, 0, NULL},
+    {"batch", F_INT, 0, NULL, 1, 1e6, 0, NULL},
+    {"devices", F_INT, 0, NULL, 1, 1e7, 0, NULL},
+    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+};
+
+static const struct field cost_side_fields[] = {
+    {"method", F_ENUM, 0, method_choices, 0, 0, 0, NULL},
+    {"compute_efficiency", F_NUM, 0, NULL, 0, 1, 1, NULL},
+    {"memory_efficiency", F_NUM, 0, NULL, 0, 1, 1, NULL},
+    {"stage_overhead", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
+    {"precision", F_ENUM, 0, precision_choices, 0, 0, 0, NULL},
+    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+};
+
+static const struct field cost_fields[] = {
+    {"edge", F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
+    {"cloud", F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
+    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+};
+
+static const struct field accounting_fields[] = {
+    {"naive_up", F_ENUM, 0, naive_up_choices, 0, 0, 0, NULL},
+    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+};
+
+static const struct field top_fields[] = {
+    {"extends", F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"model", F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"mode", F_ENUM, 0, mode_choices, 0, 0, 0, NULL},
+    {"rank", F_INT, 0, NULL, 0, 1e6, 0, NULL},
+    {"rank_c2d", F_INT, 0, NULL, 1, 1e6, 0, NULL},
+    {"rank_d2c", F_INT, 0, NULL, 1, 1e6, 0, NULL},
+    {"adapted_layers", F_LAYERS, 0, NULL, 0, 0, 0, NULL},
+    {"first_k", F_INT, 0, NULL, 0, REF_MAX_LAYERS, 0, NULL},
+    {"edge_weight_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
+    {"cloud_weight_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
+    {"adapter_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
+    {"kv_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
+    {"transfer", F_ENUM, 0, transfer_choices, 0, 0, 0, NULL},
+    {"timing", F_ENUM, 0, timing_choices, 0, 0, 0, NULL},
+    {"edge", F_REF, 0, NULL, 0, 0, 0, device_fields},
+    {"cloud", F_REF, 0, NULL, 0, 0, 0, device_fields},
+    {"cloud_gpus", F_INT, 0, NULL, 1, 1e5, 0, NULL},
+    {"link", F_REF, 0, NULL, 0, 0, 0, link_fields},
+    {"workload", F_OBJECT, 0, NULL, 0, 0, 0, workload_fields},
+    {"cost", F_OBJECT, 0, NULL, 0, 0, 0, cost_fields},
+    {"accounting", F_OBJECT, 0, NULL, 0, 0, 0, accounting_fields},
+    {"seed", F_INT, 0, NULL, 0, 9007199254740992.0, 0, NULL},
+    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+};
+
+// ---- the loader's state ----
+
+struct origin {
+    char jpath[96];
+    int file; /* index into chain */
+};
+
+struct scn_scenario {
+    char chain[MAX_CHAIN][1024]; /* files, loaded one first */
+    const char *chain_ptrs[MAX_CHAIN];
+    int n_chain;
+    struct origin origins[MAX_ORIGINS];
+    int n_origins;
+    char description[256];
+    char model_name[64];
+    struct ref_config model;
+    struct ref_plan_opts plan;
+    struct mdl_device edge, cloud;
+    int64_t cloud_gpus;
+    struct mdl_link link;
+    struct scn_workload workload;
+    enum scn_timing timing;
+    struct mdl_cost cost[2];
+    enum mdl_precision precision[2];
+    uint64_t seed;
+};
+
+static void note_origin(struct scn_scenario *s, const char *jpath, int file)
+{
+    for (int i = 0; i < s->n_origins; i++)
+        if (strcmp(s->origins[i].jpath, jpath) == 0)
+            return; // a file nearer the loaded one already set it
+    if (s->n_origins == MAX_ORIGINS)
+        return;
+    snprintf(s->origins[s->n_origins].jpath, sizeof s->origins[0].jpath, "%s", jpath);
+    s->origins[s->n_origins++].file = file;
+}
+
+// ---- per-file schema check ----
+
+/* Keys of a field table, for suggestions. */
+static void field_keys(const struct field *f, const char **keys, size_t cap)
+{
+    size_t n = 0;
+    for (; f->key != NULL && n + 1 < cap; f++)
+        keys[n++] = f->key;
+    keys[n] = NULL;
+}
+
+static enum sim_status check_value(struct scn_scenario *s, int file_idx, const char *file,
+                                   const char *jpath, const struct field *f, const cJSON *v,
+                                   struct sim_err *err);
+
+static enum sim_status check_object(struct scn_scenario *s, int file_idx, const char *file,
+                                    const char *jpath, const struct field *fields,
+                                    const cJSON *obj, struct sim_err *err)
+{
+    const cJSON *it = NULL;
+    cJSON_ArrayForEach(it, obj)
+    {
+        const struct field *f = fields;
+        while (f->key != NULL && strcmp(f->key, it->string) != 0)
+            f++;
+        if (f->key == NULL) {
+            const char *keys[40];
+            field_keys(fields, keys, 40);
+            const char *near = scn_json_suggest(it->string, keys);
+            return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: unknown key%s%s%s", file, jpath,
+                               it->string, near ? " (did you mean '" : "", near ? near : "",
+                               near ? "'?)" : "");
+        }
+        char sub[160];
+        snprintf(sub, sizeof sub, "%s.%s", jpath, it->string);
+        const enum sim_status st = check_value(s, file_idx, file, sub, f, it, err);
+        if (st != SIM_OK)
+            return st;
+    }
+    return SIM_OK;
+}
+
+/* Numeric value of v (a number, or for F_QTY a unit string) in SI. */
+static enum sim_status number_of(const char *file, const char *jpath, const struct field *f,
+                                 const cJSON *v, double *out, struct sim_err *err)
+{
+    if (cJSON_IsNumber(v)) {
+        *out = v->valuedouble;
+    } else if (f->type == F_QTY && cJSON_IsString(v)) {
+        struct sim_err why;
+        if (scn_units_parse(v->valuestring, f->q, out, &why) != SIM_OK)
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: %s", file, jpath, why.msg);
+    } else {
+        const char *what = f->type == F_QTY ? scn_quantity_name(f->q)
+                           : f->type == F_INT ? "an integer" : "a number";
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s%s%s, found %s", file, jpath,
+                           what, f->type == F_QTY ? " such as " : "",
+                           f->type == F_QTY ? scn_quantity_example(f->q) : "",
+                           scn_json_type_name(v));
+    }
+    if (!isfinite(*out))
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a finite value", file, jpath);
+    return SIM_OK;
+}
+
+static enum sim_status check_range(const char *file, const char *jpath, const struct field *f,
+                                   double x, const cJSON *v, struct sim_err *err)
+{
+    const int is_int = f->type == F_INT;
+    if (is_int && floor(x) != x)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an integer, found %g", file, jpath,
+                           x);
+    const int low = f->min_open ? !(x > f->min) : !(x >= f->min);
+    if (low || x > f->max) {
+        char found[128];
+        if (cJSON_IsString(v))
+            snprintf(found, sizeof found, "'%s'", v->valuestring);
+        else
+            snprintf(found, sizeof found, "%g", x);
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s %s %g%s, found %s", file, jpath,
+                           is_int ? "an integer" : "a value", f->min_open ? ">" : ">=", f->min,
+                           f->max < BIG ? " and not above the limit" : "", found);
+    }
+    return SIM_OK;
+}
+
+static enum sim_status check_enum(const char *file, const char *jpath, const struct field *f,
+                                  const cJSON *v, struct sim_err *err)
+{
+    char list[256] = "";
+    size_t used = 0;
+    for (const char *const *c = f->choices; *c != NULL; c++) {
+        if (cJSON_IsString(v) && strcmp(v->valuestring, *c) == 0)
+            return SIM_OK;
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *c);
+    }
+    if (!cJSON_IsString(v))
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected one of %s, found %s", file, jpath,
+                           list, scn_json_type_name(v));
+    const char *near = scn_json_suggest(v->valuestring, f->choices);
+    return sim_err_set(err, SIM_EINVAL, "%s: %s: expected one of %s, found '%s'%s%s%s", file,
+                       jpath, list, v->valuestring, near ? " (did you mean '" : "",
+                       near ? near : "", near ? "'?)" : "");
+}
+
+static enum sim_status check_layers(const char *file, const char *jpath, const cJSON *v,
+                                    struct sim_err *err)
+{
+    if (cJSON_IsString(v) && strcmp(v->valuestring, "all") == 0)
+        return SIM_OK;
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected \"all\" or a non-empty array of "
+                           "layer indices, found %s", file, jpath, scn_json_type_name(v));
+    int i = 0;
+    const cJSON *e = NULL;
+    cJSON_ArrayForEach(e, v)
+    {
+        if (!cJSON_IsNumber(e) || e->valuedouble < 0 || floor(e->valuedouble) != e->valuedouble ||
+            e->valuedouble >= REF_MAX_LAYERS)
+            return sim_err_set(err, SIM_EINVAL, "%s: %s[%d]: expected a layer index >= 0, found "
+                               "%s", file, jpath, i, scn_json_type_name(e));
+        i++;
+    }
+    return SIM_OK;
+}
+
+static enum sim_status check_value(struct scn_scenario *s, int file_idx, const char *file,
+                                   const char *jpath, const struct field *f, const cJSON *v,
+                                   struct sim_err *err)
+{
+    double x = 0.0;
+    enum sim_status st = SIM_OK;
+    switch (f->type) {
+    case F_STRING:
+        if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a non-empty string, found %s",
+                               file, jpath, scn_json_type_name(v));
+        break;
+    case F_INT:
+    case F_NUM:
+    case F_QTY:
+        st = number_of(file, jpath, f, v, &x, err);
+        if (st == SIM_OK)
+            st = check_range(file, jpath, f, x, v, err);
+        break;
+    case F_ENUM:
+        st = check_enum(file, jpath, f, v, err);
+        break;
+    case F_LAYERS:
+        st = check_layers(file, jpath, v, err);
+        break;
+    case F_REF:
+        if (cJSON_IsString(v))
+            break;
+        __attribute__((fallthrough)); // an object of overrides
+    case F_OBJECT:
+        if (!cJSON_IsObject(v))
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s, found %s", file, jpath,
+                               f->type == F_REF ? "a catalog name or an object" : "an object",
+                               scn_json_type_name(v));
+        return check_object(s, file_idx, file, jpath, f->sub, v, err);
+    }
+    if (st == SIM_OK)
+        note_origin(s, jpath, file_idx);
+    return st;
+}
+
+// ---- extends and merge ----
+
+/* dst <- dst overlaid with src, key by key. A catalog reference given as
+ * a string in dst and overridden by an object in src keeps dst's name. */
+static void merge_into(cJSON *dst, const cJSON *src)
+{
+    const cJSON *it = NULL;
+    cJSON_ArrayForEach(it, src)
+    {
+        cJSON *old = cJSON_GetObjectItemCaseSensitive(dst, it->string);
+        if (old != NULL && cJSON_IsObject(it) && cJSON_IsString(old)) {
+            cJSON *as_obj = cJSON_CreateObject();
+            cJSON_AddStringToObject(as_obj, "name", old->valuestring);
+            cJSON_ReplaceItemInObjectCaseSensitive(dst, it->string, as_obj);
+            old = as_obj;
+        }
+        if (old != NULL && cJSON_IsObject(it) && cJSON_IsObject(old))
+            merge_into(old, it);
+        else if (old != NULL)
+            cJSON_ReplaceItemInObjectCaseSensitive(dst, it->string, cJSON_Duplicate(it, 1));
+        else
+            cJSON_AddItemToObject(dst, it->string, cJSON_Duplicate(it, 1));
+    }
+}
+
+/* The path `extends` names, relative to the directory of file. */
+static void extends_path(const char *file, const char *target, char *out, size_t cap)
+{
+    if (target[0] == '/') {
+        snprintf(out, cap, "%s", target);
+        return;
+    }
+    const char *slash = strrchr(file, '/');
+    if (slash == NULL)
+        snprintf(out, cap, "%s", target);
+    else
+        snprintf(out, cap, "%.*s/%s", (int)(slash - file), file, target);
+}
+
+/* Reads file, checks it, and returns the merged tree of its chain. */
+static enum sim_status load_chain(struct scn_scenario *s, const char *file, cJSON **out,
+                                  struct sim_err *err)
+{
+    *out = NULL;
+    char real[PATH_MAX];
+    const char *key = realpath(file, real) ? real : file;
+    for (int i = 0; i < s->n_chain; i++) {
+        char other[PATH_MAX];
+        if (strcmp(realpath(s->chain[i], other) ? other : s->chain[i], key) == 0)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.extends: cycle: %s is already in the "
+                               "chain", s->chain[s->n_chain - 1], file);
+    }
+    if (s->n_chain == MAX_CHAIN)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.extends: chain longer than %d files",
+                           s->chain[s->n_chain - 1], MAX_CHAIN);
+    const int idx = s->n_chain++;
+    snprintf(s->chain[idx], sizeof s->chain[idx], "%s", file);
+    s->chain_ptrs[idx] = s->chain[idx];
+    cJSON *root = NULL;
+    enum sim_status st = scn_json_read_file(file, &root, err);
+    if (st != SIM_OK) {
+        if (idx > 0) { // say who asked for the missing file
+            struct sim_err why = *err;
+            sim_err_set(err, st, "%s: $.extends: %s", s->chain[idx - 1], why.msg);
+        }
+        return st;
+    }
+    if (!cJSON_IsObject(root)) {
+        st = sim_err_set(err, SIM_EINVAL, "%s: $: expected an object, found %s", file,
+                         scn_json_type_name(root));
+        cJSON_Delete(root);
+        return st;
+    }
+    st = check_object(s, idx, file, "$", top_fields, root, err);
+    const cJSON *ext = cJSON_GetObjectItemCaseSensitive(root, "extends");
+    if (st == SIM_OK && ext != NULL) {
+        char parent_path[2048];
+        extends_path(file, ext->valuestring, parent_path, sizeof parent_path);
+        cJSON *parent = NULL;
+        st = load_chain(s, parent_path, &parent, err);
+        if (st == SIM_OK) {
+            merge_into(parent, root);
+            cJSON_Delete(root);
+            root = parent;
+        }
+    }
+    if (st != SIM_OK) {
+        cJSON_Delete(root);
+        return st;
+    }
+    *out = root;
+    return SIM_OK;
+}
+
+// ---- resolution: merged tree -> structs ----
+
+struct ctx {
+    struct scn_scenario *s;
+    const cJSON *root;
+    const char *file; /* the loaded file, named in cross-field errors */
+};
+
+static const cJSON *at(const cJSON *root, const char *a, const char *b)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, a);
+    return (v != NULL && b != NULL) ? cJSON_GetObjectItemCaseSensitive(v, b) : v;
+}
+
+/* Numeric value at $.a[.b] in SI; SIM_EINVAL "missing" when required. */
+static enum sim_status get_num(const struct ctx *c, const char *a, const char *b,
+                               enum scn_quantity q, int required, double dflt, double *out,
+                               struct sim_err *err)
+{
+    const cJSON *v = at(c->root, a, b);
+    if (v == NULL) {
+        if (required)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.%s%s%s: missing; expected %s", c->file, a,
+                               b ? "." : "", b ? b : "",
+                               q == SCN_Q_COUNT ? "a number" : scn_quantity_name(q));
+        *out = dflt;
+        return SIM_OK;
+    }
+    if (cJSON_IsNumber(v)) {
+        *out = v->valuedouble;
+        return SIM_OK;
+    }
+    struct sim_err why; // already checked per file, so this cannot fail
+    return scn_units_parse(v->valuestring, q, out, &why);
+}
+
+static enum sim_status get_str(const struct ctx *c, const char *a, const char *b,
+                               const char *dflt, const char **out, struct sim_err *err)
+{
+    const cJSON *v = at(c->root, a, b);
+    if (v == NULL && dflt == NULL)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.%s%s%s: missing; expected a value", c->file, a,
+                           b ? "." : "", b ? b : "");
+    *out = v != NULL ? v->valuestring : dflt;
+    return SIM_OK;
+}
+
+static enum sim_status resolve_model(const struct ctx *c, struct sim_err *err)
+{
+    struct scn_scenario *s = c->s;
+    const char *name = NULL, *mode = NULL;
+    enum sim_status st = get_str(c, "model", NULL, NULL, &name, err);
+    if (st == SIM_OK)
+        st = get_str(c, "mode", NULL, NULL, &mode, err);
+    if (st != SIM_OK)
+        return st;
+    struct sim_err why;
+    if (mdl_llm_load(name, &s->model, &why) != SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.model: %s", c->file, why.msg);
+    snprintf(s->model_name, sizeof s->model_name, "%s", name);
+    ref_plan_opts_default(&s->plan);
+    ref_mode_parse(mode, &s->plan.mode);
+    return SIM_OK;
+}
+
+static enum sim_status resolve_ranks(const struct ctx *c, struct sim_err *err)
+{
+    struct scn_scenario *s = c->s;
+    const int needs = s->plan.mode == REF_MODE_NAIVE_SPLIT || s->plan.mode == REF_MODE_PRIVATELORA ||
+                      s->plan.mode == REF_MODE_PL_FIRST_K;
+    double r = 0, rc = 0, rd = 0;
+    enum sim_status st = get_num(c, "rank", NULL, SCN_Q_COUNT, 0, 0, &r, err);
+    if (st == SIM_OK)
+        st = get_num(c, "rank_c2d", NULL, SCN_Q_COUNT, 0, r, &rc, err);
+    if (st == SIM_OK)
+        st = get_num(c, "rank_d2c", NULL, SCN_Q_COUNT, 0, r, &rd, err);
+    if (st != SIM_OK)
+        return st;
+    if (needs && (rc < 1 || rd < 1))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.rank: mode %s needs a rank >= 1 (or rank_c2d "
+                           "and rank_d2c)", c->file, ref_mode_name(s->plan.mode));
+    const double dim = (double)s->model.dim;
+    if (rc > dim || rd > dim)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.%s: rank %g is larger than the width %g of %s",
+                           c->file, at(c->root, "rank", NULL) ? "rank" : "rank_c2d",
+                           rc > rd ? rc : rd, dim, s->model_name);
+    s->plan.rank_c2d = (int64_t)rc;
+    s->plan.rank_d2c = (int64_t)rd;
+    const cJSON *layers = at(c->root, "adapted_layers", NULL);
+    if (layers != NULL && cJSON_IsArray(layers)) {
+        s->plan.adapt_all = 0;
+        int i = 0;
+        const cJSON *e = NULL;
+        cJSON_ArrayForEach(e, layers)
+        {
+            if (e->valuedouble >= (double)s->model.n_layers)
+                return sim_err_set(err, SIM_EINVAL, "%s: $.adapted_layers[%d]: layer %g does not "
+                                   "exist; %s has layers 0..%lld", c->file, i, e->valuedouble,
+                                   s->model_name, (long long)s->model.n_layers - 1);
+            s->plan.adapted[(int)e->valuedouble] = 1;
+            i++;
+        }
+    }
+    double k = 0;
+    st = get_num(c, "first_k", NULL, SCN_Q_COUNT, s->plan.mode == REF_MODE_PL_FIRST_K, 0, &k, err);
+    if (st == SIM_OK && k > (double)s->model.n_layers)
+        st = sim_err_set(err, SIM_EINVAL, "%s: $.first_k: %g exceeds the %lld layers of %s",
+                         c->file, k, (long long)s->model.n_layers, s->model_name);
+    s->plan.first_k = (int64_t)k;
+    return st;
+}
+
+static enum sim_status resolve_precisions(const struct ctx *c, struct sim_err *err)
+{
+    struct ref_plan_opts *o = &c->s->plan;
+    const char *transfer = NULL, *timing = NULL, *naive = NULL;
+    enum sim_status st = get_num(c, "edge_weight_bits", NULL, SCN_Q_COUNT, 1, 0,
+                                 &o->weight_bits[REF_EDGE], err);
+    if (st == SIM_OK)
+        st = get_num(c, "cloud_weight_bits", NULL, SCN_Q_COUNT, 1, 0, &o->weight_bits[REF_CLOUD],
+                     err);
+    if (st == SIM_OK)
+        st = get_num(c, "adapter_bits", NULL, SCN_Q_COUNT, 0, 16, &o->adapter_bits, err);
+    if (st == SIM_OK)
+        st = get_num(c, "kv_bits", NULL, SCN_Q_COUNT, 0, 16, &o->kv_bits, err);
+    if (st == SIM_OK)
+        st = get_str(c, "transfer", NULL, NULL, &transfer, err);
+    if (st == SIM_OK)
+        st = get_str(c, "timing", NULL, NULL, &timing, err);
+    if (st == SIM_OK)
+        st = get_str(c, "accounting", "naive_up", "d", &naive, err);
+    if (st != SIM_OK)
+        return st;
+    ref_dtype_parse(transfer, &o->transfer);
+    c->s->timing = strcmp(timing, "overlap") == 0 ? SCN_TIMING_OVERLAP : SCN_TIMING_ADDITIVE;
+    o->overlap = c->s->timing == SCN_TIMING_OVERLAP;
+    o->naive_up_qkv = strcmp(naive, "qkv") == 0;
+    return SIM_OK;
+}
+
+static enum sim_status resolve_workload(const struct ctx *c, struct sim_err *err)
+{
+    struct scn_workload *w = &c->s->workload;
+    const char *phase = NULL;
+    double p = 0, n = 0, b = 0, dev = 0, gpus = 0, seed = 0;
+    enum sim_status st = get_str(c, "workload", "phase", NULL, &phase, err);
+    if (st == SIM_OK)
+        st = get_num(c, "workload", "prompt_tokens", SCN_Q_COUNT, 1, 0, &p, err);
+    if (st == SIM_OK)
+        st = get_num(c, "workload", "new_tokens", SCN_Q_COUNT, 1, 0, &n, err);
+    if (st == SIM_OK)
+        st = get_num(c, "workload", "batch", SCN_Q_COUNT, 1, 0, &b, err);
+    if (st == SIM_OK)
+        st = get_num(c, "workload", "devices", SCN_Q_COUNT, 0, 1, &dev, err);
+    if (st == SIM_OK)
+        st = get_num(c, "cloud_gpus", NULL, SCN_Q_COUNT, 0, 1, &gpus, err);
+    if (st == SIM_OK)
+        st = get_num(c, "seed", NULL, SCN_Q_COUNT, 0, 1, &seed, err);
+    if (st != SIM_OK)
+        return st;
+    ref_phase_parse(phase, &w->phase);
+    w->prompt_tokens = (int64_t)p;
+    w->new_tokens = (int64_t)n;
+    w->batch = (int64_t)b;
+    w->devices = (int64_t)dev;
+    c->s->cloud_gpus = (int64_t)gpus;
+    c->s->seed = (uint64_t)seed;
+    if (p + n > (double)c->s->model.seq_len)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens = %g "
+                           "exceeds the %lld-token context of %s", c->file, p + n,
+                           (long long)c->s->model.seq_len, c->s->model_name);
+    struct ref_plan_opts *o = &c->s->plan;
+    o->phase = REF_PHASE_PREFILL;
+    o->n_tokens = w->prompt_tokens;
+    o->batch = w->batch;
+    o->pos = 0;
+    return SIM_OK;
+}
+
+/* Applies inline overrides of a device or link object to a fact. */
+static void override_fact(const struct ctx *c, const cJSON *obj, const char *key,
+                          enum scn_quantity q, struct mdl_fact *f, const char *jprefix)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL)
+        return;
+    struct sim_err why;
+    if (cJSON_IsNumber(v))
+        f->value = v->valuedouble;
+    else
+        scn_units_parse(v->valuestring, q, &f->value, &why);
+    char jpath[128];
+    snprintf(jpath, sizeof jpath, "%s.%s", jprefix, key);
+    const char *who = scn_scenario_origin(c->s, jpath);
+    f->kind = MDL_KIND_OVERRIDE;
+    snprintf(f->source, sizeof f->source, "set by %s", who ? who : c->file);
+    f->present = 1;
+}
+
+static enum sim_status resolve_device(const struct ctx *c, const char *key, enum scn_catalog cat,
+                                      struct mdl_device *d, struct sim_err *err)
+{
+    const cJSON *v = at(c->root, key, NULL);
+    if (v == NULL)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.%s: missing; expected a %s name or object",
+                           c->file, key, scn_catalog_noun(cat));
+    const char *name = cJSON_IsString(v) ? v->valuestring : NULL;
+    if (name == NULL) {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(v, "name");
+        if (n == NULL)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.%s.name: missing; an inline %s names its "
+                               "catalog base", c->file, key, scn_catalog_noun(cat));
+        name = n->valuestring;
+    }
+    char path[4096];
+    struct sim_err why;
+    if (scn_catalog_device_load(scn_catalog_path(cat, path, sizeof path), cat, name, d, &why) !=
+        SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.%s: %s", c->file, key, why.msg);
+    if (!cJSON_IsObject(v))
+        return SIM_OK;
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "$.%s", key);
+    override_fact(c, v, "memory_bandwidth", SCN_Q_BANDWIDTH, &d->mem_bw_Bps, prefix);
+    override_fact(c, v, "memory_capacity", SCN_Q_BYTES, &d->mem_capacity_bytes, prefix);
+    const enum mdl_precision prec = c->s->precision[cat == SCN_CAT_EDGE ? REF_EDGE : REF_CLOUD];
+    override_fact(c, v, "peak_flops", SCN_Q_FLOPS, &d->peak_dense_flops[prec], prefix);
+    return SIM_OK;
+}
+
+static enum sim_status resolve_link(const struct ctx *c, struct sim_err *err)
+{
+    const cJSON *v = at(c->root, "link", NULL);
+    if (v == NULL)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link: missing; expected a link name or object",
+                           c->file);
+    struct mdl_link *l = &c->s->link;
+    const cJSON *n = cJSON_IsString(v) ? v : cJSON_GetObjectItemCaseSensitive(v, "name");
+    if (n != NULL) {
+        char path[4096];
+        struct sim_err why;
+        if (scn_catalog_link_load(scn_catalog_path(SCN_CAT_LINK, path, sizeof path),
+                                  n->valuestring, l, &why) != SIM_OK)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.link: %s", c->file, why.msg);
+    } else {
+        memset(l, 0, sizeof *l);
+        snprintf(l->name, sizeof l->name, "custom");
+        snprintf(l->description, sizeof l->description, "defined inline");
+    }
+    if (cJSON_IsObject(v)) {
+        override_fact(c, v, "uplink", SCN_Q_BANDWIDTH, &l->uplink_Bps, "$.link");
+        override_fact(c, v, "downlink", SCN_Q_BANDWIDTH, &l->downlink_Bps, "$.link");
+        override_fact(c, v, "rtt", SCN_Q_TIME, &l->rtt_s, "$.link");
+        override_fact(c, v, "jitter", SCN_Q_TIME, &l->jitter_s, "$.link");
+        override_fact(c, v, "loss", SCN_Q_RATIO, &l->loss, "$.link");
+        const cJSON *tr = cJSON_GetObjectItemCaseSensitive(v, "trace");
+        if (tr != NULL)
+            snprintf(l->trace, sizeof l->trace, "%s", tr->valuestring);
+    }
+    static const char *const need[] = {"uplink", "downlink", "rtt"};
+    const struct mdl_fact *facts[] = {&l->uplink_Bps, &l->downlink_Bps, &l->rtt_s};
+    for (int i = 0; i < 3; i++)
+        if (!facts[i]->present)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.link.%s: missing; an inline link without "
+                               "a catalog name needs uplink, downlink and rtt", c->file, need[i]);
+    return SIM_OK;
+}
+
+/* Cost options per side: method, efficiencies, overhead, precision. */
+static enum sim_status resolve_cost_options(const struct ctx *c, struct sim_err *err)
+{
+    static const char *const sides[2] = {"edge", "cloud"};
+    for (int side = 0; side < 2; side++) {
+        const cJSON *o = at(c->root, "cost", sides[side]);
+        const struct ctx sub = {.s = c->s, .root = o != NULL ? o : c->root, .file = c->file};
+        struct mdl_cost *k = &c->s->cost[side];
+        const char *method = "roofline", *prec = "fp16";
+        enum sim_status st = SIM_OK;
+        memset(k, 0, sizeof *k);
+        k->compute_efficiency = k->memory_efficiency = k->scale = 1.0;
+        if (o != NULL) {
+            st = get_str(&sub, "method", NULL, "roofline", &method, err);
+            if (st == SIM_OK)
+                st = get_str(&sub, "precision", NULL, "fp16", &prec, err);
+            if (st == SIM_OK)
+                st = get_num(&sub, "compute_efficiency", NULL, SCN_Q_COUNT, 0, 1,
+                             &k->compute_efficiency, err);
+            if (st == SIM_OK)
+                st = get_num(&sub, "memory_efficiency", NULL, SCN_Q_COUNT, 0, 1,
+                             &k->memory_efficiency, err);
+            if (st == SIM_OK)
+                st = get_num(&sub, "stage_overhead", NULL, SCN_Q_TIME, 0, 0, &k->stage_overhead_s,
+                             err);
+        }
+        if (st != SIM_OK)
+            return st;
+        k->method = strcmp(method, "calibrated") == 0 ? MDL_COST_CALIBRATED : MDL_COST_ROOFLINE;
+        for (int p = 0; p < MDL_PREC_COUNT; p++)
+            if (strcmp(prec, mdl_precision_name((enum mdl_precision)p)) == 0)
+                c->s->precision[side] = (enum mdl_precision)p;
+    }
+    return SIM_OK;
+}
+
+/* Scale of a calibrated side from the device's measured entry. */
+static enum sim_status calibrate_side(const struct ctx *c, int side, const struct mdl_device *d,
+                                      struct sim_err *err)
+{
+    struct scn_scenario *s = c->s;
+    const double bits = s->plan.weight_bits[side];
+    const struct mdl_measured *m = mdl_device_find_measured(d, s->model_name, bits,
+                                                            REF_PHASE_DECODE);
+    if (m == NULL)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.method: calibrated needs a measured "
+                           "decode throughput of %s at %g-bit weights on %s, and the catalog "
+                           "has none", c->file, side == REF_EDGE ? "edge" : "cloud",
+                           s->model_name, bits, d->name);
+    // the measured setting: the whole model on that side, one decode step
+    struct ref_plan_opts o = s->plan;
+    o.mode = side == REF_EDGE ? REF_MODE_DEVICE_ONLY : REF_MODE_CLOUD_ONLY;
+    o.phase = REF_PHASE_DECODE;
+    o.n_tokens = 1;
+    o.batch = 1;
+    o.pos = s->workload.prompt_tokens;
+    struct ref_plan *p = NULL;
+    struct sim_err why;
+    enum sim_status st = ref_plan_build(&s->model, &o, &p, &why);
+    if (st == SIM_OK)
+        st = mdl_cost_calibrate(&s->cost[side], p, (enum ref_place)side, m->decoder_only,
+                                m->tokens_per_s.value, &why);
+    ref_plan_destroy(p);
+    if (st != SIM_OK)
+        return sim_err_set(err, st, "%s: $.cost.%s: %s", c->file,
+                           side == REF_EDGE ? "edge" : "cloud", why.msg);
+    return SIM_OK;
+}
+
+/* Fills each side's cost model from its device and options. */
+static enum sim_status resolve_costs(const struct ctx *c, struct sim_err *err)
+{
+    for (int side = 0; side < 2; side++) {
+        const struct mdl_device *d = side == REF_EDGE ? &c->s->edge : &c->s->cloud;
+        struct mdl_cost *k = &c->s->cost[side];
+        const enum mdl_precision prec = c->s->precision[side];
+        if (!d->peak_dense_flops[prec].present)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.precision: %s lists no dense %s "
+                               "peak; choose another precision or set $.%s.peak_flops", c->file,
+                               side == REF_EDGE ? "edge" : "cloud", d->name,
+                               mdl_precision_name(prec), side == REF_EDGE ? "edge" : "cloud");
+        k->peak_flops = d->peak_dense_flops[prec].value;
+        k->mem_bw_Bps = d->mem_bw_Bps.value;
+        if (!(k->peak_flops > 0.0) || !(k->mem_bw_Bps > 0.0))
+            return sim_err_set(err, SIM_EINVAL, "%s: $.%s: peak FLOPS and memory bandwidth must "
+                               "be positive", c->file, side == REF_EDGE ? "edge" : "cloud");
+        if (k->method == MDL_COST_CALIBRATED) {
+            const enum sim_status st = calibrate_side(c, side, d, err);
+            if (st != SIM_OK)
+                return st;
+        }
+    }
+    return SIM_OK;
+}
+
+enum sim_status scn_scenario_load(const char *path, scn_scenario_t **out, struct sim_err *err)
+{
+    *out = NULL;
+    struct scn_scenario *s = sim_xcalloc(1, sizeof *s);
+    cJSON *root = NULL;
+    enum sim_status st = load_chain(s, path, &root, err);
+    const struct ctx c = {.s = s, .root = root, .file = path};
+    if (st == SIM_OK)
+        st = resolve_model(&c, err);
+    if (st == SIM_OK)
+        st = resolve_ranks(&c, err);
+    if (st == SIM_OK)
+        st = resolve_precisions(&c, err);
+    if (st == SIM_OK)
+        st = resolve_workload(&c, err);
+    if (st == SIM_OK)
+        st = resolve_cost_options(&c, err);
+    if (st == SIM_OK)
+        st = resolve_device(&c, "edge", SCN_CAT_EDGE, &s->edge, err);
+    if (st == SIM_OK)
+        st = resolve_device(&c, "cloud", SCN_CAT_GPU, &s->cloud, err);
+    if (st == SIM_OK)
+        st = resolve_link(&c, err);
+    if (st == SIM_OK)
+        st = resolve_costs(&c, err);
+    if (st == SIM_OK) {
+        const char *desc = NULL;
+        get_str(&c, "description", NULL, "", &desc, err);
+        snprintf(s->description, sizeof s->description, "%s", desc);
+        // the plan options must build a plan: the last cross-field check
+        struct ref_plan *p = NULL;
+        struct sim_err why;
+        if (ref_plan_build(&s->model, &s->plan, &p, &why) != SIM_OK)
+            st = sim_err_set(err, SIM_EINVAL, "%s: %s", path, why.msg);
+        ref_plan_destroy(p);
+    }
+    cJSON_Delete(root);
+    if (st != SIM_OK) {
+        free(s);
+        return st;
+    }
+    *out = s;
+    return SIM_OK;
+}
+
+void scn_scenario_destroy(scn_scenario_t *s)
+{
+    free(s);
+}
+
+// ---- accessors ----
+
+const char *scn_scenario_path(const scn_scenario_t *s) { return s->chain[0]; }
+const char *scn_scenario_description(const scn_scenario_t *s) { return s->description; }
+const char *scn_scenario_model_name(const scn_scenario_t *s) { return s->model_name; }
+const struct ref_config *scn_scenario_model(const scn_scenario_t *s) { return &s->model; }
+const struct ref_plan_opts *scn_scenario_plan_opts(const scn_scenario_t *s) { return &s->plan; }
+const struct mdl_device *scn_scenario_edge(const scn_scenario_t *s) { return &s->edge; }
+const struct mdl_device *scn_scenario_cloud(const scn_scenario_t *s) { return &s->cloud; }
+int64_t scn_scenario_cloud_gpus(const scn_scenario_t *s) { return s->cloud_gpus; }
+const struct mdl_link *scn_scenario_link(const scn_scenario_t *s) { return &s->link; }
+const struct scn_workload *scn_scenario_workload(const scn_scenario_t *s) { return &s->workload; }
+enum scn_timing scn_scenario_timing(const scn_scenario_t *s) { return s->timing; }
+uint64_t scn_scenario_seed(const scn_scenario_t *s) { return s->seed; }
+
+const struct mdl_cost *scn_scenario_cost(const scn_scenario_t *s, enum ref_place side)
+{
+    return &s->cost[side == REF_EDGE ? REF_EDGE : REF_CLOUD];
+}
+
+enum mdl_precision scn_scenario_cost_precision(const scn_scenario_t *s, enum ref_place side)
+{
+    return s->precision[side == REF_EDGE ? REF_EDGE : REF_CLOUD];
+}
+
+const char *scn_scenario_origin(const scn_scenario_t *s, const char *jpath)
+{
+    for (int i = 0; i < s->n_origins; i++)
+        if (strcmp(s->origins[i].jpath, jpath) == 0)
+            return s->chain[s->origins[i].file];
+    return NULL;
+}
+
+const char *const *scn_scenario_chain(const scn_scenario_t *s, int *n)
+{
+    *n = s->n_chain;
+    return s->chain_ptrs;
+}
