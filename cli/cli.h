@@ -46,5 +46,7 @@ int cli_cmd_forward(int argc, char **argv);
 int cli_cmd_comm(int argc, char **argv);
 int cli_cmd_resources(int argc, char **argv);
 int cli_cmd_bench(int argc, char **argv);
+int cli_cmd_validate(int argc, char **argv);
+int cli_cmd_show(int argc, char **argv);
 
 #endif

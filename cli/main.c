@@ -18,6 +18,8 @@ static const struct {
     {"comm", cli_cmd_comm, "bytes per token crossing the link, per mode"},
     {"resources", cli_cmd_resources, "edge and cloud memory and FLOPs, per mode"},
     {"bench", cli_cmd_bench, "measure the reference pass against memory bandwidth"},
+    {"validate", cli_cmd_validate, "check scenario files; exit 0 when all are valid"},
+    {"show", cli_cmd_show, "print a resolved scenario with units and provenance"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,181 @@
+/*
+ * cli/cmd_scenario: `plsim validate` and `plsim show`.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "scenarios/scenario.h"
+#include "scenarios/units.h"
+
+static const char validate_help[] =
+    "Usage: plsim validate FILE...\n\n"
+    "Loads each scenario (with its extends chain and catalog entries) and\n"
+    "prints 'FILE: ok' or one error line per file. Exits 0 when every file\n"
+    "is valid and 2 otherwise.\n\n"
+    "Example:\n  plsim validate scenarios/*.json\n";
+
+static const char show_help[] =
+    "Usage: plsim show FILE\n\n"
+    "Prints the fully resolved scenario: every number with its unit, and\n"
+    "where it comes from (the scenario file that set it, a default, or the\n"
+    "catalog entry's kind and source).\n\n"
+    "Example:\n  plsim show scenarios/realistic-5g-us.json\n";
+
+/* Parses --help only; returns the index of the first operand. */
+static int only_help(const char *cmd, const char *help, int argc, char **argv)
+{
+    static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            exit(CLI_EXIT_OK);
+        }
+        cli_usage_error(cmd, "unknown option");
+    }
+    return optind;
+}
+
+int cli_cmd_validate(int argc, char **argv)
+{
+    const int first = only_help("validate", validate_help, argc, argv);
+    if (first >= argc)
+        cli_usage_error("validate", "give at least one scenario file");
+    int bad = 0;
+    for (int i = first; i < argc; i++) {
+        scn_scenario_t *s = NULL;
+        struct sim_err err;
+        if (scn_scenario_load(argv[i], &s, &err) != SIM_OK) {
+            fprintf(stderr, "plsim: error: %s\n", err.msg);
+            bad++;
+        } else {
+            printf("%s: ok\n", argv[i]);
+        }
+        scn_scenario_destroy(s);
+    }
+    return bad ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+}
+
+// ---- show ----
+
+static const char *origin(const scn_scenario_t *s, const char *jpath)
+{
+    const char *o = scn_scenario_origin(s, jpath);
+    return o != NULL ? o : "default";
+}
+
+static void show_fact(const char *label, const struct mdl_fact *f, enum scn_quantity q)
+{
+    char buf[64];
+    if (!f->present) {
+        printf("  %-20s %-16s\n", label, "-");
+        return;
+    }
+    printf("  %-20s %-16s %-9s %s\n", label, scn_units_format(f->value, q, buf, sizeof buf),
+           mdl_kind_name(f->kind), f->source);
+}
+
+static void show_cost(const scn_scenario_t *s, enum ref_place side)
+{
+    const struct mdl_cost *c = scn_scenario_cost(s, side);
+    char ovh[64];
+    printf("  %-20s %s at %s dense peak; compute efficiency %g, memory efficiency %g, stage "
+           "overhead %s", "cost model", mdl_cost_method_name(c->method),
+           mdl_precision_name(scn_scenario_cost_precision(s, side)), c->compute_efficiency,
+           c->memory_efficiency, scn_units_format(c->stage_overhead_s, SCN_Q_TIME, ovh, sizeof ovh));
+    if (c->method == MDL_COST_CALIBRATED)
+        printf("; roofline times x %.4g from a measured throughput", c->scale);
+    printf("\n");
+}
+
+static void show_device(const char *role, const scn_scenario_t *s, const struct mdl_device *d,
+                        enum ref_place side)
+{
+    printf("\n%-10s %s: %s\n", role, d->name, d->description);
+    show_fact("memory bandwidth", &d->mem_bw_Bps, SCN_Q_BANDWIDTH);
+    show_fact("memory capacity", &d->mem_capacity_bytes, SCN_Q_BYTES);
+    for (int p = 0; p < MDL_PREC_COUNT; p++) {
+        if (!d->peak_dense_flops[p].present)
+            continue;
+        char label[32];
+        snprintf(label, sizeof label, "peak %s dense", mdl_precision_name((enum mdl_precision)p));
+        show_fact(label, &d->peak_dense_flops[p], SCN_Q_FLOPS);
+    }
+    for (int i = 0; i < d->n_measured; i++) {
+        const struct mdl_measured *m = &d->measured[i];
+        char label[64];
+        snprintf(label, sizeof label, "%s %s@%g%s", ref_phase_name(m->phase), m->model,
+                 m->weight_bits, m->decoder_only ? " dec" : "");
+        show_fact(label, &m->tokens_per_s, SCN_Q_RATE);
+    }
+    show_cost(s, side);
+}
+
+static void show_header(const scn_scenario_t *s)
+{
+    int n = 0;
+    const char *const *chain = scn_scenario_chain(s, &n);
+    printf("%-10s %s\n", "scenario", scn_scenario_path(s));
+    printf("%-10s", "chain");
+    for (int i = 0; i < n; i++)
+        printf("%s%s", i ? " -> " : " ", chain[i]);
+    printf("\n%-10s %s\n\n", "about", scn_scenario_description(s));
+    const struct ref_config *m = scn_scenario_model(s);
+    const struct ref_plan_opts *o = scn_scenario_plan_opts(s);
+    const struct scn_workload *w = scn_scenario_workload(s);
+    printf("%-10s %s: d=%" PRId64 ", hidden=%" PRId64 ", %" PRId64 " layers, %" PRId64
+           "/%" PRId64 " heads, vocab %" PRId64 ", context %" PRId64 "  [%s]\n", "model",
+           scn_scenario_model_name(s), m->dim, m->hidden_dim, m->n_layers, m->n_heads,
+           m->n_kv_heads, m->vocab_size, m->seq_len, origin(s, "$.model"));
+    printf("%-10s %s  [%s]\n", "mode", ref_mode_name(o->mode), origin(s, "$.mode"));
+    int n_adapted = 0;
+    for (int64_t l = 0; l < m->n_layers; l++)
+        n_adapted += ref_plan_opts_is_adapted(o, l);
+    printf("%-10s r_c2d=%" PRId64 ", r_d2c=%" PRId64 "; %d of %" PRId64
+           " layers adapted; first %" PRId64 " layers on the edge  [%s]\n", "ranks",
+           o->rank_c2d, o->rank_d2c, n_adapted, m->n_layers, o->first_k, origin(s, "$.rank"));
+    printf("%-10s edge %g bit [%s], cloud %g bit [%s], adapters %g bit [%s], KV %g bit [%s]\n",
+           "weights", o->weight_bits[REF_EDGE], origin(s, "$.edge_weight_bits"),
+           o->weight_bits[REF_CLOUD], origin(s, "$.cloud_weight_bits"), o->adapter_bits,
+           origin(s, "$.adapter_bits"), o->kv_bits, origin(s, "$.kv_bits"));
+    printf("%-10s %s  [%s]\n", "transfer", ref_dtype_name(o->transfer), origin(s, "$.transfer"));
+    printf("%-10s %s  [%s]\n", "timing",
+           scn_scenario_timing(s) == SCN_TIMING_OVERLAP ? "overlap" : "additive",
+           origin(s, "$.timing"));
+    printf("%-10s %s first; prompt %" PRId64 " tokens, %" PRId64 " new tokens, batch %" PRId64
+           ", %" PRId64 " device(s), %" PRId64 " cloud GPU(s)\n", "workload",
+           ref_phase_name(w->phase), w->prompt_tokens, w->new_tokens, w->batch, w->devices,
+           scn_scenario_cloud_gpus(s));
+    printf("%-10s naive split up message %s  [%s]\n", "accounting",
+           o->naive_up_qkv ? "d + 2 kv wide (q, k, v deltas)" : "d wide (the paper's basis)",
+           origin(s, "$.accounting.naive_up"));
+    printf("%-10s %" PRIu64 "  [%s]\n", "seed", scn_scenario_seed(s), origin(s, "$.seed"));
+}
+
+int cli_cmd_show(int argc, char **argv)
+{
+    const int first = only_help("show", show_help, argc, argv);
+    if (first != argc - 1)
+        cli_usage_error("show", "give exactly one scenario file");
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    if (scn_scenario_load(argv[first], &s, &err) != SIM_OK)
+        cli_die("%s", err.msg);
+    show_header(s);
+    show_device("edge", s, scn_scenario_edge(s), REF_EDGE);
+    show_device("cloud", s, scn_scenario_cloud(s), REF_CLOUD);
+    const struct mdl_link *l = scn_scenario_link(s);
+    printf("\n%-10s %s: %s\n", "link", l->name, l->description);
+    show_fact("uplink (D2C)", &l->uplink_Bps, SCN_Q_BANDWIDTH);
+    show_fact("downlink (C2D)", &l->downlink_Bps, SCN_Q_BANDWIDTH);
+    show_fact("rtt", &l->rtt_s, SCN_Q_TIME);
+    show_fact("jitter", &l->jitter_s, SCN_Q_TIME);
+    show_fact("loss", &l->loss, SCN_Q_RATIO);
+    if (l->trace[0])
+        printf("  %-20s %s\n", "trace", l->trace);
+    scn_scenario_destroy(s);
+    return CLI_EXIT_OK;
+}
