@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <criterion/redirect.h>
 #include <signal.h>
 #include <math.h>
 #include <string.h>
@@ -122,7 +123,8 @@ Test(ref_boundary, transfer_logs_what_crossed_and_halves_bytes_at_16_bit)
     ref_boundary_destroy(b16);
 }
 
-Test(ref_boundary, message_larger_than_planned_aborts, .signal = SIGABRT)
+Test(ref_boundary, message_larger_than_planned_aborts, .signal = SIGABRT,
+     .init = cr_redirect_stderr)
 {
     float x[8] = {0}, y[8];
     const int64_t shape[2] = {2, 4};

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# valgrind over plsim's valid and invalid input paths: no leak, no error.
+# Usage: tests/memcheck.sh BUILD/plsim
+set -euo pipefail
+bin=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+vg=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect
+    --errors-for-leak-kinds=definite,indirect --error-exitcode=99)
+fail=0
+
+# run EXPECTED_EXIT ARGS...: the exit code must match and valgrind stay quiet
+run() {
+  local want=$1; shift
+  local got=0
+  OMP_NUM_THREADS=1 "${vg[@]}" "$bin" "$@" >"$tmp/out" 2>"$tmp/err" || got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "memcheck: FAIL (exit $got, want $want): plsim $*"; cat "$tmp/err"; fail=1
+  else
+    echo "memcheck: ok   plsim $*"
+  fi
+}
+
+run 0 validate "$src"/scenarios/*.json
+run 0 show "$src/scenarios/realistic-5g-us.json"
+run 0 comm --model llama2-7b --rank 64 --json
+run 0 resources --model llama-30b --rank 128
+printf '{"extends": "base.json", "rnak": 1}' > "$tmp/typo.json"
+printf '{"model": }' > "$tmp/syntax.json"
+printf '{"extends": "loop.json"}' > "$tmp/loop.json"
+printf '' > "$tmp/empty.json"
+printf '{"extends": "%s/scenarios/paper-7b.json", "link": {"rtt": "5 parsecs"}}' "$src" > "$tmp/unit.json"
+for f in typo syntax loop empty unit; do run 2 validate "$tmp/$f.json"; done
+run 0 checkpoint --dim 32 --hidden-dim 64 --layers 2 --heads 4 --kv-heads 2 --vocab 40 \
+  --seq-len 16 --seed 1 -o "$tmp/ck.bin"
+run 0 forward --checkpoint "$tmp/ck.bin" --tokens 1,2,3 --steps 2 --split --rank 4 \
+  --m-init random --transfer int8
+head -c 100 "$tmp/ck.bin" > "$tmp/cut.bin"
+run 2 forward --checkpoint "$tmp/cut.bin" --tokens 1
+exit $fail
