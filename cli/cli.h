@@ -48,5 +48,6 @@ int cli_cmd_resources(int argc, char **argv);
 int cli_cmd_bench(int argc, char **argv);
 int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_show(int argc, char **argv);
+int cli_cmd_run(int argc, char **argv);
 
 #endif

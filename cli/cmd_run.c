@@ -1,0 +1,188 @@
+/*
+ * cli/cmd_run: `plsim run`, one scenario simulated, with the same
+ * scenario's device-only and cloud-only throughput beside it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "results/report.h"
+#include "scenarios/scenario.h"
+#include "sim/run.h"
+
+static const char run_help[] =
+    "Usage: plsim run FILE [-o DIR] [--seed N] [--mode MODE] [--no-compare]\n"
+    "                 [--cfg=NAME:VALUE ...] [-q]\n\n"
+    "Simulates the scenario in SimGrid: each device prefills its prompt, then\n"
+    "decodes new_tokens - 1 more tokens. Prints decode and prefill tokens/s,\n"
+    "time to first token, the per-token time split into cloud compute, edge\n"
+    "compute, uplink and downlink transfer, latency and waiting, the bytes per\n"
+    "token each way, and the same scenario run device-only and cloud-only.\n\n"
+    "  -o DIR        write DIR/summary.json, DIR/steps.csv and DIR/platform.xml\n"
+    "  --seed N      the run's seed (recorded; the models used so far are\n"
+    "                deterministic, so it does not change the result)\n"
+    "  --mode MODE   simulate another mode than the scenario's\n"
+    "  --no-compare  skip the device-only and cloud-only runs\n"
+    "  --cfg=X:V     a SimGrid setting; the default network model is CM02 with\n"
+    "                cross-traffic off and TCP-gamma 0, so a transfer takes\n"
+    "                latency + bytes / bandwidth exactly\n"
+    "  -q            print nothing but errors\n\n"
+    "Example:\n  plsim run scenarios/realistic-5g-us.json -o out/us\n";
+
+struct run_args {
+    const char *file;
+    const char *out_dir;
+    int64_t seed;       /* -1: the scenario's */
+    int compare;
+    int quiet;
+    struct sim_run_opts opts;
+};
+
+static void run_parse(int argc, char **argv, struct run_args *a)
+{
+    static const struct option opts[] = {
+        {"seed", required_argument, 0, 's'}, {"mode", required_argument, 0, 'm'},
+        {"no-compare", no_argument, 0, 'n'}, {"cfg", required_argument, 0, 'c'},
+        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': a->out_dir = optarg; break;
+        case 's': a->seed = cli_parse_int("run", "--seed", optarg, 0, INT64_MAX); break;
+        case 'm':
+            if (ref_mode_parse(optarg, &a->opts.mode) != SIM_OK)
+                cli_usage_error("run", "--mode: unknown mode '%s'", optarg);
+            a->opts.override_mode = 1;
+            break;
+        case 'n': a->compare = 0; break;
+        case 'c': {
+            if (a->opts.n_cfg == SIM_MAX_CFG || strchr(optarg, ':') == NULL)
+                cli_usage_error("run", "--cfg: expected NAME:VALUE (at most %d)", SIM_MAX_CFG);
+            static char cfg_store[SIM_MAX_CFG][256]; // lives as long as the process
+            snprintf(cfg_store[a->opts.n_cfg], sizeof cfg_store[0], "--cfg=%s", optarg);
+            a->opts.cfg[a->opts.n_cfg] = cfg_store[a->opts.n_cfg];
+            a->opts.n_cfg++;
+            break;
+        }
+        case 'q': a->quiet = 1; break;
+        case 'h': fputs(run_help, stdout); exit(CLI_EXIT_OK);
+        default: cli_usage_error("run", "unknown option");
+        }
+    }
+    if (optind != argc - 1)
+        cli_usage_error("run", "give exactly one scenario file");
+    a->file = argv[optind];
+}
+
+/* mkdir -p; 0 on success. */
+static int make_dirs(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return (mkdir(buf, 0777) != 0 && errno != EEXIST) ? -1 : 0;
+}
+
+/* Simulates mode m of s for comparison; NaN rates when it cannot run. */
+static void compare(const scn_scenario_t *s, const struct run_args *a, enum ref_mode m,
+                    const char *platform, struct sim_summary *out)
+{
+    struct sim_run_opts o = a->opts;
+    o.override_mode = 1;
+    o.mode = m;
+    o.platform_path = platform;
+    struct sim_result r;
+    struct sim_err err;
+    if (sim_run(s, &o, &r, &err) != SIM_OK)
+        cli_die("%s (comparison run, mode %s)", err.msg, ref_mode_name(m));
+    *out = r.summary;
+    sim_result_free(&r);
+}
+
+/* Describes a side's cost model for the report. */
+static void cost_label(const scn_scenario_t *s, enum ref_place side, char *buf, size_t cap)
+{
+    const struct mdl_cost *c = scn_scenario_cost(s, side);
+    if (c->method == MDL_COST_CALIBRATED)
+        snprintf(buf, cap, "calibrated (roofline x %.4g)", c->scale);
+    else
+        snprintf(buf, cap, "roofline");
+}
+
+int cli_cmd_run(int argc, char **argv)
+{
+    struct run_args a = {.seed = -1, .compare = 1};
+    run_parse(argc, argv, &a);
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    if (scn_scenario_load(a.file, &s, &err) != SIM_OK)
+        cli_die("%s", err.msg);
+    char platform[4200], tmp_platform[64] = "";
+    if (a.out_dir != NULL) {
+        if (make_dirs(a.out_dir) != 0)
+            cli_die("%s: cannot create directory: %s", a.out_dir, strerror(errno));
+        snprintf(platform, sizeof platform, "%s/platform.xml", a.out_dir);
+    } else {
+        snprintf(tmp_platform, sizeof tmp_platform, "/tmp/plsim-platform-%ld.xml", (long)getpid());
+        snprintf(platform, sizeof platform, "%s", tmp_platform);
+    }
+    a.opts.platform_path = platform;
+    const enum ref_mode mode = a.opts.override_mode ? a.opts.mode : scn_scenario_plan_opts(s)->mode;
+    struct sim_summary dev, cloud;
+    const int cmp = a.compare && mode != REF_MODE_DEVICE_ONLY && mode != REF_MODE_CLOUD_ONLY;
+    char cmp_platform[4300];
+    snprintf(cmp_platform, sizeof cmp_platform, "%s.compare", platform);
+    if (cmp) {
+        compare(s, &a, REF_MODE_DEVICE_ONLY, cmp_platform, &dev);
+        compare(s, &a, REF_MODE_CLOUD_ONLY, cmp_platform, &cloud);
+        remove(cmp_platform);
+    }
+    struct sim_result r;
+    if (sim_run(s, &a.opts, &r, &err) != SIM_OK) {
+        remove(platform);
+        cli_die("%s", err.msg);
+    }
+    char net[256], ecost[96], ccost[96];
+    cost_label(s, REF_EDGE, ecost, sizeof ecost);
+    cost_label(s, REF_CLOUD, ccost, sizeof ccost);
+    const struct res_context ctx = {
+        .scenario_path = a.file,
+        .model_name = scn_scenario_model_name(s),
+        .network_model = sim_run_network_model(&a.opts, net, sizeof net),
+        .timing = scn_scenario_timing(s) == SCN_TIMING_OVERLAP ? "overlap" : "additive",
+        .edge_cost = ecost,
+        .cloud_cost = ccost,
+        .seed = a.seed >= 0 ? (unsigned long long)a.seed : scn_scenario_seed(s),
+    };
+    if (!a.quiet)
+        res_report_print(stdout, &ctx, &r, cmp ? &dev : NULL, cmp ? &cloud : NULL);
+    enum sim_status st = SIM_OK;
+    if (a.out_dir != NULL) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/summary.json", a.out_dir);
+        st = res_report_write_summary(path, &ctx, &r, cmp ? &dev : NULL, cmp ? &cloud : NULL,
+                                      &err);
+        snprintf(path, sizeof path, "%s/steps.csv", a.out_dir);
+        if (st == SIM_OK)
+            st = res_report_write_steps(path, &r, &err);
+    } else {
+        remove(tmp_platform);
+    }
+    sim_result_free(&r);
+    scn_scenario_destroy(s);
+    if (st != SIM_OK)
+        cli_die("%s", err.msg);
+    return CLI_EXIT_OK;
+}

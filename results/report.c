@@ -1,0 +1,208 @@
+/*
+ * results/report: table, JSON and CSV output. See report.h.
+ */
+#include "results/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+int res_summary_fields(const struct sim_summary *s, const char **names, double *values, int cap)
+{
+    const struct {
+        const char *name;
+        double v;
+    } f[] = {
+        {"decode_tps", s->decode_tps},
+        {"prefill_tps", s->prefill_tps},
+        {"ttft_s", s->ttft_s},
+        {"decode_step_s", s->decode_step_s},
+        {"aggregate_decode_tps", s->aggregate_decode_tps},
+        {"makespan_s", s->makespan_s},
+        {"bytes_up_per_token", s->bytes_up_per_token},
+        {"bytes_down_per_token", s->bytes_down_per_token},
+        {"prefill_bytes_up_per_token", s->prefill_bytes_up_per_token},
+        {"prefill_bytes_down_per_token", s->prefill_bytes_down_per_token},
+        {"decode_edge_compute_s", s->decode_per_token.edge_compute_s},
+        {"decode_cloud_compute_s", s->decode_per_token.cloud_compute_s},
+        {"decode_uplink_s", s->decode_per_token.uplink_s},
+        {"decode_downlink_s", s->decode_per_token.downlink_s},
+        {"decode_latency_s", s->decode_per_token.latency_s},
+        {"decode_waiting_s", s->decode_per_token.waiting_s},
+        {"messages", (double)s->messages},
+        {"devices", (double)s->devices},
+        {"batch", (double)s->batch},
+    };
+    int n = 0;
+    for (size_t i = 0; i < sizeof f / sizeof f[0] && n < cap; i++, n++) {
+        names[n] = f[i].name;
+        values[n] = f[i].v;
+    }
+    return n;
+}
+
+// ---- text ----
+
+static void print_breakdown(FILE *f, const char *label, const struct sim_breakdown *b)
+{
+    const double tot = sim_breakdown_total(b);
+    const struct {
+        const char *name;
+        double v;
+    } parts[] = {{"cloud compute", b->cloud_compute_s}, {"edge compute", b->edge_compute_s},
+                 {"uplink transfer", b->uplink_s},     {"downlink transfer", b->downlink_s},
+                 {"latency", b->latency_s},            {"waiting", b->waiting_s}};
+    fprintf(f, "%s: %.3f ms\n", label, tot * 1e3);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        fprintf(f, "  %-18s %10.3f ms  %5.1f %%\n", parts[i].name, parts[i].v * 1e3,
+                tot > 0 ? 100.0 * parts[i].v / tot : 0.0);
+}
+
+static void print_rate_row(FILE *f, const char *label, const struct sim_summary *s)
+{
+    fprintf(f, "  %-22s %10.3f %12.3f %10.1f\n", label, s->decode_tps, s->prefill_tps,
+            s->ttft_s * 1e3);
+}
+
+void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_result *r,
+                      const struct sim_summary *device_only, const struct sim_summary *cloud_only)
+{
+    const struct sim_summary *s = &r->summary;
+    fprintf(f, "scenario  %s (%s, %s)\n", ctx->scenario_path, ctx->model_name,
+            ref_mode_name(s->mode));
+    fprintf(f, "network   %s\n", ctx->network_model);
+    fprintf(f, "timing    %s; cost: edge %s, cloud %s; seed %llu\n", ctx->timing, ctx->edge_cost,
+            ctx->cloud_cost, ctx->seed);
+    fprintf(f, "devices   %lld, batch %lld per device\n\n", (long long)s->devices,
+            (long long)s->batch);
+    fprintf(f, "  %-22s %10s %12s %10s\n", "", "decode", "prefill", "TTFT");
+    fprintf(f, "  %-22s %10s %12s %10s\n", "", "tokens/s", "tokens/s", "ms");
+    print_rate_row(f, ref_mode_name(s->mode), s);
+    if (device_only != NULL)
+        print_rate_row(f, "device-only", device_only);
+    if (cloud_only != NULL)
+        print_rate_row(f, "cloud-only", cloud_only);
+    if (s->devices > 1)
+        fprintf(f, "  aggregate decode over %lld devices: %.3f tokens/s\n",
+                (long long)s->devices, s->aggregate_decode_tps);
+    fprintf(f, "\n");
+    print_breakdown(f, "decode, per token", &s->decode_per_token);
+    fprintf(f, "\n");
+    print_breakdown(f, "prefill step (first token)", &s->prefill);
+    fprintf(f, "\nbytes per token  decode: %.0f up, %.0f down;  prefill: %.1f up, %.1f down\n",
+            s->bytes_up_per_token, s->bytes_down_per_token, s->prefill_bytes_up_per_token,
+            s->prefill_bytes_down_per_token);
+    fprintf(f, "simulated %lld messages in %.3f s of wall time\n", (long long)s->messages,
+            s->wall_s);
+}
+
+// ---- JSON ----
+
+/* cJSON prints NaN as null; numbers keep 17 significant digits. */
+static void add_num(cJSON *o, const char *k, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static void add_breakdown(cJSON *o, const char *k, const struct sim_breakdown *b)
+{
+    cJSON *x = cJSON_AddObjectToObject(o, k);
+    add_num(x, "edge_compute_s", b->edge_compute_s);
+    add_num(x, "cloud_compute_s", b->cloud_compute_s);
+    add_num(x, "uplink_s", b->uplink_s);
+    add_num(x, "downlink_s", b->downlink_s);
+    add_num(x, "latency_s", b->latency_s);
+    add_num(x, "waiting_s", b->waiting_s);
+    add_num(x, "total_s", sim_breakdown_total(b));
+}
+
+static void add_rates(cJSON *o, const char *k, const struct sim_summary *s)
+{
+    if (s == NULL)
+        return;
+    cJSON *x = cJSON_AddObjectToObject(o, k);
+    add_num(x, "decode_tps", s->decode_tps);
+    add_num(x, "prefill_tps", s->prefill_tps);
+    add_num(x, "ttft_s", s->ttft_s);
+}
+
+enum sim_status res_report_write_summary(const char *path, const struct res_context *ctx,
+                                         const struct sim_result *r,
+                                         const struct sim_summary *device_only,
+                                         const struct sim_summary *cloud_only,
+                                         struct sim_err *err)
+{
+    const struct sim_summary *s = &r->summary;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "scenario", ctx->scenario_path);
+    cJSON_AddStringToObject(o, "model", ctx->model_name);
+    cJSON_AddStringToObject(o, "mode", ref_mode_name(s->mode));
+    cJSON_AddStringToObject(o, "timing", ctx->timing);
+    cJSON_AddStringToObject(o, "network_model", ctx->network_model);
+    cJSON_AddStringToObject(o, "edge_cost", ctx->edge_cost);
+    cJSON_AddStringToObject(o, "cloud_cost", ctx->cloud_cost);
+    add_num(o, "seed", (double)ctx->seed);
+    const char *names[32];
+    double values[32];
+    const int n = res_summary_fields(s, names, values, 32);
+    for (int i = 0; i < n; i++)
+        add_num(o, names[i], values[i]);
+    add_breakdown(o, "decode_per_token", &s->decode_per_token);
+    add_breakdown(o, "prefill", &s->prefill);
+    add_rates(o, "device_only", device_only);
+    add_rates(o, "cloud_only", cloud_only);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    enum sim_status st = SIM_OK;
+    if (f == NULL) {
+        st = sim_err_set(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+    } else {
+        fputs(text, f);
+        fputc('\n', f);
+        const int bad = ferror(f);
+        if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+            remove(tmp);
+            st = sim_err_set(err, SIM_EIO, "%s: write failed", path);
+        }
+    }
+    cJSON_free(text);
+    return st;
+}
+
+// ---- CSV ----
+
+enum sim_status res_report_write_steps(const char *path, const struct sim_result *r,
+                                       struct sim_err *err)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL)
+        return sim_err_set(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+    fprintf(f, "device,step,phase,pos_tokens,new_tokens,start_s,end_s,duration_s,"
+               "edge_compute_s,cloud_compute_s,uplink_s,downlink_s,latency_s,waiting_s,"
+               "bytes_up,bytes_down,messages\n");
+    for (int64_t i = 0; i < r->n_steps; i++) {
+        const struct sim_step_record *s = &r->steps[i];
+        fprintf(f, "%d,%d,%s,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
+                   "%lld,%lld,%d\n", s->device, s->step, ref_phase_name(s->phase),
+                (long long)s->pos, (long long)s->tokens, s->start_s, s->end_s,
+                s->end_s - s->start_s, s->b.edge_compute_s, s->b.cloud_compute_s, s->b.uplink_s,
+                s->b.downlink_s, s->b.latency_s, s->b.waiting_s, (long long)s->bytes_up,
+                (long long)s->bytes_down, s->messages);
+    }
+    const int bad = ferror(f);
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        return sim_err_set(err, SIM_EIO, "%s: write failed", path);
+    }
+    return SIM_OK;
+}

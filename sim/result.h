@@ -1,0 +1,81 @@
+/*
+ * sim/result: what one simulation run reports, as plain data (no SimGrid
+ * types), so results/ and the CLI can use it without the engine.
+ *
+ * Time breakdown of a step: its wall time split along the critical path
+ * into edge compute, cloud compute, uplink and downlink transfer
+ * (bytes / bandwidth), propagation latency, and waiting (queueing behind
+ * other devices, or idle gaps). The six parts add up to the step's time.
+ */
+#ifndef SIM_RESULT_H
+#define SIM_RESULT_H
+
+#include <stdint.h>
+
+#include "reference/accounting.h"
+
+/* Seconds, by cause. */
+struct sim_breakdown {
+    double edge_compute_s;
+    double cloud_compute_s;
+    double uplink_s;   /* transfer time on the uplink (D2C) */
+    double downlink_s; /* transfer time on the downlink (C2D) */
+    double latency_s;  /* propagation latency */
+    double waiting_s;  /* contention and idle gaps */
+};
+
+/* Sum of the six parts. */
+double sim_breakdown_total(const struct sim_breakdown *b);
+
+/* a += scale * b, field by field. */
+void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, double scale);
+
+/* One simulated step of one device. */
+struct sim_step_record {
+    int32_t device;        /* 0-based device index */
+    int32_t step;          /* 0 = prefill, then decode steps */
+    enum ref_phase phase;
+    int64_t pos;           /* tokens in the cache before the step */
+    int64_t tokens;        /* new tokens per sequence in this step */
+    double start_s;        /* simulated time the step began */
+    double end_s;          /* simulated time its last stage ended */
+    struct sim_breakdown b;
+    int64_t bytes_up;      /* all sequences of the device */
+    int64_t bytes_down;
+    int32_t messages;
+};
+
+/* The summary of a run. Rates are per device (its batch of sequences);
+ * aggregate rates add the devices up. NaN where not applicable (e.g.
+ * decode_tps with a single new token). */
+struct sim_summary {
+    enum ref_mode mode;
+    int64_t devices;
+    int64_t batch;
+    double ttft_s;               /* prefill step, first token included */
+    double prefill_tps;          /* batch * prompt_tokens / ttft */
+    double decode_tps;           /* batch * decode steps / decode time */
+    double decode_step_s;        /* mean wall time of one decode step */
+    double aggregate_decode_tps; /* all devices' decode tokens / decode span */
+    double makespan_s;           /* end of the last step of any device */
+    double bytes_up_per_token;   /* decode, per sequence token */
+    double bytes_down_per_token;
+    double prefill_bytes_up_per_token;
+    double prefill_bytes_down_per_token;
+    struct sim_breakdown decode_per_token;   /* mean over decode steps, device 0 */
+    struct sim_breakdown prefill;            /* the prefill step, device 0 */
+    int64_t messages;            /* simulated communications, all devices */
+    double wall_s;               /* real seconds the simulation took */
+};
+
+/* A run's results. steps has n_steps records (devices x steps). */
+struct sim_result {
+    struct sim_summary summary;
+    struct sim_step_record *steps; /* owned */
+    int64_t n_steps;
+};
+
+/* Frees the steps; NULL is a no-op. */
+void sim_result_free(struct sim_result *r);
+
+#endif

@@ -1,0 +1,591 @@
+/*
+ * sim/run: the simulation itself: the steps every device replays, the
+ * edge and cloud actors, the critical-path breakdown, and the fork that
+ * keeps SimGrid's one-per-process engine out of the caller. See run.h.
+ */
+#include "sim/run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/comm.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <simgrid/mailbox.h>
+#include <xbt/config.h>
+
+#include "models/cost.h"
+#include "sim/platform.h"
+
+/* Sanitizer builds use thread contexts: ASan cannot follow SimGrid's raw
+ * context switches and may report false positives (simgrid-notes.md). */
+#if defined(__SANITIZE_ADDRESS__)
+static const char *const context_cfg = "--cfg=contexts/factory:thread";
+#else
+static const char *const context_cfg = NULL;
+#endif
+
+// ---- the steps every device replays ----
+
+/* One step: its plan (borrowed from struct replay) and stage durations. */
+struct step_spec {
+    const struct ref_plan *plan;
+    double *dur_s;        /* cost-model seconds per stage; 0 for messages */
+    enum ref_phase phase;
+    int64_t pos;          /* tokens cached before the step */
+    int64_t n_tokens;     /* new tokens per sequence */
+};
+
+/* Everything the actors replay; identical for every device. */
+struct replay {
+    struct ref_plan *prefill;
+    struct ref_plan *decode; /* template: every decode step has its stages */
+    struct step_spec *steps; /* n_steps: prefill, then decodes */
+    int n_steps;
+    int max_stages;
+    int64_t batch;
+    double lat_s;            /* one-way latency */
+    double bw_up_Bps, bw_down_Bps;
+};
+
+static void replay_free(struct replay *r)
+{
+    for (int k = 0; k < r->n_steps; k++)
+        free(r->steps[k].dur_s);
+    free(r->steps);
+    ref_plan_destroy(r->prefill);
+    ref_plan_destroy(r->decode);
+}
+
+/* Cost-model duration of every stage of p into a new array. */
+static double *durations(const scn_scenario_t *s, const struct ref_plan *p)
+{
+    double *d = sim_xcalloc((size_t)p->n_stages, sizeof *d);
+    for (int i = 0; i < p->n_stages; i++) {
+        const struct ref_stage *st = &p->stages[i];
+        if (st->kind == REF_STAGE_COMPUTE)
+            d[i] = mdl_cost_stage_s(scn_scenario_cost(s, st->place), st);
+    }
+    return d;
+}
+
+static enum sim_status build_plan(const scn_scenario_t *s, const struct ref_plan_opts *base,
+                                  enum ref_phase ph, int64_t n, int64_t pos,
+                                  struct ref_plan **out, struct sim_err *err)
+{
+    struct ref_plan_opts o = *base;
+    o.phase = ph;
+    o.n_tokens = n;
+    o.pos = pos;
+    struct sim_err why;
+    if (ref_plan_build(scn_scenario_model(s), &o, out, &why) != SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s", scn_scenario_path(s), why.msg);
+    return SIM_OK;
+}
+
+static enum sim_status replay_build(const scn_scenario_t *s, const struct sim_run_opts *o,
+                                    struct replay *r, struct sim_err *err)
+{
+    memset(r, 0, sizeof *r);
+    const struct scn_workload *w = scn_scenario_workload(s);
+    struct ref_plan_opts base = *scn_scenario_plan_opts(s);
+    if (o->override_mode)
+        base.mode = o->mode;
+    r->batch = w->batch;
+    enum sim_status st = build_plan(s, &base, REF_PHASE_PREFILL, w->prompt_tokens, 0,
+                                    &r->prefill, err);
+    if (st == SIM_OK)
+        st = build_plan(s, &base, REF_PHASE_DECODE, 1, w->prompt_tokens, &r->decode, err);
+    if (st != SIM_OK)
+        return st;
+    r->n_steps = (int)w->new_tokens; // the prefill yields the first token
+    r->steps = sim_xcalloc((size_t)r->n_steps, sizeof *r->steps);
+    r->steps[0] = (struct step_spec){r->prefill, durations(s, r->prefill), REF_PHASE_PREFILL,
+                                     0, w->prompt_tokens};
+    for (int k = 1; k < r->n_steps && st == SIM_OK; k++) {
+        // decode plans differ only in costs that grow with the context
+        struct ref_plan *p = NULL;
+        const int64_t pos = w->prompt_tokens + k - 1;
+        st = build_plan(s, &base, REF_PHASE_DECODE, 1, pos, &p, err);
+        if (st != SIM_OK)
+            break;
+        SIM_ASSERT(p->n_stages == r->decode->n_stages, "decode plans changed shape");
+        r->steps[k] = (struct step_spec){r->decode, durations(s, p), REF_PHASE_DECODE, pos, 1};
+        ref_plan_destroy(p);
+    }
+    r->max_stages = r->prefill->n_stages > r->decode->n_stages ? r->prefill->n_stages
+                                                                : r->decode->n_stages;
+    const struct mdl_link *l = scn_scenario_link(s);
+    r->lat_s = l->rtt_s.value / 2.0;
+    r->bw_up_Bps = l->uplink_Bps.value;
+    r->bw_down_Bps = l->downlink_Bps.value;
+    return st;
+}
+
+// ---- actors ----
+
+struct stage_time {
+    double start; /* compute: began; message: sender posted it */
+    double end;   /* compute: ended; message: receiver had it */
+};
+
+/* Shared by the two actors of one device. */
+struct device {
+    const struct replay *rp;
+    sg_mailbox_t up, down;   /* edge -> cloud, cloud -> edge */
+    struct stage_time *t;    /* n_steps x max_stages */
+};
+
+/* One actor's view: which device, which side. */
+struct actor_arg {
+    struct device *dev;
+    enum ref_place side;
+};
+
+/* Scratch of one actor's walk over a step. */
+struct walk {
+    const struct ref_plan *p;
+    struct stage_time *t;
+    sg_comm_t *recv;  /* per stage: posted receive */
+    void **data;      /* per stage: received payload */
+    uint8_t *pending; /* per stage: receive posted, not yet waited */
+};
+
+static void finish_recv(struct walk *w, int j)
+{
+    sg_comm_wait(w->recv[j]); // adopts and releases the comm's reference
+    w->t[j].end = simgrid_get_clock();
+    w->pending[j] = 0;
+    SIM_ASSERT(w->data[j] == &w->p->stages[j], "message %s matched the wrong stage",
+               w->p->stages[j].name);
+}
+
+static void wait_deps(struct walk *w, int i)
+{
+    const struct ref_stage *s = &w->p->stages[i];
+    for (int k = 0; k < s->n_deps; k++)
+        if (w->pending[s->deps[k]])
+            finish_recv(w, s->deps[k]);
+}
+
+/* Walks one step's plan for one side. */
+static void walk_step(struct device *dev, enum ref_place side, int k, struct walk *w)
+{
+    const struct step_spec *sp = &dev->rp->steps[k];
+    w->p = sp->plan;
+    w->t = dev->t + (size_t)k * (size_t)dev->rp->max_stages;
+    memset(w->pending, 0, (size_t)w->p->n_stages);
+    for (int i = 0; i < w->p->n_stages; i++) {
+        const struct ref_stage *s = &w->p->stages[i];
+        if (s->kind == REF_STAGE_COMPUTE) {
+            if (s->place != side)
+                continue;
+            wait_deps(w, i);
+            w->t[i].start = simgrid_get_clock();
+            if (sp->dur_s[i] > 0.0)
+                sg_actor_execute(sp->dur_s[i] * SIM_HOST_SPEED);
+            w->t[i].end = simgrid_get_clock();
+            continue;
+        }
+        const enum ref_place sender = s->place == REF_LINK_UP ? REF_EDGE : REF_CLOUD;
+        const sg_mailbox_t mb = s->place == REF_LINK_UP ? dev->up : dev->down;
+        if (sender == side) {
+            wait_deps(w, i);
+            w->t[i].start = simgrid_get_clock();
+            // the payload is the stage itself, borrowed: nobody frees it
+            sg_comm_t c = sg_mailbox_put_init(mb, (void *)(uintptr_t)s, (long)s->msg_bytes);
+            sg_comm_detach(c, NULL); // starts it; nobody waits for a send
+        } else {
+            w->recv[i] = sg_mailbox_get_async(mb, &w->data[i]);
+            w->pending[i] = 1;
+        }
+    }
+    for (int i = 0; i < w->p->n_stages; i++)
+        if (w->pending[i])
+            finish_recv(w, i);
+}
+
+static void actor_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    const struct actor_arg *a = sg_actor_self_get_data();
+    const int n = a->dev->rp->max_stages;
+    struct walk w = {
+        .recv = sim_xcalloc((size_t)n, sizeof(sg_comm_t)),
+        .data = sim_xcalloc((size_t)n, sizeof(void *)),
+        .pending = sim_xcalloc((size_t)n, 1),
+    };
+    for (int k = 0; k < a->dev->rp->n_steps; k++)
+        walk_step(a->dev, a->side, k, &w);
+    free(w.recv);
+    free(w.data);
+    free(w.pending);
+}
+
+// ---- the breakdown ----
+
+/* Adds a stage's [from, end] interval to the breakdown, by cause. */
+static void attribute(struct sim_breakdown *b, const struct ref_stage *s, double nominal_s,
+                      double seg_s, const struct replay *rp)
+{
+    if (s->kind == REF_STAGE_COMPUTE) {
+        const double c = fmin(seg_s, nominal_s);
+        *(s->place == REF_EDGE ? &b->edge_compute_s : &b->cloud_compute_s) += c;
+        b->waiting_s += seg_s - c;
+        return;
+    }
+    const int up = s->place == REF_LINK_UP;
+    const double tx = (double)s->msg_bytes / (up ? rp->bw_up_Bps : rp->bw_down_Bps);
+    const double lat = fmin(seg_s, rp->lat_s);
+    const double xfer = fmin(seg_s - lat, tx);
+    b->latency_s += lat;
+    *(up ? &b->uplink_s : &b->downlink_s) += xfer;
+    b->waiting_s += seg_s - lat - xfer;
+}
+
+/* The dependency of stage i that ended last (ties: compute first, then
+ * the later stage), or -1. */
+static int critical_pred(const struct ref_plan *p, const struct stage_time *t, int i)
+{
+    int best = -1;
+    for (int k = 0; k < p->stages[i].n_deps; k++) {
+        const int j = p->stages[i].deps[k];
+        if (best < 0 || t[j].end > t[best].end ||
+            (t[j].end == t[best].end &&
+             (p->stages[j].kind == REF_STAGE_COMPUTE) >= (p->stages[best].kind == REF_STAGE_COMPUTE)))
+            best = j;
+    }
+    return best;
+}
+
+/* Walks the critical path of one step back from its last stage and
+ * splits [step_start, step_end] by cause. Returns step_end. */
+static double breakdown_step(const struct replay *rp, int k, const struct stage_time *t,
+                             double step_start, struct sim_breakdown *b)
+{
+    const struct step_spec *sp = &rp->steps[k];
+    const struct ref_plan *p = sp->plan;
+    memset(b, 0, sizeof *b);
+    int cur = 0;
+    for (int i = 1; i < p->n_stages; i++)
+        if (t[i].end >= t[cur].end)
+            cur = i;
+    const double step_end = t[cur].end;
+    while (cur >= 0) {
+        const double from = fmax(t[cur].start, step_start);
+        attribute(b, &p->stages[cur], sp->dur_s[cur], fmax(t[cur].end - from, 0.0), rp);
+        if (t[cur].start <= step_start)
+            break;
+        const int pred = critical_pred(p, t, cur);
+        const double ready = pred >= 0 ? fmax(t[pred].end, step_start) : step_start;
+        b->waiting_s += fmax(t[cur].start - ready, 0.0);
+        if (pred < 0 || t[pred].end <= step_start)
+            break;
+        cur = pred;
+    }
+    return step_end;
+}
+
+// ---- the run, in the child ----
+
+static void fill_bytes(const struct ref_plan *p, struct sim_step_record *r)
+{
+    struct ref_plan_totals tot;
+    ref_plan_sum(p, &tot);
+    r->bytes_up = tot.bytes_up;
+    r->bytes_down = tot.bytes_down;
+    r->messages = tot.n_msgs_up + tot.n_msgs_down;
+}
+
+/* Step records and summary from the recorded stage times. */
+static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
+                    enum ref_mode mode, struct sim_result *out)
+{
+    struct sim_summary *sm = &out->summary;
+    memset(sm, 0, sizeof *sm);
+    out->n_steps = n_dev * rp->n_steps;
+    out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
+    double decode_first = INFINITY, decode_last = 0.0;
+    for (int64_t d = 0; d < n_dev; d++) {
+        double prev_end = 0.0;
+        for (int k = 0; k < rp->n_steps; k++) {
+            struct sim_step_record *r = &out->steps[d * rp->n_steps + k];
+            const struct step_spec *sp = &rp->steps[k];
+            const struct stage_time *t = devs[d].t + (size_t)k * (size_t)rp->max_stages;
+            *r = (struct sim_step_record){.device = (int32_t)d, .step = k, .phase = sp->phase,
+                                         .pos = sp->pos, .tokens = sp->n_tokens,
+                                         .start_s = prev_end};
+            r->end_s = breakdown_step(rp, k, t, prev_end, &r->b);
+            fill_bytes(sp->plan, r);
+            sm->messages += r->messages;
+            if (k == 1)
+                decode_first = fmin(decode_first, prev_end);
+            if (k > 0)
+                decode_last = fmax(decode_last, r->end_s);
+            prev_end = r->end_s;
+        }
+        sm->makespan_s = fmax(sm->makespan_s, prev_end);
+    }
+    const double B = (double)rp->batch, n = (double)n_dev, steps = rp->n_steps - 1;
+    sm->mode = mode;
+    sm->devices = n_dev;
+    sm->batch = rp->batch;
+    for (int64_t d = 0; d < n_dev; d++) {
+        const struct sim_step_record *first = &out->steps[d * rp->n_steps];
+        const struct sim_step_record *last = &out->steps[(d + 1) * rp->n_steps - 1];
+        sm->ttft_s += first->end_s / n;
+        sim_breakdown_add(&sm->prefill, &first->b, 1.0 / n);
+        for (int k = 1; k < rp->n_steps; k++)
+            sim_breakdown_add(&sm->decode_per_token, &first[k].b, 1.0 / (n * steps));
+        if (steps > 0)
+            sm->decode_step_s += (last->end_s - first->end_s) / (steps * n);
+    }
+    const struct sim_step_record *s0 = &out->steps[0];
+    sm->prefill_tps = B * (double)rp->steps[0].n_tokens / sm->ttft_s;
+    sm->prefill_bytes_up_per_token = (double)s0->bytes_up / (B * (double)s0->tokens);
+    sm->prefill_bytes_down_per_token = (double)s0->bytes_down / (B * (double)s0->tokens);
+    if (steps > 0) {
+        sm->decode_tps = B / sm->decode_step_s;
+        sm->aggregate_decode_tps = B * steps * n / (decode_last - decode_first);
+        sm->bytes_up_per_token = (double)s0[1].bytes_up / B;
+        sm->bytes_down_per_token = (double)s0[1].bytes_down / B;
+    } else {
+        sm->decode_tps = sm->aggregate_decode_tps = sm->decode_step_s = NAN;
+        sm->bytes_up_per_token = sm->bytes_down_per_token = NAN;
+    }
+}
+
+/* True when the user's --cfg arguments already set name. */
+static int user_sets(const struct sim_run_opts *o, const char *name)
+{
+    char prefix[96];
+    snprintf(prefix, sizeof prefix, "--cfg=%s:", name);
+    for (int i = 0; i < o->n_cfg; i++)
+        if (strncmp(o->cfg[i], prefix, strlen(prefix)) == 0)
+            return 1;
+    return 0;
+}
+
+const char *sim_run_network_model(const struct sim_run_opts *o, char *buf, size_t cap)
+{
+    const char *model = "CM02";
+    for (int i = 0; i < o->n_cfg; i++)
+        if (strncmp(o->cfg[i], "--cfg=network/model:", 20) == 0)
+            model = o->cfg[i] + 20;
+    snprintf(buf, cap, "%s%s%s", model,
+             user_sets(o, "network/crosstraffic") ? "" : ", cross-traffic off",
+             user_sets(o, "network/TCP-gamma") ? "" : ", TCP-gamma 0 (no window limit)");
+    return buf;
+}
+
+/* Initialises SimGrid: our pinned model first, the user's --cfg after
+ * (later settings win), SimGrid's informational chatter off. */
+static void engine_init(const struct sim_run_opts *o)
+{
+    static char args[8 + SIM_MAX_CFG][256]; // simgrid_init may keep argv
+    char *argv[8 + SIM_MAX_CFG];
+    const char *src[8 + SIM_MAX_CFG] = {
+        "plsim", "--log=root.thresh:warning", "--cfg=network/model:CM02",
+        "--cfg=network/crosstraffic:0", "--cfg=network/TCP-gamma:0",
+    };
+    int argc = 5;
+    if (context_cfg != NULL)
+        src[argc++] = context_cfg;
+    for (int i = 0; i < o->n_cfg; i++)
+        src[argc++] = o->cfg[i];
+    for (int i = 0; i < argc; i++) {
+        snprintf(args[i], sizeof args[i], "%s", src[i]);
+        argv[i] = args[i];
+    }
+    argv[argc] = NULL;
+    simgrid_init(&argc, argv);
+}
+
+static enum sim_status simulate(const scn_scenario_t *s, const struct sim_run_opts *o,
+                                struct sim_result *out, struct sim_err *err)
+{
+    struct replay rp;
+    enum sim_status st = replay_build(s, o, &rp, err);
+    const struct scn_workload *w = scn_scenario_workload(s);
+    const int64_t n_dev = w->devices, n_gpu = scn_scenario_cloud_gpus(s);
+    const struct sim_platform_spec ps = {n_dev, n_gpu, rp.bw_up_Bps, rp.bw_down_Bps, rp.lat_s};
+    if (st == SIM_OK)
+        st = sim_platform_write(&ps, o->platform_path, err);
+    if (st != SIM_OK) {
+        replay_free(&rp);
+        return st;
+    }
+    const double wall0 = (double)clock() / CLOCKS_PER_SEC;
+    engine_init(o);
+    simgrid_load_platform(o->platform_path);
+    struct device *devs = sim_xcalloc((size_t)n_dev, sizeof *devs);
+    struct actor_arg *args = sim_xcalloc((size_t)(2 * n_dev), sizeof *args);
+    for (int64_t d = 0; d < n_dev; d++) {
+        char name[64];
+        devs[d].rp = &rp;
+        devs[d].t = sim_xcalloc((size_t)rp.n_steps * (size_t)rp.max_stages,
+                                sizeof(struct stage_time));
+        snprintf(name, sizeof name, "up%lld", (long long)d);
+        devs[d].up = sg_mailbox_by_name(name);
+        snprintf(name, sizeof name, "down%lld", (long long)d);
+        devs[d].down = sg_mailbox_by_name(name);
+        for (int side = 0; side < 2; side++) {
+            char host[64];
+            if (side == REF_EDGE)
+                snprintf(host, sizeof host, "edge%lld", (long long)d);
+            else
+                snprintf(host, sizeof host, "gpu%lld", (long long)(d % n_gpu));
+            args[2 * d + side] = (struct actor_arg){&devs[d], (enum ref_place)side};
+            snprintf(name, sizeof name, "%s%lld", side == REF_EDGE ? "edge" : "cloud",
+                     (long long)d);
+            sg_actor_t a = sg_actor_init(name, sg_host_by_name(host));
+            sg_actor_set_data(a, &args[2 * d + side]);
+            sg_actor_start(a, actor_main, 0, NULL);
+        }
+    }
+    simgrid_run();
+    analyse(&rp, devs, n_dev, o->override_mode ? o->mode : scn_scenario_plan_opts(s)->mode, out);
+    out->summary.wall_s = (double)clock() / CLOCKS_PER_SEC - wall0;
+    for (int64_t d = 0; d < n_dev; d++)
+        free(devs[d].t);
+    free(devs);
+    free(args);
+    replay_free(&rp);
+    return SIM_OK;
+}
+
+// ---- the fork ----
+
+static int write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n > 0) {
+        const ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    while (n > 0) {
+        const ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Child side: simulate, then send status, message and result. */
+static _Noreturn void child(const scn_scenario_t *s, const struct sim_run_opts *o, int fd)
+{
+    struct sim_result r;
+    memset(&r, 0, sizeof r);
+    struct sim_err err = {""};
+    const int32_t st = (int32_t)simulate(s, o, &r, &err);
+    int bad = write_all(fd, &st, sizeof st) || write_all(fd, &err, sizeof err);
+    if (st == SIM_OK)
+        bad = bad || write_all(fd, &r.summary, sizeof r.summary) ||
+              write_all(fd, &r.n_steps, sizeof r.n_steps) ||
+              write_all(fd, r.steps, (size_t)r.n_steps * sizeof *r.steps);
+    sim_result_free(&r);
+    close(fd);
+    _exit(bad ? 3 : 0);
+}
+
+enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
+                        struct sim_result *out, struct sim_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const struct mdl_link *l = scn_scenario_link(s);
+    if ((l->jitter_s.present && l->jitter_s.value > 0) || (l->loss.present && l->loss.value > 0) ||
+        l->trace[0] != '\0')
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link: jitter, loss and bandwidth traces are "
+                           "not modelled yet; remove them to simulate", scn_scenario_path(s));
+    int fds[2];
+    if (pipe(fds) != 0)
+        return sim_err_set(err, SIM_EIO, "pipe: %s", strerror(errno));
+    fflush(stdout);
+    fflush(stderr);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return sim_err_set(err, SIM_EIO, "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child(s, o, fds[1]);
+    }
+    close(fds[1]);
+    int32_t st = SIM_EIO;
+    struct sim_err cerr;
+    int bad = read_all(fds[0], &st, sizeof st) || read_all(fds[0], &cerr, sizeof cerr);
+    if (!bad && st == SIM_OK) {
+        bad = read_all(fds[0], &out->summary, sizeof out->summary) ||
+              read_all(fds[0], &out->n_steps, sizeof out->n_steps);
+        if (!bad) {
+            out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
+            bad = read_all(fds[0], out->steps, (size_t)out->n_steps * sizeof *out->steps);
+        }
+    }
+    close(fds[0]);
+    int wstatus = 0;
+    waitpid(pid, &wstatus, 0);
+    if (bad || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+        sim_result_free(out);
+        return sim_err_set(err, SIM_EIO, "the simulation process failed (%s)",
+                           WIFSIGNALED(wstatus) ? strsignal(WTERMSIG(wstatus)) : "no result");
+    }
+    if (st != SIM_OK) {
+        *err = cerr;
+        return (enum sim_status)st;
+    }
+    return SIM_OK;
+}
+
+// ---- results ----
+
+double sim_breakdown_total(const struct sim_breakdown *b)
+{
+    return b->edge_compute_s + b->cloud_compute_s + b->uplink_s + b->downlink_s +
+           b->latency_s + b->waiting_s;
+}
+
+void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, double scale)
+{
+    a->edge_compute_s += scale * b->edge_compute_s;
+    a->cloud_compute_s += scale * b->cloud_compute_s;
+    a->uplink_s += scale * b->uplink_s;
+    a->downlink_s += scale * b->downlink_s;
+    a->latency_s += scale * b->latency_s;
+    a->waiting_s += scale * b->waiting_s;
+}
+
+void sim_result_free(struct sim_result *r)
+{
+    if (r == NULL)
+        return;
+    free(r->steps);
+    r->steps = NULL;
+    r->n_steps = 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * sim/run: one simulation of a scenario in SimGrid.
+ *
+ * Each device runs its sequences' prefill, then new_tokens - 1 decode
+ * steps (the prefill yields the first token). Every step replays the
+ * accounting plan: an edge actor on the device's host and a cloud actor
+ * on its GPU host walk the plan's stages in order; each compute stage is
+ * an execution lasting the cost model's time, each message a SimGrid
+ * communication of exactly its bytes on the cell uplink or downlink.
+ * Sends are asynchronous and receives are posted as soon as the walk
+ * reaches them, so a stage waits exactly for the stages it depends on.
+ *
+ * SimGrid's engine lives once per process, so sim_run forks: the child
+ * simulates and returns the result through a pipe; the parent never
+ * initialises SimGrid and can run many simulations.
+ */
+#ifndef SIM_RUN_H
+#define SIM_RUN_H
+
+#include "scenarios/scenario.h"
+#include "sim/result.h"
+#include "util/status.h"
+
+#define SIM_MAX_CFG 16
+
+struct sim_run_opts {
+    const char *platform_path; /* where the platform XML is written and kept */
+    const char *cfg[SIM_MAX_CFG]; /* extra "--cfg=..." arguments for SimGrid */
+    int n_cfg;
+    int override_mode;         /* 1: simulate mode instead of the scenario's */
+    enum ref_mode mode;
+};
+
+/* Runs the simulation in a child process and fills *out (free with
+ * sim_result_free). SIM_EINVAL when the scenario asks for something the
+ * simulator does not model (err says what), SIM_EIO when the child
+ * failed. */
+enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
+                        struct sim_result *out, struct sim_err *err);
+
+/* The network model in force for these options into buf, e.g. "CM02,
+ * cross-traffic off, TCP-gamma 0 (no window limit)"; returns buf. */
+const char *sim_run_network_model(const struct sim_run_opts *o, char *buf, size_t cap);
+
+#endif
