@@ -219,6 +219,10 @@ static void actor_main(int argc, char **argv)
     (void)argv;
     const struct actor_arg *a = sg_actor_self_get_data();
     const int n = a->dev->rp->max_stages;
+    // Permanent receiver of the inbound mailbox: a send starts at once, as
+    // the network pushes bytes whether or not the peer already waits (a
+    // plain mailbox is a rendezvous and would hold the transfer back).
+    sg_mailbox_set_receiver(sg_mailbox_get_name(a->side == REF_EDGE ? a->dev->down : a->dev->up));
     struct walk w = {
         .recv = sim_xcalloc((size_t)n, sizeof(sg_comm_t)),
         .data = sim_xcalloc((size_t)n, sizeof(void *)),

@@ -38,4 +38,6 @@ run 0 forward --checkpoint "$tmp/ck.bin" --tokens 1,2,3 --steps 2 --split --rank
   --m-init random --transfer int8
 head -c 100 "$tmp/ck.bin" > "$tmp/cut.bin"
 run 2 forward --checkpoint "$tmp/cut.bin" --tokens 1
+run 0 run "$src/scenarios/realistic-5g-us.json" -q -o "$tmp/run"
+run 2 run "$tmp/unit.json" -o "$tmp/run-bad"
 exit $fail

@@ -1,0 +1,345 @@
+/*
+ * tests/test_sim: the SimGrid replay against closed-form arithmetic.
+ *
+ * The closed form is computed here without SimGrid: walking each step's
+ * plan, a compute stage starts when its side is free and its
+ * dependencies are done and lasts the cost model's time; a message
+ * leaves when its sender reaches it and arrives latency + bytes /
+ * bandwidth later; at the end of a step a side has all its messages.
+ * With CM02, no cross-traffic and TCP-gamma 0 the simulated step ends
+ * must equal it to 1e-9 relative.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "models/cost.h"
+#include "scenarios/scenario.h"
+#include "sim/run.h"
+
+#define SRC PLSIM_SOURCE_DIR
+
+/* Step end times by the closed form; returns the number of steps. */
+static int closed_form(const scn_scenario_t *s, double *step_end, int cap)
+{
+    const struct scn_workload *w = scn_scenario_workload(s);
+    const struct mdl_link *l = scn_scenario_link(s);
+    const double lat = l->rtt_s.value / 2, bw_up = l->uplink_Bps.value;
+    const double bw_down = l->downlink_Bps.value;
+    double clock[2] = {0, 0};
+    const int n_steps = (int)w->new_tokens;
+    cr_assert_leq(n_steps, cap);
+    for (int k = 0; k < n_steps; k++) {
+        struct ref_plan_opts o = *scn_scenario_plan_opts(s);
+        o.phase = k == 0 ? REF_PHASE_PREFILL : REF_PHASE_DECODE;
+        o.n_tokens = k == 0 ? w->prompt_tokens : 1;
+        o.pos = k == 0 ? 0 : w->prompt_tokens + k - 1;
+        struct ref_plan *p = NULL;
+        struct sim_err err;
+        cr_assert_eq(ref_plan_build(scn_scenario_model(s), &o, &p, &err), SIM_OK, "%s", err.msg);
+        double *f = calloc((size_t)p->n_stages, sizeof *f);
+        double end = 0;
+        for (int i = 0; i < p->n_stages; i++) {
+            const struct ref_stage *st = &p->stages[i];
+            const int side = st->kind == REF_STAGE_COMPUTE ? (int)st->place
+                             : st->place == REF_LINK_UP ? REF_EDGE : REF_CLOUD;
+            double ready = clock[side];
+            for (int d = 0; d < st->n_deps; d++)
+                ready = fmax(ready, f[st->deps[d]]);
+            if (st->kind == REF_STAGE_COMPUTE) {
+                f[i] = ready + mdl_cost_stage_s(scn_scenario_cost(s, st->place), st);
+                clock[side] = f[i];
+            } else {
+                const double bw = st->place == REF_LINK_UP ? bw_up : bw_down;
+                clock[side] = ready;
+                f[i] = ready + lat + (double)st->msg_bytes / bw;
+            }
+            end = fmax(end, f[i]);
+        }
+        for (int i = 0; i < p->n_stages; i++) // each side waits its messages
+            if (p->stages[i].kind == REF_STAGE_MESSAGE) {
+                const int to = p->stages[i].place == REF_LINK_UP ? REF_CLOUD : REF_EDGE;
+                clock[to] = fmax(clock[to], f[i]);
+            }
+        step_end[k] = end;
+        free(f);
+        ref_plan_destroy(p);
+    }
+    return n_steps;
+}
+
+static void temp_dir(char *dir, size_t cap, const char *tag)
+{
+    snprintf(dir, cap, "/tmp/plsim-sim-%ld-%s", (long)getpid(), tag);
+    mkdir(dir, 0700);
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* Loads a scenario given as JSON text ("@" stands for the presets
+ * directory in extends). */
+static scn_scenario_t *scenario_from(const char *dir, const char *text)
+{
+    char path[512], buf[2048];
+    const char *at = strchr(text, '@');
+    if (at != NULL)
+        snprintf(buf, sizeof buf, "%.*s%s/scenarios/%s", (int)(at - text), text, SRC, at + 1);
+    else
+        snprintf(buf, sizeof buf, "%s", text);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs(buf, f);
+    fclose(f);
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    cr_assert_eq(scn_scenario_load(path, &s, &err), SIM_OK, "%s", err.msg);
+    return s;
+}
+
+static void simulate(const char *dir, const scn_scenario_t *s, struct sim_result *r)
+{
+    struct sim_run_opts o;
+    memset(&o, 0, sizeof o);
+    char platform[512];
+    snprintf(platform, sizeof platform, "%s/platform.xml", dir);
+    o.platform_path = platform;
+    struct sim_err err;
+    cr_assert_eq(sim_run(s, &o, r, &err), SIM_OK, "%s", err.msg);
+}
+
+// ---- closed form, parameterised ----
+
+struct cf_case {
+    char name[32];
+    char json[640];
+};
+
+/* A tiny model on roofline costs, then variations. */
+#define TINY "{\"extends\": \"@paper-7b.json\", \"model\": \"tiny\", \"rank\": 8, " \
+             "\"cost\": {\"cloud\": {\"method\": \"roofline\"}}, \"workload\": " \
+             "{\"prompt_tokens\": 8, \"new_tokens\": 4}"
+#define BIG(m) "{\"extends\": \"@" m "\", \"workload\": {\"prompt_tokens\": 32, \"new_tokens\": 3}"
+
+static struct cf_case cf_cases[] = {
+    {"tiny-pl", TINY "}"},
+    {"tiny-pl-overlap", TINY ", \"timing\": \"overlap\"}"},
+    {"tiny-pl-rtt47", TINY ", \"link\": {\"rtt\": \"47 ms\"}}"},
+    {"tiny-pl-rtt47-overlap", TINY ", \"link\": {\"rtt\": \"47 ms\"}, \"timing\": \"overlap\"}"},
+    {"tiny-naive-rtt10", TINY ", \"mode\": \"naive-split\", \"link\": {\"rtt\": \"10 ms\"}}"},
+    {"tiny-naive-overlap", TINY ", \"mode\": \"naive-split\", \"timing\": \"overlap\", "
+                           "\"link\": {\"rtt\": \"3 ms\"}}"},
+    {"tiny-first-k", TINY ", \"mode\": \"privatelora-first-k\", \"first_k\": 2, "
+                     "\"link\": {\"rtt\": \"5 ms\"}}"},
+    {"tiny-device-only", TINY ", \"mode\": \"device-only\"}"},
+    // cloud-only pipelines tokens: compute is slowed so that consecutive
+    // token messages never share the downlink (sharing is not in the
+    // closed form; the sharing test covers it)
+    {"tiny-cloud-only", TINY ", \"mode\": \"cloud-only\", \"link\": {\"rtt\": \"20 ms\"}, "
+                        "\"cost\": {\"cloud\": {\"method\": \"roofline\", "
+                        "\"memory_efficiency\": 0.0001}}}"},
+    {"tiny-asym-ranks", TINY ", \"rank_c2d\": 8, \"rank_d2c\": 4, \"link\": {\"rtt\": \"2 ms\"}}"},
+    {"tiny-two-layers", TINY ", \"adapted_layers\": [1, 3], \"link\": {\"rtt\": \"9 ms\"}}"},
+    {"tiny-batch4", TINY ", \"workload\": {\"batch\": 4}, \"link\": {\"rtt\": \"4 ms\"}}"},
+    {"tiny-int8", TINY ", \"transfer\": \"int8\", \"link\": {\"uplink\": \"1 Mbps\", "
+                  "\"downlink\": \"2 Mbps\", \"rtt\": \"1 ms\"}, \"timing\": \"overlap\"}"},
+    {"tiny-slow-link", TINY ", \"link\": {\"uplink\": \"100 kbps\", \"downlink\": \"1 Mbps\", "
+                       "\"rtt\": \"150 ms\"}}"},
+    {"7b-paper", BIG("paper-7b.json") "}"},
+    {"7b-realistic", BIG("realistic-5g-us.json") "}"},
+    {"7b-realistic-overlap", BIG("realistic-5g-us.json") ", \"timing\": \"overlap\"}"},
+    {"13b-imt2020-r128", BIG("paper-13b.json") ", \"rank\": 128, \"link\": \"imt2020-5g\"}"},
+    {"7b-lora-all", BIG("lora-all-layers.json") "}"},
+    {"7b-lora-two", BIG("lora-two-layers.json") ", \"link\": \"lte-us-2020\"}"},
+    {"70b-gqa-slow", "{\"extends\": \"@paper-7b.json\", \"model\": \"llama2-70b\", "
+                     "\"cost\": {\"cloud\": {\"method\": \"roofline\"}}, \"link\": {\"uplink\": "
+                     "\"5 Mbps\", \"rtt\": \"100 ms\"}, \"workload\": {\"prompt_tokens\": 16, "
+                     "\"new_tokens\": 2}}"},
+    {"30b-cloud-only", BIG("paper-30b.json") ", \"mode\": \"cloud-only\", \"link\": \"wifi-home-us-2022\"}"},
+    {"7b-device-only", BIG("device-only.json") "}"},
+};
+
+ParameterizedTestParameters(sim_run, step_times_equal_the_closed_form)
+{
+    return cr_make_param_array(struct cf_case, cf_cases, sizeof cf_cases / sizeof cf_cases[0]);
+}
+
+ParameterizedTest(struct cf_case *c, sim_run, step_times_equal_the_closed_form)
+{
+    char dir[128];
+    temp_dir(dir, sizeof dir, c->name);
+    scn_scenario_t *s = scenario_from(dir, c->json);
+    struct sim_result r;
+    simulate(dir, s, &r);
+    double want[64];
+    const int n = closed_form(s, want, 64);
+    cr_assert_eq(r.n_steps, n);
+    for (int k = 0; k < n; k++) {
+        const double got = r.steps[k].end_s;
+        cr_expect(fabs(got - want[k]) <= 1e-9 * want[k], "%s step %d: simulated %.15g s, closed "
+                  "form %.15g s", c->name, k, got, want[k]);
+        // the breakdown accounts for the whole step
+        const double dur = r.steps[k].end_s - r.steps[k].start_s;
+        cr_expect(fabs(sim_breakdown_total(&r.steps[k].b) - dur) <= 1e-9 * dur,
+                  "%s step %d: breakdown %.15g of %.15g s", c->name, k,
+                  sim_breakdown_total(&r.steps[k].b), dur);
+    }
+    sim_result_free(&r);
+    scn_scenario_destroy(s);
+    remove_dir(dir);
+}
+
+// ---- the latency-bound case of the issue ----
+
+Test(sim_run, privatelora_7b_at_47ms_pays_one_rtt_per_layer_plus_one)
+{
+    char dir[128];
+    temp_dir(dir, sizeof dir, "rtt47");
+    scn_scenario_t *s = scenario_from(dir, BIG("realistic-5g-us.json") "}");
+    struct sim_result r;
+    simulate(dir, s, &r);
+    // one decode step: 32 round trips + half an RTT up + half down = 33 RTT
+    const struct sim_step_record *d = &r.steps[1];
+    cr_expect(fabs(d->b.latency_s - 33 * 0.047) < 1e-12, "latency %.15g s", d->b.latency_s);
+    double decode_s = 0; // the two decode steps, at contexts 32 and 33
+    for (int64_t pos = 32; pos <= 33; pos++) {
+        struct ref_plan_opts o = *scn_scenario_plan_opts(s);
+        o.phase = REF_PHASE_DECODE;
+        o.n_tokens = 1;
+        o.pos = pos;
+        struct ref_plan *p = NULL;
+        struct sim_err err;
+        cr_assert_eq(ref_plan_build(scn_scenario_model(s), &o, &p, &err), SIM_OK);
+        double closed = 33 * 0.047;
+        for (int i = 0; i < p->n_stages; i++) {
+            const struct ref_stage *st = &p->stages[i];
+            if (st->kind == REF_STAGE_COMPUTE)
+                closed += mdl_cost_stage_s(scn_scenario_cost(s, st->place), st);
+            else
+                closed += (double)st->msg_bytes /
+                          (st->place == REF_LINK_UP ? 14.56e6 / 8 : 265.8e6 / 8);
+        }
+        const struct sim_step_record *sr = &r.steps[pos - 31];
+        const double got = sr->end_s - sr->start_s;
+        cr_expect(fabs(got - closed) <= 1e-9 * closed, "step %.15g s, closed form %.15g s", got,
+                  closed);
+        cr_expect_gt(sr->b.latency_s / got, 0.95, "latency must dominate");
+        decode_s += closed;
+        ref_plan_destroy(p);
+    }
+    cr_expect(fabs(r.summary.decode_tps - 2.0 / decode_s) <= 1e-9 * r.summary.decode_tps,
+              "decode %.15g tokens/s, closed form %.15g", r.summary.decode_tps, 2.0 / decode_s);
+    sim_result_free(&r);
+    scn_scenario_destroy(s);
+    remove_dir(dir);
+}
+
+Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
+{
+    char dir[128];
+    temp_dir(dir, sizeof dir, "share");
+    scn_scenario_t *one = scenario_from(dir, TINY ", \"link\": {\"uplink\": \"200 kbps\"}}");
+    struct sim_result r1, r4;
+    simulate(dir, one, &r1);
+    scn_scenario_t *four = scenario_from(dir, TINY ", \"link\": {\"uplink\": \"200 kbps\"}, "
+                                              "\"workload\": {\"devices\": 4}}");
+    simulate(dir, four, &r4);
+    cr_expect_eq(r4.n_steps, 4 * r1.n_steps);
+    cr_expect_lt(r4.summary.decode_tps, r1.summary.decode_tps);
+    cr_expect_gt(r4.summary.decode_per_token.waiting_s, 0.0);
+    // the shared uplink carries at most its capacity: 200 kbps = 25,000 B/s
+    cr_expect_leq(r4.summary.aggregate_decode_tps * r4.summary.bytes_up_per_token, 25000.0 * 1.000001);
+    cr_expect_gt(r4.summary.aggregate_decode_tps, r1.summary.decode_tps); // devices interleave
+    sim_result_free(&r1);
+    sim_result_free(&r4);
+    scn_scenario_destroy(one);
+    scn_scenario_destroy(four);
+    remove_dir(dir);
+}
+
+// ---- plsim run end to end ----
+
+static int run_cmd(const char *args)
+{
+    const char *bin = getenv("PLSIM_BIN");
+    cr_assert_not_null(bin);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", bin, args);
+    const int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s missing", path);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    char *b = malloc(*n + 1);
+    cr_assert_eq(fread(b, 1, *n, f), *n);
+    fclose(f);
+    return b;
+}
+
+Test(sim_run, same_scenario_and_seed_give_byte_identical_outputs)
+{
+    char dir[128], args[512], a[256], b[256];
+    temp_dir(dir, sizeof dir, "det");
+    const char *files[2] = {"summary.json", "steps.csv"};
+    for (int run = 0; run < 2; run++) {
+        snprintf(args, sizeof args, "run %s/scenarios/realistic-5g-us.json --seed 7 -q -o %s/r%d",
+                 SRC, dir, run);
+        cr_assert_eq(run_cmd(args), 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        size_t na, nb;
+        snprintf(a, sizeof a, "%s/r0/%s", dir, files[i]);
+        snprintf(b, sizeof b, "%s/r1/%s", dir, files[i]);
+        char *x = slurp(a, &na), *y = slurp(b, &nb);
+        cr_expect(na == nb && memcmp(x, y, na) == 0, "%s differs between runs", files[i]);
+        free(x);
+        free(y);
+    }
+    remove_dir(dir);
+}
+
+Test(sim_run, bad_scenarios_exit_two_and_write_nothing)
+{
+    char dir[128], args[512], path[300];
+    temp_dir(dir, sizeof dir, "bad");
+    const char *bad[] = {"{\"extends\": \"@paper-7b.json\", \"rank\": 9000}",
+                         "{\"extends\": \"@paper-7b.json\", \"link\": {\"jitter\": \"5 ms\"}}",
+                         "{\"model\": }"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512];
+        const char *at = strchr(bad[i], '@');
+        if (at != NULL)
+            snprintf(text, sizeof text, "%.*s%s/scenarios/%s", (int)(at - bad[i]), bad[i], SRC,
+                     at + 1);
+        else
+            snprintf(text, sizeof text, "%s", bad[i]);
+        snprintf(path, sizeof path, "%s/bad%zu.json", dir, i);
+        FILE *f = fopen(path, "w");
+        fputs(text, f);
+        fclose(f);
+        snprintf(args, sizeof args, "run %s -o %s/out%zu", path, dir, i);
+        cr_expect_eq(run_cmd(args), 2, "%s", bad[i]);
+        char out[300];
+        snprintf(out, sizeof out, "%s/out%zu/summary.json", dir, i);
+        cr_expect_eq(access(out, F_OK), -1, "a failed run left %s", out);
+        snprintf(out, sizeof out, "%s/out%zu/platform.xml", dir, i);
+        cr_expect_eq(access(out, F_OK), -1, "a failed run left %s", out);
+    }
+    remove_dir(dir);
+}
