@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void cli_die(const char *fmt, ...)
@@ -98,4 +99,38 @@ void cli_atomic_abort(FILE *f, const char *tmp)
     if (f != NULL)
         fclose(f);
     remove(tmp);
+}
+
+double cli_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_progress_begin(struct cli_progress *p, const char *what, int64_t total, int quiet)
+{
+    p->enabled = !quiet && isatty(STDERR_FILENO);
+    p->printed = 0;
+    p->t0_s = cli_now_s();
+    p->what = what;
+    p->total = total;
+}
+
+void cli_progress_update(struct cli_progress *p, int64_t done)
+{
+    const double el = cli_now_s() - p->t0_s;
+    if (!p->enabled || el < 1.0 || done <= 0)
+        return;
+    const double eta = el / (double)done * (double)(p->total - done);
+    fprintf(stderr, "\r%s: %lld/%lld done, %.1f s elapsed, ETA %.1f s   ", p->what,
+            (long long)done, (long long)p->total, el, eta);
+    p->printed = 1;
+}
+
+void cli_progress_end(struct cli_progress *p)
+{
+    if (p->printed)
+        fprintf(stderr, "\r%*s\r", 72, "");
+    p->printed = 0;
 }

@@ -40,6 +40,23 @@ enum sim_status cli_atomic_commit(FILE *f, const char *tmp, const char *path,
                                   struct sim_err *err);
 void cli_atomic_abort(FILE *f, const char *tmp);
 
+/* Progress on stderr: shown only when stderr is a terminal, not quiet,
+ * and the job has run for more than a second. */
+struct cli_progress {
+    int enabled;       /* 1: may print */
+    int printed;       /* 1: a line is on screen */
+    double t0_s;       /* monotonic start */
+    const char *what;  /* e.g. "sweep" */
+    int64_t total;     /* units of work */
+};
+
+void cli_progress_begin(struct cli_progress *p, const char *what, int64_t total, int quiet);
+void cli_progress_update(struct cli_progress *p, int64_t done);
+void cli_progress_end(struct cli_progress *p);
+
+/* Seconds on a monotonic clock. */
+double cli_now_s(void);
+
 /* Subcommands: each returns the process exit code. */
 int cli_cmd_checkpoint(int argc, char **argv);
 int cli_cmd_forward(int argc, char **argv);
@@ -49,5 +66,6 @@ int cli_cmd_bench(int argc, char **argv);
 int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_show(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);
+int cli_cmd_sweep(int argc, char **argv);
 
 #endif

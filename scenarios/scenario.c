@@ -15,7 +15,7 @@
 #include "scenarios/json.h"
 #include "scenarios/units.h"
 
-#define MAX_CHAIN 8     /* extends depth */
+#define MAX_CHAIN 9     /* extends depth, plus the command line */
 #define MAX_ORIGINS 256 /* leaf values tracked for provenance */
 
 // ---- the schema ----
@@ -49,6 +49,8 @@ static const char *const phase_choices[] = {"prefill", "decode", NULL};
 static const char *const method_choices[] = {"roofline", "calibrated", NULL};
 static const char *const precision_choices[] = {"fp32", "fp16", "bf16", "int8", "int4", NULL};
 static const char *const naive_up_choices[] = {"d", "qkv", NULL};
+static const char *const downlink_choices[] = {"counted", "ignored", NULL};
+static const char *const scope_choices[] = {"catalog", "decoder", "model", NULL};
 
 #define BIG 1e15
 
@@ -88,6 +90,7 @@ static const struct field cost_side_fields[] = {
     {"memory_efficiency", F_NUM, 0, NULL, 0, 1, 1, NULL},
     {"stage_overhead", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
     {"precision", F_ENUM, 0, precision_choices, 0, 0, 0, NULL},
+    {"calibration_scope", F_ENUM, 0, scope_choices, 0, 0, 0, NULL},
     {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
@@ -99,6 +102,7 @@ static const struct field cost_fields[] = {
 
 static const struct field accounting_fields[] = {
     {"naive_up", F_ENUM, 0, naive_up_choices, 0, 0, 0, NULL},
+    {"downlink", F_ENUM, 0, downlink_choices, 0, 0, 0, NULL},
     {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
@@ -137,7 +141,8 @@ struct origin {
 };
 
 struct scn_scenario {
-    char chain[MAX_CHAIN][1024]; /* files, loaded one first */
+    char path[1024];             /* the file asked for */
+    char chain[MAX_CHAIN][1024]; /* files, nearest first ("(command line)" overrides) */
     const char *chain_ptrs[MAX_CHAIN];
     int n_chain;
     struct origin origins[MAX_ORIGINS];
@@ -153,6 +158,8 @@ struct scn_scenario {
     enum scn_timing timing;
     struct mdl_cost cost[2];
     enum mdl_precision precision[2];
+    int scope[2];         /* -1: the catalog's, 0: model, 1: decoder only */
+    int downlink_counted; /* 0: downlink transfers take no time */
     uint64_t seed;
 };
 
@@ -436,6 +443,14 @@ struct ctx {
     const char *file; /* the loaded file, named in cross-field errors */
 };
 
+/* The file that set jpath, for cross-field errors; the loaded file when
+ * nothing recorded it. */
+static const char *where(const struct ctx *c, const char *jpath)
+{
+    const char *o = scn_scenario_origin(c->s, jpath);
+    return o != NULL ? o : c->file;
+}
+
 static const cJSON *at(const cJSON *root, const char *a, const char *b)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, a);
@@ -508,11 +523,16 @@ static enum sim_status resolve_ranks(const struct ctx *c, struct sim_err *err)
         return st;
     if (needs && (rc < 1 || rd < 1))
         return sim_err_set(err, SIM_EINVAL, "%s: $.rank: mode %s needs a rank >= 1 (or rank_c2d "
-                           "and rank_d2c)", c->file, ref_mode_name(s->plan.mode));
+                           "and rank_d2c)", where(c, "$.rank"), ref_mode_name(s->plan.mode));
     const double dim = (double)s->model.dim;
     if (rc > dim || rd > dim)
         return sim_err_set(err, SIM_EINVAL, "%s: $.%s: rank %g is larger than the width %g of %s",
-                           c->file, at(c->root, "rank", NULL) ? "rank" : "rank_c2d",
+                           where(c, rc > dim ? (at(c->root, "rank_c2d", NULL) ? "$.rank_c2d"
+                                                                              : "$.rank")
+                                             : (at(c->root, "rank_d2c", NULL) ? "$.rank_d2c"
+                                                                              : "$.rank")),
+                           rc > dim ? (at(c->root, "rank_c2d", NULL) ? "rank_c2d" : "rank")
+                                    : (at(c->root, "rank_d2c", NULL) ? "rank_d2c" : "rank"),
                            rc > rd ? rc : rd, dim, s->model_name);
     s->plan.rank_c2d = (int64_t)rc;
     s->plan.rank_d2c = (int64_t)rd;
@@ -525,7 +545,8 @@ static enum sim_status resolve_ranks(const struct ctx *c, struct sim_err *err)
         {
             if (e->valuedouble >= (double)s->model.n_layers)
                 return sim_err_set(err, SIM_EINVAL, "%s: $.adapted_layers[%d]: layer %g does not "
-                                   "exist; %s has layers 0..%lld", c->file, i, e->valuedouble,
+                                   "exist; %s has layers 0..%lld", where(c, "$.adapted_layers"),
+                                   i, e->valuedouble,
                                    s->model_name, (long long)s->model.n_layers - 1);
             s->plan.adapted[(int)e->valuedouble] = 1;
             i++;
@@ -535,7 +556,7 @@ static enum sim_status resolve_ranks(const struct ctx *c, struct sim_err *err)
     st = get_num(c, "first_k", NULL, SCN_Q_COUNT, s->plan.mode == REF_MODE_PL_FIRST_K, 0, &k, err);
     if (st == SIM_OK && k > (double)s->model.n_layers)
         st = sim_err_set(err, SIM_EINVAL, "%s: $.first_k: %g exceeds the %lld layers of %s",
-                         c->file, k, (long long)s->model.n_layers, s->model_name);
+                         where(c, "$.first_k"), k, (long long)s->model.n_layers, s->model_name);
     s->plan.first_k = (int64_t)k;
     return st;
 }
@@ -559,8 +580,12 @@ static enum sim_status resolve_precisions(const struct ctx *c, struct sim_err *e
         st = get_str(c, "timing", NULL, NULL, &timing, err);
     if (st == SIM_OK)
         st = get_str(c, "accounting", "naive_up", "d", &naive, err);
+    const char *down = NULL;
+    if (st == SIM_OK)
+        st = get_str(c, "accounting", "downlink", "counted", &down, err);
     if (st != SIM_OK)
         return st;
+    c->s->downlink_counted = strcmp(down, "ignored") != 0;
     ref_dtype_parse(transfer, &o->transfer);
     c->s->timing = strcmp(timing, "overlap") == 0 ? SCN_TIMING_OVERLAP : SCN_TIMING_ADDITIVE;
     o->overlap = c->s->timing == SCN_TIMING_OVERLAP;
@@ -704,7 +729,7 @@ static enum sim_status resolve_cost_options(const struct ctx *c, struct sim_err 
         const cJSON *o = at(c->root, "cost", sides[side]);
         const struct ctx sub = {.s = c->s, .root = o != NULL ? o : c->root, .file = c->file};
         struct mdl_cost *k = &c->s->cost[side];
-        const char *method = "roofline", *prec = "fp16";
+        const char *method = "roofline", *prec = "fp16", *scope = "catalog";
         enum sim_status st = SIM_OK;
         memset(k, 0, sizeof *k);
         k->compute_efficiency = k->memory_efficiency = k->scale = 1.0;
@@ -721,9 +746,12 @@ static enum sim_status resolve_cost_options(const struct ctx *c, struct sim_err 
             if (st == SIM_OK)
                 st = get_num(&sub, "stage_overhead", NULL, SCN_Q_TIME, 0, 0, &k->stage_overhead_s,
                              err);
+            if (st == SIM_OK)
+                st = get_str(&sub, "calibration_scope", NULL, "catalog", &scope, err);
         }
         if (st != SIM_OK)
             return st;
+        c->s->scope[side] = strcmp(scope, "catalog") == 0 ? -1 : strcmp(scope, "decoder") == 0;
         k->method = strcmp(method, "calibrated") == 0 ? MDL_COST_CALIBRATED : MDL_COST_ROOFLINE;
         for (int p = 0; p < MDL_PREC_COUNT; p++)
             if (strcmp(prec, mdl_precision_name((enum mdl_precision)p)) == 0)
@@ -756,7 +784,8 @@ static enum sim_status calibrate_side(const struct ctx *c, int side, const struc
     struct sim_err why;
     enum sim_status st = ref_plan_build(&s->model, &o, &p, &why);
     if (st == SIM_OK)
-        st = mdl_cost_calibrate(&s->cost[side], p, (enum ref_place)side, m->decoder_only,
+        st = mdl_cost_calibrate(&s->cost[side], p, (enum ref_place)side,
+                                s->scope[side] >= 0 ? s->scope[side] : m->decoder_only,
                                 m->tokens_per_s.value, &why);
     ref_plan_destroy(p);
     if (st != SIM_OK)
@@ -791,12 +820,93 @@ static enum sim_status resolve_costs(const struct ctx *c, struct sim_err *err)
     return SIM_OK;
 }
 
+/* Builds {"a": {"b": value}} from "a.b=value" strings. */
+static cJSON *overrides_object(const char *const *ov, int n, struct sim_err *err)
+{
+    cJSON *root = cJSON_CreateObject();
+    for (int i = 0; i < n; i++) {
+        const char *eq = strchr(ov[i], '=');
+        if (eq == NULL || eq == ov[i]) {
+            sim_err_set(err, SIM_EINVAL, "(command line): '%s': expected KEY=VALUE", ov[i]);
+            cJSON_Delete(root);
+            return NULL;
+        }
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - ov[i]), ov[i]);
+        cJSON *obj = root;
+        char *save = NULL, *part = strtok_r(key, ".", &save);
+        while (part != NULL) {
+            char *next = strtok_r(NULL, ".", &save);
+            if (next == NULL) {
+                cJSON *v = cJSON_ParseWithOpts(eq + 1, NULL, 1); // whole value or a string
+                if (v == NULL || !(cJSON_IsNumber(v) || cJSON_IsBool(v) || cJSON_IsArray(v))) {
+                    cJSON_Delete(v);
+                    v = cJSON_CreateString(eq + 1);
+                }
+                cJSON_DeleteItemFromObjectCaseSensitive(obj, part);
+                cJSON_AddItemToObject(obj, part, v);
+            } else {
+                cJSON *sub = cJSON_GetObjectItemCaseSensitive(obj, part);
+                if (!cJSON_IsObject(sub)) {
+                    cJSON_DeleteItemFromObjectCaseSensitive(obj, part);
+                    sub = cJSON_AddObjectToObject(obj, part);
+                }
+                obj = sub;
+            }
+            part = next;
+        }
+    }
+    return root;
+}
+
+static enum sim_status resolve_all(struct scn_scenario *s, const char *path, cJSON *root,
+                                   struct sim_err *err);
+
 enum sim_status scn_scenario_load(const char *path, scn_scenario_t **out, struct sim_err *err)
+{
+    return scn_scenario_load_with(path, NULL, 0, out, err);
+}
+
+enum sim_status scn_scenario_load_with(const char *path, const char *const *overrides,
+                                       int n_overrides, scn_scenario_t **out,
+                                       struct sim_err *err)
 {
     *out = NULL;
     struct scn_scenario *s = sim_xcalloc(1, sizeof *s);
+    snprintf(s->path, sizeof s->path, "%s", path);
     cJSON *root = NULL;
-    enum sim_status st = load_chain(s, path, &root, err);
+    enum sim_status st = SIM_OK;
+    if (n_overrides > 0) {
+        // the command line is the nearest "file": its values win
+        snprintf(s->chain[0], sizeof s->chain[0], "(command line)");
+        s->chain_ptrs[0] = s->chain[0];
+        s->n_chain = 1;
+        cJSON *ov = overrides_object(overrides, n_overrides, err);
+        st = ov != NULL ? check_object(s, 0, "(command line)", "$", top_fields, ov, err)
+                        : SIM_EINVAL;
+        if (st == SIM_OK)
+            st = load_chain(s, path, &root, err);
+        if (st == SIM_OK)
+            merge_into(root, ov);
+        cJSON_Delete(ov);
+    } else {
+        st = load_chain(s, path, &root, err);
+    }
+    if (st == SIM_OK)
+        st = resolve_all(s, path, root, err);
+    cJSON_Delete(root);
+    if (st != SIM_OK) {
+        free(s);
+        return st;
+    }
+    *out = s;
+    return SIM_OK;
+}
+
+static enum sim_status resolve_all(struct scn_scenario *s, const char *path, cJSON *root,
+                                   struct sim_err *err)
+{
+    enum sim_status st = SIM_OK;
     const struct ctx c = {.s = s, .root = root, .file = path};
     if (st == SIM_OK)
         st = resolve_model(&c, err);
@@ -827,13 +937,7 @@ enum sim_status scn_scenario_load(const char *path, scn_scenario_t **out, struct
             st = sim_err_set(err, SIM_EINVAL, "%s: %s", path, why.msg);
         ref_plan_destroy(p);
     }
-    cJSON_Delete(root);
-    if (st != SIM_OK) {
-        free(s);
-        return st;
-    }
-    *out = s;
-    return SIM_OK;
+    return st;
 }
 
 void scn_scenario_destroy(scn_scenario_t *s)
@@ -843,7 +947,7 @@ void scn_scenario_destroy(scn_scenario_t *s)
 
 // ---- accessors ----
 
-const char *scn_scenario_path(const scn_scenario_t *s) { return s->chain[0]; }
+const char *scn_scenario_path(const scn_scenario_t *s) { return s->path; }
 const char *scn_scenario_description(const scn_scenario_t *s) { return s->description; }
 const char *scn_scenario_model_name(const scn_scenario_t *s) { return s->model_name; }
 const struct ref_config *scn_scenario_model(const scn_scenario_t *s) { return &s->model; }
@@ -855,6 +959,7 @@ const struct mdl_link *scn_scenario_link(const scn_scenario_t *s) { return &s->l
 const struct scn_workload *scn_scenario_workload(const scn_scenario_t *s) { return &s->workload; }
 enum scn_timing scn_scenario_timing(const scn_scenario_t *s) { return s->timing; }
 uint64_t scn_scenario_seed(const scn_scenario_t *s) { return s->seed; }
+int scn_scenario_downlink_counted(const scn_scenario_t *s) { return s->downlink_counted; }
 
 const struct mdl_cost *scn_scenario_cost(const scn_scenario_t *s, enum ref_place side)
 {

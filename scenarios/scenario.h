@@ -44,6 +44,13 @@ struct scn_workload {
 enum sim_status scn_scenario_load(const char *path, scn_scenario_t **out,
                                   struct sim_err *err);
 
+/* As scn_scenario_load, then applies overrides "dotted.key=value" on top
+ * (value: a JSON number, true/false, or else a string), checked like a
+ * file named "(command line)". */
+enum sim_status scn_scenario_load_with(const char *path, const char *const *overrides,
+                                       int n_overrides, scn_scenario_t **out,
+                                       struct sim_err *err);
+
 void scn_scenario_destroy(scn_scenario_t *s);
 
 // ---- accessors (borrowed; valid while the scenario lives) ----
@@ -66,6 +73,9 @@ const struct mdl_cost *scn_scenario_cost(const scn_scenario_t *s, enum ref_place
 /* Compute precision whose dense peak the side's cost model uses. */
 enum mdl_precision scn_scenario_cost_precision(const scn_scenario_t *s, enum ref_place side);
 uint64_t scn_scenario_seed(const scn_scenario_t *s);
+/* 0 when the scenario ignores downlink transfer time (accounting.downlink
+ * "ignored", the reading in which the paper's t covers the uplink only). */
+int scn_scenario_downlink_counted(const scn_scenario_t *s);
 
 /* Which file set the value at jpath (e.g. "$.link.rtt"), or NULL when
  * it comes from a default or the catalog. */

@@ -54,6 +54,7 @@ struct replay {
     int64_t batch;
     double lat_s;            /* one-way latency */
     double bw_up_Bps, bw_down_Bps;
+    int downlink_counted;    /* 0: downlink messages carry no transfer time */
 };
 
 static void replay_free(struct replay *r)
@@ -127,6 +128,7 @@ static enum sim_status replay_build(const scn_scenario_t *s, const struct sim_ru
     r->lat_s = l->rtt_s.value / 2.0;
     r->bw_up_Bps = l->uplink_Bps.value;
     r->bw_down_Bps = l->downlink_Bps.value;
+    r->downlink_counted = scn_scenario_downlink_counted(s);
     return st;
 }
 
@@ -200,8 +202,11 @@ static void walk_step(struct device *dev, enum ref_place side, int k, struct wal
         if (sender == side) {
             wait_deps(w, i);
             w->t[i].start = simgrid_get_clock();
-            // the payload is the stage itself, borrowed: nobody frees it
-            sg_comm_t c = sg_mailbox_put_init(mb, (void *)(uintptr_t)s, (long)s->msg_bytes);
+            // the payload is the stage itself, borrowed: nobody frees it; with
+            // the downlink not counted, a downlink message costs latency only
+            const long bytes = s->place == REF_LINK_DOWN && !dev->rp->downlink_counted
+                                   ? 0 : (long)s->msg_bytes;
+            sg_comm_t c = sg_mailbox_put_init(mb, (void *)(uintptr_t)s, bytes);
             sg_comm_detach(c, NULL); // starts it; nobody waits for a send
         } else {
             w->recv[i] = sg_mailbox_get_async(mb, &w->data[i]);
@@ -248,7 +253,8 @@ static void attribute(struct sim_breakdown *b, const struct ref_stage *s, double
         return;
     }
     const int up = s->place == REF_LINK_UP;
-    const double tx = (double)s->msg_bytes / (up ? rp->bw_up_Bps : rp->bw_down_Bps);
+    const double tx = !up && !rp->downlink_counted
+                          ? 0.0 : (double)s->msg_bytes / (up ? rp->bw_up_Bps : rp->bw_down_Bps);
     const double lat = fmin(seg_s, rp->lat_s);
     const double xfer = fmin(seg_s - lat, tx);
     b->latency_s += lat;
@@ -516,10 +522,9 @@ static _Noreturn void child(const scn_scenario_t *s, const struct sim_run_opts *
     _exit(bad ? 3 : 0);
 }
 
-enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
-                        struct sim_result *out, struct sim_err *err)
+enum sim_status sim_run_start(const scn_scenario_t *s, const struct sim_run_opts *o,
+                              struct sim_job *job, struct sim_err *err)
 {
-    memset(out, 0, sizeof *out);
     const struct mdl_link *l = scn_scenario_link(s);
     if ((l->jitter_s.present && l->jitter_s.value > 0) || (l->loss.present && l->loss.value > 0) ||
         l->trace[0] != '\0')
@@ -541,20 +546,28 @@ enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
         child(s, o, fds[1]);
     }
     close(fds[1]);
+    job->pid = (int)pid;
+    job->fd = fds[0];
+    return SIM_OK;
+}
+
+enum sim_status sim_run_finish(struct sim_job *job, struct sim_result *out, struct sim_err *err)
+{
+    memset(out, 0, sizeof *out);
     int32_t st = SIM_EIO;
     struct sim_err cerr;
-    int bad = read_all(fds[0], &st, sizeof st) || read_all(fds[0], &cerr, sizeof cerr);
+    int bad = read_all(job->fd, &st, sizeof st) || read_all(job->fd, &cerr, sizeof cerr);
     if (!bad && st == SIM_OK) {
-        bad = read_all(fds[0], &out->summary, sizeof out->summary) ||
-              read_all(fds[0], &out->n_steps, sizeof out->n_steps);
+        bad = read_all(job->fd, &out->summary, sizeof out->summary) ||
+              read_all(job->fd, &out->n_steps, sizeof out->n_steps);
         if (!bad) {
             out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
-            bad = read_all(fds[0], out->steps, (size_t)out->n_steps * sizeof *out->steps);
+            bad = read_all(job->fd, out->steps, (size_t)out->n_steps * sizeof *out->steps);
         }
     }
-    close(fds[0]);
+    close(job->fd);
     int wstatus = 0;
-    waitpid(pid, &wstatus, 0);
+    waitpid((pid_t)job->pid, &wstatus, 0);
     if (bad || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
         sim_result_free(out);
         return sim_err_set(err, SIM_EIO, "the simulation process failed (%s)",
@@ -565,6 +578,15 @@ enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
         return (enum sim_status)st;
     }
     return SIM_OK;
+}
+
+enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
+                        struct sim_result *out, struct sim_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct sim_job job;
+    const enum sim_status st = sim_run_start(s, o, &job, err);
+    return st != SIM_OK ? st : sim_run_finish(&job, out, err);
 }
 
 // ---- results ----

@@ -38,6 +38,21 @@ struct sim_run_opts {
 enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
                         struct sim_result *out, struct sim_err *err);
 
+/* A simulation running in a child process. */
+struct sim_job {
+    int pid; /* child process */
+    int fd;  /* read end of its result pipe */
+};
+
+/* Starts the simulation in a child and returns at once; finish it with
+ * sim_run_finish. Errors as sim_run. */
+enum sim_status sim_run_start(const scn_scenario_t *s, const struct sim_run_opts *o,
+                              struct sim_job *job, struct sim_err *err);
+
+/* Waits for a started job and fills *out. */
+enum sim_status sim_run_finish(struct sim_job *job, struct sim_result *out,
+                               struct sim_err *err);
+
 /* The network model in force for these options into buf, e.g. "CM02,
  * cross-traffic off, TCP-gamma 0 (no window limit)"; returns buf. */
 const char *sim_run_network_model(const struct sim_run_opts *o, char *buf, size_t cap);

@@ -316,3 +316,28 @@ Test(scn_scenario, validate_exits_two_on_every_malformed_file_and_zero_on_preset
     const int st = system(cmd);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
+
+Test(scn_scenario, command_line_overrides_win_and_are_checked)
+{
+    const char *ov[] = {"link.rtt=30ms", "rank=16", "workload.batch=4"};
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    cr_assert_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", ov, 3, &s, &err), SIM_OK,
+                 "%s", err.msg);
+    cr_expect_eq(scn_scenario_link(s)->rtt_s.value, 0.03); // 30 ms, not 30 s
+    cr_expect_eq(scn_scenario_plan_opts(s)->rank_c2d, 16);
+    cr_expect_eq(scn_scenario_workload(s)->batch, 4);
+    cr_expect_str_eq(scn_scenario_origin(s, "$.rank"), "(command line)");
+    cr_expect_str_eq(scn_scenario_path(s), SRC "/scenarios/paper-7b.json");
+    scn_scenario_destroy(s);
+    const char *typo[] = {"rnak=8"};
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", typo, 1, &s, &err),
+                 SIM_EINVAL);
+    cr_expect(strstr(err.msg, "(command line): $.rnak: unknown key (did you mean 'rank'?)") != NULL,
+              "%s", err.msg);
+    const char *wide[] = {"rank=9999"};
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", wide, 1, &s, &err),
+                 SIM_EINVAL);
+    cr_expect(strstr(err.msg, "(command line): $.rank: rank 9999 is larger") != NULL, "%s",
+              err.msg);
+}

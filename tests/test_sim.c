@@ -57,8 +57,9 @@ static int closed_form(const scn_scenario_t *s, double *step_end, int cap)
                 clock[side] = f[i];
             } else {
                 const double bw = st->place == REF_LINK_UP ? bw_up : bw_down;
+                const int counted = st->place == REF_LINK_UP || scn_scenario_downlink_counted(s);
                 clock[side] = ready;
-                f[i] = ready + lat + (double)st->msg_bytes / bw;
+                f[i] = ready + lat + (counted ? (double)st->msg_bytes / bw : 0.0);
             }
             end = fmax(end, f[i]);
         }
@@ -156,6 +157,8 @@ static struct cf_case cf_cases[] = {
     {"tiny-slow-link", TINY ", \"link\": {\"uplink\": \"100 kbps\", \"downlink\": \"1 Mbps\", "
                        "\"rtt\": \"150 ms\"}}"},
     {"7b-paper", BIG("paper-7b.json") "}"},
+    {"7b-paper-uplink-only", BIG("paper-7b.json") ", \"accounting\": {\"downlink\": \"ignored\"}, "
+                             "\"link\": {\"rtt\": \"6 ms\"}}"},
     {"7b-realistic", BIG("realistic-5g-us.json") "}"},
     {"7b-realistic-overlap", BIG("realistic-5g-us.json") ", \"timing\": \"overlap\"}"},
     {"13b-imt2020-r128", BIG("paper-13b.json") ", \"rank\": 128, \"link\": \"imt2020-5g\"}"},
@@ -341,5 +344,29 @@ Test(sim_run, bad_scenarios_exit_two_and_write_nothing)
         snprintf(out, sizeof out, "%s/out%zu/platform.xml", dir, i);
         cr_expect_eq(access(out, F_OK), -1, "a failed run left %s", out);
     }
+    remove_dir(dir);
+}
+
+Test(sim_run, sweep_writes_one_row_per_point_or_nothing)
+{
+    char dir[128], args[768], path[300];
+    temp_dir(dir, sizeof dir, "sweep");
+    snprintf(args, sizeof args, "sweep %s/scenarios/paper-7b.json --vary link.rtt=0ms,47ms "
+             "--vary rank=16,32,64 --set workload.new_tokens=4 -o %s/s.csv -j 2 -q", SRC, dir);
+    cr_assert_eq(run_cmd(args), 0);
+    snprintf(path, sizeof path, "%s/s.csv", dir);
+    size_t n;
+    char *csv = slurp(path, &n);
+    int lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += csv[i] == '\n';
+    cr_expect_eq(lines, 1 + 6, "header + 6 points");
+    cr_expect(strncmp(csv, "link.rtt,rank,decode_tps,", 25) == 0, "%.40s", csv);
+    free(csv);
+    snprintf(args, sizeof args, "sweep %s/scenarios/paper-7b.json --vary rank=16,9999 -o %s/bad.csv",
+             SRC, dir);
+    cr_expect_eq(run_cmd(args), 2);
+    snprintf(path, sizeof path, "%s/bad.csv", dir);
+    cr_expect_eq(access(path, F_OK), -1, "a failed sweep left its CSV");
     remove_dir(dir);
 }
