@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/plsim
 
-.PHONY: all deps run test check bench memcheck clean
+.PHONY: all deps run golden test check bench memcheck clean
 .SECONDARY: $(LIB_OBJ) $(CLI_OBJ)
 
 # Build the binary (no dependency check; see deps).
@@ -54,14 +54,15 @@ deps:
 	  exit 1; \
 	fi
 
-# The main job: the paper's communication and resource tables.
+# The main job: the paper reproduced (results/paper/), exit 1 if a row is off.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BIN) comm --model llama2-7b --rank 32
-	$(BIN) comm --model llama2-7b --rank 64 --transfer-bits 8
-	$(BIN) resources --model llama2-7b --rank 128 --weight-bits 4
-	$(BIN) resources --model llama2-13b --rank 128 --weight-bits 4
-	$(BIN) resources --model llama-30b --rank 128 --weight-bits 4
+	$(BIN) paper -o results/paper
+
+# Regenerate the committed baselines on purpose (never done by tests).
+golden: $(BIN)
+	$(BIN) paper -q -o results/paper
+	$(BIN) comm --reduction-table -o results/comm_reduction.json
 
 # Install, build and pass every test (the CI entry point).
 test: deps

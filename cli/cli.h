@@ -57,6 +57,19 @@ void cli_progress_end(struct cli_progress *p);
 /* Seconds on a monotonic clock. */
 double cli_now_s(void);
 
+struct sim_summary;
+typedef struct scn_scenario scn_scenario_t;
+
+/* Processors online, at least 1. */
+int cli_default_jobs(void);
+
+/* Simulates sc[0..n) in up to jobs parallel processes, summaries into
+ * out in input order, progress labelled what. On failure *failed is the
+ * index of the first failing scenario and err says why. */
+enum sim_status cli_simulate_all(scn_scenario_t *const *sc, int64_t n, int jobs,
+                                 const char *what, int quiet, struct sim_summary *out,
+                                 int64_t *failed, struct sim_err *err);
+
 /* Subcommands: each returns the process exit code. */
 int cli_cmd_checkpoint(int argc, char **argv);
 int cli_cmd_forward(int argc, char **argv);
@@ -67,5 +80,6 @@ int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_show(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);
 int cli_cmd_sweep(int argc, char **argv);
+int cli_cmd_paper(int argc, char **argv);
 
 #endif

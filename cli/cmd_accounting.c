@@ -24,6 +24,8 @@ struct acct_args {
     int64_t prompt_tokens; /* comm: prefill length */
     int64_t first_k;       /* layers on device for privatelora-first-k */
     int json;
+    int table;             /* comm: --reduction-table */
+    const char *out;       /* comm: -o FILE for the table */
 };
 
 static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
@@ -35,12 +37,18 @@ static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
         {"adapter-bits", required_argument, 0, 'a'}, {"prompt-tokens", required_argument, 0, 'p'},
         {"first-k", required_argument, 0, 'k'},      {"json", no_argument, 0, 'j'},
         {"rank-d2c", required_argument, 0, 'D'},     {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"reduction-table", no_argument, 0, 'T'},   {0, 0, 0, 0},
     };
     const int is_comm = strcmp(cmd, "comm") == 0;
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
+        case 'T':
+            if (!is_comm)
+                cli_usage_error(cmd, "--reduction-table belongs to plsim comm");
+            a->table = 1;
+            break;
+        case 'o': a->out = optarg; break;
         case 'm': a->model = optarg; break;
         case 'r': a->rank = cli_parse_int(cmd, "--rank", optarg, 0, INT32_MAX); break;
         case 'D': a->rank_d2c = cli_parse_int(cmd, "--rank-d2c", optarg, 1, INT32_MAX); break;
@@ -66,6 +74,8 @@ static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
     }
     if (optind < argc)
         cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (a->table)
+        return;
     if (a->model == NULL || a->rank < 0)
         cli_usage_error(cmd, "--model NAME and --rank R are required");
     if (a->rank_d2c < 0)
@@ -101,6 +111,9 @@ static const char comm_help[] =
     "'4096 x 2 x 32 x 16' arithmetic; 'total' adds the embeddings going up\n"
     "and the final hidden state coming down. 16-bit is fp16, 8-bit is int8\n"
     "with one fp32 scale per row.\n\n"
+    "  --reduction-table [-o FILE]  every ratio of the CI baseline (models\n"
+    "      llama2-7b, llama2-13b, llama-30b, llama2-70b; ranks 16..512; 16- and\n"
+    "      8-bit; prefill of 128 tokens and decode), as JSON\n\n"
     "Example:\n  plsim comm --model llama2-7b --rank 64 --transfer-bits 16\n";
 
 /* One mode and phase, per token. */
@@ -222,11 +235,70 @@ static void comm_print_json(const struct ref_config *cfg, const struct acct_args
     cJSON_Delete(root);
 }
 
+/* The CI baseline: communication-reduction ratios over models, ranks,
+ * transfer widths and phases. */
+static int reduction_table(const struct acct_args *a)
+{
+    static const char *const models[] = {"llama2-7b", "llama2-13b", "llama-30b", "llama2-70b"};
+    static const int64_t ranks[] = {16, 32, 64, 128, 256, 512};
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "description",
+                            "1 - PrivateLoRA bytes / naive-split bytes per step, batch 1, all "
+                            "layers adapted, embeddings and final hidden state included; "
+                            "16-bit = fp16, 8-bit = int8 with an fp32 scale per row");
+    cJSON_AddNumberToObject(root, "prompt_tokens", (double)a->prompt_tokens);
+    cJSON *arr = cJSON_AddArrayToObject(root, "entries");
+    for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
+        struct ref_config cfg;
+        struct sim_err err;
+        if (mdl_llm_load(models[m], &cfg, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+        for (size_t r = 0; r < sizeof ranks / sizeof ranks[0]; r++)
+            for (int bits = 16; bits >= 8; bits -= 8)
+                for (int ph = 0; ph < 2; ph++) {
+                    struct ref_reduction red;
+                    const enum ref_phase phase = ph == 0 ? REF_PHASE_PREFILL : REF_PHASE_DECODE;
+                    if (ref_comm_reduction(&cfg, ranks[r], bits == 16 ? REF_DTYPE_FP16
+                                                                      : REF_DTYPE_INT8,
+                                           phase, a->prompt_tokens, &red, &err) != SIM_OK)
+                        cli_die("%s", err.msg);
+                    cJSON *e = cJSON_CreateObject();
+                    cJSON_AddStringToObject(e, "model", models[m]);
+                    cJSON_AddNumberToObject(e, "rank", (double)ranks[r]);
+                    cJSON_AddNumberToObject(e, "transfer_bits", bits);
+                    cJSON_AddStringToObject(e, "phase", ref_phase_name(phase));
+                    cJSON_AddNumberToObject(e, "reduction_up", red.up);
+                    cJSON_AddNumberToObject(e, "reduction_down", red.down);
+                    cJSON_AddNumberToObject(e, "reduction_total", red.total);
+                    cJSON_AddItemToArray(arr, e);
+                }
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (a->out == NULL) {
+        puts(text);
+    } else {
+        char tmp[4200];
+        struct sim_err err;
+        FILE *f = cli_atomic_open(a->out, tmp, sizeof tmp, &err);
+        if (f == NULL)
+            cli_die("%s", err.msg);
+        fputs(text, f);
+        fputc('\n', f);
+        if (cli_atomic_commit(f, tmp, a->out, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+    }
+    cJSON_free(text);
+    return CLI_EXIT_OK;
+}
+
 int cli_cmd_comm(int argc, char **argv)
 {
     struct acct_args a = {.rank = -1, .rank_d2c = -1, .bits = 16, .prompt_tokens = 128,
                           .first_k = 1};
     acct_parse("comm", comm_help, argc, argv, &a);
+    if (a.table)
+        return reduction_table(&a);
     struct ref_config cfg;
     load_model("comm", &a, &cfg);
     if (a.prompt_tokens >= cfg.seq_len)

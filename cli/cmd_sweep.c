@@ -148,9 +148,7 @@ static void write_row(FILE *f, const struct sweep_args *a, int64_t p, const stru
 
 int cli_cmd_sweep(int argc, char **argv)
 {
-    struct sweep_args a = {.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN)};
-    if (a.jobs < 1)
-        a.jobs = 1;
+    struct sweep_args a = {.jobs = cli_default_jobs()};
     sweep_parse(argc, argv, &a);
     int64_t n_points = 1;
     for (int k = 0; k < a.n_vary; k++)
@@ -165,35 +163,11 @@ int cli_cmd_sweep(int argc, char **argv)
         if (scn_scenario_load_with(a.file, ov, n, &sc[p], &err) != SIM_OK)
             cli_die("%s", err.msg);
     }
-    char tmp[4200], platform_base[64];
-    snprintf(platform_base, sizeof platform_base, "/tmp/plsim-sweep-%ld", (long)getpid());
+    char tmp[4200];
     struct sim_summary *res = sim_xcalloc((size_t)n_points, sizeof *res);
-    struct sim_job *jobs = sim_xcalloc((size_t)n_points, sizeof *jobs);
-    char (*platforms)[96] = sim_xcalloc((size_t)n_points, sizeof *platforms);
-    struct cli_progress prog;
-    cli_progress_begin(&prog, "sweep", n_points, a.quiet);
-    int64_t started = 0, done = 0;
-    while (done < n_points) {
-        while (started < n_points && started - done < a.jobs) {
-            struct sim_run_opts o;
-            memset(&o, 0, sizeof o);
-            snprintf(platforms[started], sizeof platforms[0], "%s-%lld.xml", platform_base,
-                     (long long)started);
-            o.platform_path = platforms[started];
-            if (sim_run_start(sc[started], &o, &jobs[started], &err) != SIM_OK)
-                cli_die("%s (point %lld)", err.msg, (long long)started + 1);
-            started++;
-        }
-        struct sim_result r;
-        if (sim_run_finish(&jobs[done], &r, &err) != SIM_OK)
-            cli_die("%s (point %lld)", err.msg, (long long)done + 1);
-        res[done] = r.summary;
-        sim_result_free(&r);
-        remove(platforms[done]);
-        done++;
-        cli_progress_update(&prog, done);
-    }
-    cli_progress_end(&prog);
+    int64_t failed = -1;
+    if (cli_simulate_all(sc, n_points, a.jobs, "sweep", a.quiet, res, &failed, &err) != SIM_OK)
+        cli_die("%s (point %lld)", err.msg, (long long)failed + 1);
     FILE *f = cli_atomic_open(a.out, tmp, sizeof tmp, &err);
     if (f == NULL)
         cli_die("%s", err.msg);
@@ -211,7 +185,5 @@ int cli_cmd_sweep(int argc, char **argv)
             free(a.vary[k].values[i]);
     free(sc);
     free(res);
-    free(jobs);
-    free(platforms);
     return CLI_EXIT_OK;
 }

@@ -19,6 +19,7 @@ static const struct {
     {"resources", cli_cmd_resources, "edge and cloud memory and FLOPs, per mode"},
     {"bench", cli_cmd_bench, "measure the reference pass against memory bandwidth"},
     {"run", cli_cmd_run, "simulate a scenario in SimGrid and report throughput"},
+    {"paper", cli_cmd_paper, "reproduce the paper's tables; exit 1 if a row is off"},
     {"sweep", cli_cmd_sweep, "simulate the cartesian product of varied keys into a CSV"},
     {"validate", cli_cmd_validate, "check scenario files; exit 0 when all are valid"},
     {"show", cli_cmd_show, "print a resolved scenario with units and provenance"},

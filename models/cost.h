@@ -11,7 +11,8 @@
  * by one scale derived from a measured throughput: scale = (1 / measured
  * tokens/s) / (roofline time of that side for the measured setting). A
  * measurement of the decoder alone (the paper's TPS_C^Decoder) is matched
- * against the decoder-layer stages only.
+ * against the decoder-layer stages only. Scenarios calibrate at their
+ * mean decode context, so the mean decode step meets the measurement.
  * One measurement gives one scale per (device, model, weight bits); the
  * scale is printed with every result so no number's origin is hidden.
  *

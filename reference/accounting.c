@@ -450,6 +450,37 @@ void ref_plan_sum(const struct ref_plan *p, struct ref_plan_totals *t)
     }
 }
 
+// ---- communication reduction ----
+
+enum sim_status ref_comm_reduction(const struct ref_config *cfg, int64_t rank,
+                                   enum ref_dtype transfer, enum ref_phase phase,
+                                   int64_t n_tokens, struct ref_reduction *out,
+                                   struct sim_err *err)
+{
+    struct ref_plan_totals t[2];
+    for (int k = 0; k < 2; k++) {
+        struct ref_plan_opts o;
+        ref_plan_opts_default(&o);
+        o.mode = k == 0 ? REF_MODE_PRIVATELORA : REF_MODE_NAIVE_SPLIT;
+        o.rank_c2d = o.rank_d2c = rank;
+        o.transfer = transfer;
+        o.phase = phase;
+        o.n_tokens = phase == REF_PHASE_PREFILL ? n_tokens : 1;
+        o.pos = phase == REF_PHASE_PREFILL ? 0 : n_tokens;
+        struct ref_plan *p = NULL;
+        const enum sim_status st = ref_plan_build(cfg, &o, &p, err);
+        if (st != SIM_OK)
+            return st;
+        ref_plan_sum(p, &t[k]);
+        ref_plan_destroy(p);
+    }
+    out->up = 1.0 - (double)t[0].bytes_up / (double)t[1].bytes_up;
+    out->down = 1.0 - (double)t[0].bytes_down / (double)t[1].bytes_down;
+    out->total = 1.0 - (double)(t[0].bytes_up + t[0].bytes_down) /
+                           (double)(t[1].bytes_up + t[1].bytes_down);
+    return SIM_OK;
+}
+
 // ---- resources ----
 
 const char *ref_component_name(enum ref_component c)

@@ -169,6 +169,23 @@ struct ref_plan_totals {
 
 void ref_plan_sum(const struct ref_plan *p, struct ref_plan_totals *t);
 
+// ---- communication reduction ----
+
+/* Reduction of PrivateLoRA's bytes against the naive split for one step
+ * (prefill of n_tokens, or a decode step after n_tokens), batch 1, both
+ * ranks r, every layer adapted: 1 - PL/naive per direction and in total,
+ * embeddings and the final hidden state included. */
+struct ref_reduction {
+    double up;
+    double down;
+    double total;
+};
+
+enum sim_status ref_comm_reduction(const struct ref_config *cfg, int64_t rank,
+                                   enum ref_dtype transfer, enum ref_phase phase,
+                                   int64_t n_tokens, struct ref_reduction *out,
+                                   struct sim_err *err);
+
 // ---- resources (memory and per-token FLOPs by component) ----
 
 enum ref_component {

@@ -773,13 +773,17 @@ static enum sim_status calibrate_side(const struct ctx *c, int side, const struc
                            "decode throughput of %s at %g-bit weights on %s, and the catalog "
                            "has none", c->file, side == REF_EDGE ? "edge" : "cloud",
                            s->model_name, bits, d->name);
-    // the measured setting: the whole model on that side, one decode step
+    // The measured setting: the whole model on that side, one decode step
+    // at the workload's mean decode context. Attention and KV traffic are
+    // linear in the context, so the mean decode step then takes exactly
+    // 1 / measured rate (decode positions run prompt .. prompt+new-2).
     struct ref_plan_opts o = s->plan;
     o.mode = side == REF_EDGE ? REF_MODE_DEVICE_ONLY : REF_MODE_CLOUD_ONLY;
     o.phase = REF_PHASE_DECODE;
     o.n_tokens = 1;
     o.batch = 1;
-    o.pos = s->workload.prompt_tokens;
+    const int64_t n = s->workload.new_tokens;
+    o.pos = s->workload.prompt_tokens + (n >= 2 ? (n - 2) / 2 : 0);
     struct ref_plan *p = NULL;
     struct sim_err why;
     enum sim_status st = ref_plan_build(&s->model, &o, &p, &why);
@@ -943,6 +947,16 @@ static enum sim_status resolve_all(struct scn_scenario *s, const char *path, cJS
 void scn_scenario_destroy(scn_scenario_t *s)
 {
     free(s);
+}
+
+#ifndef PLSIM_SOURCE_DIR
+#define PLSIM_SOURCE_DIR "."
+#endif
+
+const char *scn_presets_dir(void)
+{
+    const char *env = getenv("PLSIM_SCENARIOS_DIR");
+    return (env != NULL && env[0] != '\0') ? env : PLSIM_SOURCE_DIR "/scenarios";
 }
 
 // ---- accessors ----

@@ -29,7 +29,7 @@ static char buf[1 << 16];
 Test(cli, every_subcommand_help_exits_zero_with_an_example)
 {
     const char *cmds[] = {"checkpoint", "forward", "comm", "resources", "bench", "validate",
-                          "show", "run", "sweep"};
+                          "show", "run", "sweep", "paper"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char args[64];
         snprintf(args, sizeof args, "%s --help", cmds[i]);

@@ -121,7 +121,8 @@ Test(scn_scenario, calibrated_cloud_reproduces_the_measured_decoder_time)
     o.mode = REF_MODE_CLOUD_ONLY;
     o.phase = REF_PHASE_DECODE;
     o.n_tokens = 1;
-    o.pos = scn_scenario_workload(s)->prompt_tokens;
+    // calibrated at the mean decode context: prompt + (new_tokens - 2) / 2
+    o.pos = scn_scenario_workload(s)->prompt_tokens + (scn_scenario_workload(s)->new_tokens - 2) / 2;
     struct ref_plan *p = NULL;
     struct sim_err err;
     cr_assert_eq(ref_plan_build(scn_scenario_model(s), &o, &p, &err), SIM_OK);
