@@ -76,10 +76,12 @@ check: $(BIN) $(TESTS)
 memcheck: $(BIN)
 	tests/memcheck.sh $(BIN)
 
-# Reference forward-pass throughput against memory bandwidth (not a test).
+# Benchmarks (not tests): the reference pass against memory bandwidth, and
+# the simulator's own speed.
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	$(BIN) bench --out results/bench-reference.md
+	$(BIN) bench --sim --out results/bench-sim.md
 
 # V=1 shows full compiler command lines.
 V ?= 0

@@ -15,13 +15,22 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
 #include "models/llm.h"
+#include "scenarios/scenario.h"
+#include "sim/run.h"
 #include "reference/kernels.h"
 #include "reference/model.h"
 
 static const char bench_help[] =
-    "Usage: plsim bench [--model NAME] [--rank R] [--tokens N] [--out FILE]\n\n"
+    "Usage: plsim bench [--model NAME] [--rank R] [--tokens N] [--out FILE]\n"
+    "       plsim bench --sim [--out FILE]\n\n"
+    "--sim measures the simulator instead: the wall time of `plsim paper` and\n"
+    "the messages simulated per wall-clock second with 1, 100 and 1000\n"
+    "devices sharing one cell (7B PrivateLoRA on the US 5G median).\n\n"
     "Measures reference decode tokens/s, merged and split (fp16 boundary),\n"
     "with 1 and 2 threads, on a random checkpoint of the model's shape\n"
     "(default stories-110m: dim 768, hidden 2048, 12 layers, vocab 32000),\n"
@@ -125,18 +134,102 @@ static void print_table(FILE *f, const char *model, int64_t rank, int64_t n_toke
                 rows[i].copy_Bps / 1e9, 100.0 * rows[i].weight_Bps / rows[i].copy_Bps);
 }
 
+// ---- the simulator's own speed ----
+
+/* Wall seconds of `plsim paper -q -o DIR`, this binary run as a child. */
+static double paper_wall_s(void)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/plsim-bench-paper-%ld", (long)getpid());
+    const double t0 = cli_now_s();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execl("/proc/self/exe", "plsim", "paper", "-q", "-o", dir, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    const double wall = cli_now_s() - t0;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        cli_die("bench: plsim paper failed (exit %d)", WEXITSTATUS(st));
+    return wall;
+}
+
+static int bench_sim(const char *out)
+{
+    static const int64_t devices[] = {1, 100, 1000};
+    const double paper_s = paper_wall_s();
+    fprintf(stderr, "bench: plsim paper took %.2f s\n", paper_s);
+    double msgs[3], wall[3];
+    for (int i = 0; i < 3; i++) {
+        char dev[64], path[4200], platform[96];
+        snprintf(dev, sizeof dev, "workload.devices=%lld", (long long)devices[i]);
+        const char *ov[] = {"link=ookla-us-2024h1", dev, "workload.new_tokens=16"};
+        snprintf(path, sizeof path, "%s/paper-7b.json", scn_presets_dir());
+        scn_scenario_t *s = NULL;
+        struct sim_err err;
+        if (scn_scenario_load_with(path, ov, 3, &s, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+        struct sim_run_opts o;
+        memset(&o, 0, sizeof o);
+        snprintf(platform, sizeof platform, "/tmp/plsim-bench-%ld.xml", (long)getpid());
+        o.platform_path = platform;
+        struct sim_result r;
+        const double t0 = cli_now_s();
+        if (sim_run(s, &o, &r, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+        wall[i] = cli_now_s() - t0;
+        msgs[i] = (double)r.summary.messages;
+        remove(platform);
+        sim_result_free(&r);
+        scn_scenario_destroy(s);
+        fprintf(stderr, "bench: %lld device(s): %.0f messages in %.2f s\n",
+                (long long)devices[i], msgs[i], wall[i]);
+    }
+    char *md = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&md, &len);
+    fprintf(f, "# Simulator speed\n\n`plsim paper` (all its simulations and the resource "
+               "table): %.2f s wall (goal: under 10 s).\n\n7B PrivateLoRA on the US 5G median, 128-token"
+               " prompt and 16 tokens per device, all devices sharing one cell uplink and "
+               "downlink; wall time includes the simulation process's start.\n\n"
+               "| devices | messages | wall s | messages per second |\n|---|---|---|---|\n",
+            paper_s);
+    for (int i = 0; i < 3; i++)
+        fprintf(f, "| %lld | %.0f | %.2f | %.0f |\n", (long long)devices[i], msgs[i], wall[i],
+                msgs[i] / wall[i]);
+    fclose(f);
+    fputs(md, stdout);
+    if (out != NULL) {
+        char tmp[4200];
+        struct sim_err err;
+        FILE *o = cli_atomic_open(out, tmp, sizeof tmp, &err);
+        if (o == NULL)
+            cli_die("%s", err.msg);
+        fputs(md, o);
+        if (cli_atomic_commit(o, tmp, out, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+    }
+    free(md);
+    return CLI_EXIT_OK;
+}
+
 int cli_cmd_bench(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'}, {"rank", required_argument, 0, 'r'},
         {"tokens", required_argument, 0, 'n'}, {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"sim", no_argument, 0, 's'},         {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     const char *model = "stories-110m", *out = NULL;
     int64_t rank = 32, n_tokens = 32;
-    int c;
+    int c, sim = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
+        case 's': sim = 1; break;
         case 'm': model = optarg; break;
         case 'r': rank = cli_parse_int("bench", "--rank", optarg, 1, 1 << 16); break;
         case 'n': n_tokens = cli_parse_int("bench", "--tokens", optarg, 1, 1 << 16); break;
@@ -145,6 +238,8 @@ int cli_cmd_bench(int argc, char **argv)
         default: cli_usage_error("bench", "unknown option");
         }
     }
+    if (sim)
+        return bench_sim(out);
     struct ref_config cfg;
     struct sim_err err;
     if (mdl_llm_load(model, &cfg, &err) != SIM_OK)
