@@ -70,37 +70,6 @@ int64_t *cli_parse_int_list(const char *cmd, const char *opt, const char *s,
     return v;
 }
 
-FILE *cli_atomic_open(const char *path, char *tmp, size_t tmp_cap,
-                      struct sim_err *err)
-{
-    if (snprintf(tmp, tmp_cap, "%s.tmp.%ld", path, (long)getpid()) >= (int)tmp_cap) {
-        sim_err_set(err, SIM_EINVAL, "%s: path too long", path);
-        return NULL;
-    }
-    FILE *f = fopen(tmp, "wb");
-    if (f == NULL)
-        sim_err_set(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
-    return f;
-}
-
-enum sim_status cli_atomic_commit(FILE *f, const char *tmp, const char *path,
-                                  struct sim_err *err)
-{
-    const int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        return sim_err_set(err, SIM_EIO, "%s: write failed", path);
-    }
-    return SIM_OK;
-}
-
-void cli_atomic_abort(FILE *f, const char *tmp)
-{
-    if (f != NULL)
-        fclose(f);
-    remove(tmp);
-}
-
 double cli_now_s(void)
 {
     struct timespec ts;

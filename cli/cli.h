@@ -31,14 +31,6 @@ int64_t cli_parse_int(const char *cmd, const char *opt, const char *s,
 int64_t *cli_parse_int_list(const char *cmd, const char *opt, const char *s,
                             int64_t lo, int64_t hi, int64_t *n_out);
 
-/* Writes a file atomically: call cli_atomic_open, write to the FILE,
- * then cli_atomic_commit (renames into place) or cli_atomic_abort
- * (removes the temporary). The temp path buffer is owned by the caller. */
-FILE *cli_atomic_open(const char *path, char *tmp, size_t tmp_cap,
-                      struct sim_err *err);
-enum sim_status cli_atomic_commit(FILE *f, const char *tmp, const char *path,
-                                  struct sim_err *err);
-void cli_atomic_abort(FILE *f, const char *tmp);
 
 /* Progress on stderr: shown only when stderr is a terminal, not quiet,
  * and the job has run for more than a second. */

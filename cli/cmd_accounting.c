@@ -11,6 +11,7 @@
 #include <cJSON.h>
 
 #include "cli/cli.h"
+#include "util/afile.h"
 #include "models/llm.h"
 #include "reference/accounting.h"
 
@@ -278,14 +279,13 @@ static int reduction_table(const struct acct_args *a)
     if (a->out == NULL) {
         puts(text);
     } else {
-        char tmp[4200];
+        struct sim_afile f;
         struct sim_err err;
-        FILE *f = cli_atomic_open(a->out, tmp, sizeof tmp, &err);
-        if (f == NULL)
+        if (sim_afile_open(&f, a->out, &err) != SIM_OK)
             cli_die("%s", err.msg);
-        fputs(text, f);
-        fputc('\n', f);
-        if (cli_atomic_commit(f, tmp, a->out, &err) != SIM_OK)
+        fputs(text, f.f);
+        fputc('\n', f.f);
+        if (sim_afile_commit(&f, &err) != SIM_OK)
             cli_die("%s", err.msg);
     }
     cJSON_free(text);

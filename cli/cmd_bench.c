@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/afile.h"
 #include "models/llm.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
@@ -202,16 +203,9 @@ static int bench_sim(const char *out)
                 msgs[i] / wall[i]);
     fclose(f);
     fputs(md, stdout);
-    if (out != NULL) {
-        char tmp[4200];
-        struct sim_err err;
-        FILE *o = cli_atomic_open(out, tmp, sizeof tmp, &err);
-        if (o == NULL)
-            cli_die("%s", err.msg);
-        fputs(md, o);
-        if (cli_atomic_commit(o, tmp, out, &err) != SIM_OK)
-            cli_die("%s", err.msg);
-    }
+    struct sim_err err;
+    if (out != NULL && sim_afile_write_text(out, md, &err) != SIM_OK)
+        cli_die("%s", err.msg);
     free(md);
     return CLI_EXIT_OK;
 }
@@ -273,12 +267,11 @@ int cli_cmd_bench(int argc, char **argv)
     ref_checkpoint_destroy(ck);
     print_table(stdout, model, rank, n_tokens, rows, n);
     if (out != NULL) {
-        char tmp[4200];
-        FILE *f = cli_atomic_open(out, tmp, sizeof tmp, &err);
-        if (f == NULL)
+        struct sim_afile f;
+        if (sim_afile_open(&f, out, &err) != SIM_OK)
             cli_die("%s", err.msg);
-        print_table(f, model, rank, n_tokens, rows, n);
-        if (cli_atomic_commit(f, tmp, out, &err) != SIM_OK)
+        print_table(f.f, model, rank, n_tokens, rows, n);
+        if (sim_afile_commit(&f, &err) != SIM_OK)
             cli_die("%s", err.msg);
     }
     return CLI_EXIT_OK;

@@ -22,6 +22,7 @@
 #include <cJSON.h>
 
 #include "cli/cli.h"
+#include "util/afile.h"
 #include "models/llm.h"
 #include "reference/accounting.h"
 #include "scenarios/scenario.h"
@@ -428,14 +429,10 @@ static char *json_text(const struct outcome *out, const struct sim_summary *res,
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
-    char path[4200], tmp[4300];
+    char path[4200];
     struct sim_err err;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = cli_atomic_open(path, tmp, sizeof tmp, &err);
-    if (f == NULL)
-        cli_die("%s", err.msg);
-    fputs(text, f);
-    if (cli_atomic_commit(f, tmp, path, &err) != SIM_OK)
+    if (sim_afile_write_text(path, text, &err) != SIM_OK)
         cli_die("%s", err.msg);
 }
 

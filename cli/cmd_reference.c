@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/afile.h"
 #include "reference/checkpoint.h"
 #include "reference/kernels.h"
 #include "reference/model.h"
@@ -261,17 +262,16 @@ int cli_cmd_forward(int argc, char **argv)
                                          a.layers ? adapted : NULL, (uint64_t)a.lora_seed,
                                          a.m_init)
                        : NULL;
-    char tmp[4200];
-    FILE *f = NULL;
+    struct sim_afile out = {.f = NULL};
     enum sim_status st = SIM_OK;
-    if (a.logits != NULL && (f = cli_atomic_open(a.logits, tmp, sizeof tmp, &err)) == NULL)
-        st = SIM_EIO;
+    if (a.logits != NULL)
+        st = sim_afile_open(&out, a.logits, &err);
     if (st == SIM_OK)
-        st = forward_run(&a, ck, lora, f, &err);
-    if (f != NULL && st == SIM_OK)
-        st = cli_atomic_commit(f, tmp, a.logits, &err);
-    else if (f != NULL)
-        cli_atomic_abort(f, tmp);
+        st = forward_run(&a, ck, lora, out.f, &err);
+    if (out.f != NULL && st == SIM_OK)
+        st = sim_afile_commit(&out, &err);
+    else if (out.f != NULL)
+        sim_afile_abort(&out);
     ref_lora_destroy(lora);
     ref_checkpoint_destroy(ck);
     free(a.tokens);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/afile.h"
 #include "results/report.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
@@ -163,18 +164,17 @@ int cli_cmd_sweep(int argc, char **argv)
         if (scn_scenario_load_with(a.file, ov, n, &sc[p], &err) != SIM_OK)
             cli_die("%s", err.msg);
     }
-    char tmp[4200];
     struct sim_summary *res = sim_xcalloc((size_t)n_points, sizeof *res);
     int64_t failed = -1;
     if (cli_simulate_all(sc, n_points, a.jobs, "sweep", a.quiet, res, &failed, &err) != SIM_OK)
         cli_die("%s (point %lld)", err.msg, (long long)failed + 1);
-    FILE *f = cli_atomic_open(a.out, tmp, sizeof tmp, &err);
-    if (f == NULL)
+    struct sim_afile f;
+    if (sim_afile_open(&f, a.out, &err) != SIM_OK)
         cli_die("%s", err.msg);
-    write_header(f, &a);
+    write_header(f.f, &a);
     for (int64_t p = 0; p < n_points; p++)
-        write_row(f, &a, p, &res[p]);
-    if (cli_atomic_commit(f, tmp, a.out, &err) != SIM_OK)
+        write_row(f.f, &a, p, &res[p]);
+    if (sim_afile_commit(&f, &err) != SIM_OK)
         cli_die("%s", err.msg);
     if (!a.quiet)
         fprintf(stderr, "plsim sweep: %lld points -> %s\n", (long long)n_points, a.out);

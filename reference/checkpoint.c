@@ -13,6 +13,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "util/afile.h"
+
 /* Files larger than this are refused before any allocation (1 TiB). */
 #define MAX_CHECKPOINT_BYTES ((int64_t)1 << 40)
 
@@ -177,29 +179,21 @@ enum sim_status ref_checkpoint_save(const char *path,
                                     struct sim_err *err)
 {
     const struct ref_config *c = &ck->cfg;
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-        return sim_err_set(err, SIM_EINVAL, "%s: path too long", path);
-    FILE *f = fopen(tmp, "wb");
-    if (f == NULL)
-        return sim_err_set(err, SIM_EIO, "%s: cannot create: %s", tmp,
-                           strerror(errno));
+    struct sim_afile af;
+    const enum sim_status st = sim_afile_open(&af, path, err);
+    if (st != SIM_OK)
+        return st;
     const int32_t h[7] = {
         (int32_t)c->dim, (int32_t)c->hidden_dim, (int32_t)c->n_layers,
         (int32_t)c->n_heads, (int32_t)c->n_kv_heads,
         (int32_t)(c->shared_classifier ? c->vocab_size : -c->vocab_size),
         (int32_t)c->seq_len,
     };
-    int ok = fwrite(h, sizeof h, 1, f) == 1;
-    // the shared classifier has 0 elements, so one contiguous write works
-    ok = ok && fwrite(ck->data, sizeof(float), (size_t)ck->sizes.total_elems,
-                      f) == (size_t)ck->sizes.total_elems;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
-        return sim_err_set(err, SIM_EIO, "%s: write failed", path);
-    }
-    return SIM_OK;
+    fwrite(h, sizeof h, 1, af.f);
+    // the shared classifier has 0 elements, so one contiguous write works;
+    // a short write shows in ferror and the commit refuses to rename
+    fwrite(ck->data, sizeof(float), (size_t)ck->sizes.total_elems, af.f);
+    return sim_afile_commit(&af, err);
 }
 
 // ---- random generation ----

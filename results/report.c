@@ -3,11 +3,12 @@
  */
 #include "results/report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
 
 #include <cJSON.h>
+
+#include "util/afile.h"
 
 int res_summary_fields(const struct sim_summary *s, const char **names, double *values, int cap)
 {
@@ -158,20 +159,12 @@ enum sim_status res_report_write_summary(const char *path, const struct res_cont
     add_rates(o, "cloud_only", cloud_only);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    enum sim_status st = SIM_OK;
-    if (f == NULL) {
-        st = sim_err_set(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
-    } else {
-        fputs(text, f);
-        fputc('\n', f);
-        const int bad = ferror(f);
-        if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-            remove(tmp);
-            st = sim_err_set(err, SIM_EIO, "%s: write failed", path);
-        }
+    struct sim_afile f;
+    enum sim_status st = sim_afile_open(&f, path, err);
+    if (st == SIM_OK) {
+        fputs(text, f.f);
+        fputc('\n', f.f);
+        st = sim_afile_commit(&f, err);
     }
     cJSON_free(text);
     return st;
@@ -182,11 +175,11 @@ enum sim_status res_report_write_summary(const char *path, const struct res_cont
 enum sim_status res_report_write_steps(const char *path, const struct sim_result *r,
                                        struct sim_err *err)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL)
-        return sim_err_set(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+    struct sim_afile af;
+    const enum sim_status st = sim_afile_open(&af, path, err);
+    if (st != SIM_OK)
+        return st;
+    FILE *f = af.f;
     fprintf(f, "device,step,phase,pos_tokens,new_tokens,start_s,end_s,duration_s,"
                "edge_compute_s,cloud_compute_s,uplink_s,downlink_s,latency_s,waiting_s,"
                "bytes_up,bytes_down,messages\n");
@@ -199,10 +192,5 @@ enum sim_status res_report_write_steps(const char *path, const struct sim_result
                 s->b.downlink_s, s->b.latency_s, s->b.waiting_s, (long long)s->bytes_up,
                 (long long)s->bytes_down, s->messages);
     }
-    const int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        return sim_err_set(err, SIM_EIO, "%s: write failed", path);
-    }
-    return SIM_OK;
+    return sim_afile_commit(&af, err);
 }

@@ -15,29 +15,17 @@
 
 #include <cJSON.h>
 
+#include "tests/helpers.h"
 #include "models/llm.h"
 #include "reference/accounting.h"
 
 #define SRC PLSIM_SOURCE_DIR
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s missing", path);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    rewind(f);
-    char *b = malloc(*n + 1);
-    cr_assert_eq(fread(b, 1, *n, f), *n);
-    b[*n] = '\0';
-    fclose(f);
-    return b;
-}
 
 Test(golden, comm_reduction_ratios_are_unchanged)
 {
     size_t n;
-    char *text = slurp(SRC "/results/comm_reduction.json", &n);
+    char *text = th_slurp(SRC "/results/comm_reduction.json", &n);
     cJSON *root = cJSON_Parse(text);
     cr_assert_not_null(root);
     const cJSON *entries = cJSON_GetObjectItem(root, "entries");
@@ -85,7 +73,7 @@ Test(golden, paper_reproduction_passes_and_matches_the_committed_tables)
         size_t na, nb;
         snprintf(a, sizeof a, "%s/%s", dir, files[i]);
         snprintf(b, sizeof b, SRC "/results/paper/%s", files[i]);
-        char *x = slurp(a, &na), *y = slurp(b, &nb);
+        char *x = th_slurp(a, &na), *y = th_slurp(b, &nb);
         cr_expect(na == nb && memcmp(x, y, na) == 0,
                   "%s differs from results/paper/%s; run `make golden` if the change is meant",
                   a, files[i]);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/helpers.h"
 #include "models/llm.h"
 #include "scenarios/scenario.h"
 
@@ -86,13 +87,6 @@ static void temp_dir(char *dir, size_t cap)
     mkdir(dir, 0700);
 }
 
-/* Removes a temp_dir and what the test put in it. */
-static void remove_dir(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
-}
 
 Test(scn_scenario, inline_link_object_overrides_its_catalog_base)
 {
@@ -111,7 +105,7 @@ Test(scn_scenario, inline_link_object_overrides_its_catalog_base)
     cr_expect_eq(l->uplink_Bps.value, 7.5e6);
     cr_expect_eq(l->uplink_Bps.kind, MDL_KIND_ASSUMED);
     scn_scenario_destroy(s);
-    remove_dir(dir);
+    th_remove_dir(dir);
 }
 
 Test(scn_scenario, calibrated_cloud_reproduces_the_measured_decoder_time)
@@ -296,7 +290,7 @@ Test(scn_scenario, malformed_battery_each_names_file_path_and_problem)
         cr_expect(strstr(err.msg, dir) != NULL, "%s: message names no file: %s", bads[i].name,
                   err.msg);
     }
-    remove_dir(dir);
+    th_remove_dir(dir);
 }
 
 Test(scn_scenario, validate_exits_two_on_every_malformed_file_and_zero_on_presets)
@@ -312,7 +306,7 @@ Test(scn_scenario, validate_exits_two_on_every_malformed_file_and_zero_on_preset
         cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: exit %d", bads[i].name,
                   WEXITSTATUS(st));
     }
-    remove_dir(dir);
+    th_remove_dir(dir);
     snprintf(cmd, sizeof cmd, "%s validate %s/scenarios/*.json >/dev/null 2>&1", bin, SRC);
     const int st = system(cmd);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/helpers.h"
 #include "models/cost.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
@@ -81,12 +82,6 @@ static void temp_dir(char *dir, size_t cap, const char *tag)
     mkdir(dir, 0700);
 }
 
-static void remove_dir(const char *dir)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
-}
 
 /* Loads a scenario given as JSON text ("@" stands for the presets
  * directory in extends). */
@@ -199,7 +194,7 @@ ParameterizedTest(struct cf_case *c, sim_run, step_times_equal_the_closed_form)
     }
     sim_result_free(&r);
     scn_scenario_destroy(s);
-    remove_dir(dir);
+    th_remove_dir(dir);
 }
 
 // ---- the latency-bound case of the issue ----
@@ -244,7 +239,7 @@ Test(sim_run, privatelora_7b_at_47ms_pays_one_rtt_per_layer_plus_one)
               "decode %.15g tokens/s, closed form %.15g", r.summary.decode_tps, 2.0 / decode_s);
     sim_result_free(&r);
     scn_scenario_destroy(s);
-    remove_dir(dir);
+    th_remove_dir(dir);
 }
 
 Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
@@ -267,7 +262,7 @@ Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
     sim_result_free(&r4);
     scn_scenario_destroy(one);
     scn_scenario_destroy(four);
-    remove_dir(dir);
+    th_remove_dir(dir);
 }
 
 // ---- plsim run end to end ----
@@ -282,18 +277,6 @@ static int run_cmd(const char *args)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s missing", path);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    rewind(f);
-    char *b = malloc(*n + 1);
-    cr_assert_eq(fread(b, 1, *n, f), *n);
-    fclose(f);
-    return b;
-}
 
 Test(sim_run, same_scenario_and_seed_give_byte_identical_outputs)
 {
@@ -309,12 +292,12 @@ Test(sim_run, same_scenario_and_seed_give_byte_identical_outputs)
         size_t na, nb;
         snprintf(a, sizeof a, "%s/r0/%s", dir, files[i]);
         snprintf(b, sizeof b, "%s/r1/%s", dir, files[i]);
-        char *x = slurp(a, &na), *y = slurp(b, &nb);
+        char *x = th_slurp(a, &na), *y = th_slurp(b, &nb);
         cr_expect(na == nb && memcmp(x, y, na) == 0, "%s differs between runs", files[i]);
         free(x);
         free(y);
     }
-    remove_dir(dir);
+    th_remove_dir(dir);
 }
 
 Test(sim_run, bad_scenarios_exit_two_and_write_nothing)
@@ -344,7 +327,7 @@ Test(sim_run, bad_scenarios_exit_two_and_write_nothing)
         snprintf(out, sizeof out, "%s/out%zu/platform.xml", dir, i);
         cr_expect_eq(access(out, F_OK), -1, "a failed run left %s", out);
     }
-    remove_dir(dir);
+    th_remove_dir(dir);
 }
 
 Test(sim_run, sweep_writes_one_row_per_point_or_nothing)
@@ -356,7 +339,7 @@ Test(sim_run, sweep_writes_one_row_per_point_or_nothing)
     cr_assert_eq(run_cmd(args), 0);
     snprintf(path, sizeof path, "%s/s.csv", dir);
     size_t n;
-    char *csv = slurp(path, &n);
+    char *csv = th_slurp(path, &n);
     int lines = 0;
     for (size_t i = 0; i < n; i++)
         lines += csv[i] == '\n';
@@ -368,5 +351,5 @@ Test(sim_run, sweep_writes_one_row_per_point_or_nothing)
     cr_expect_eq(run_cmd(args), 2);
     snprintf(path, sizeof path, "%s/bad.csv", dir);
     cr_expect_eq(access(path, F_OK), -1, "a failed sweep left its CSV");
-    remove_dir(dir);
+    th_remove_dir(dir);
 }

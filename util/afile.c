@@ -1,0 +1,50 @@
+/*
+ * util/afile: atomic file output. See afile.h.
+ */
+#include "util/afile.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+enum sim_status sim_afile_open(struct sim_afile *a, const char *path, struct sim_err *err)
+{
+    a->f = NULL;
+    if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path)
+        return sim_err_set(err, SIM_EINVAL, "%s: path too long", path);
+    snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld", path, (long)getpid());
+    a->f = fopen(a->tmp, "wb");
+    if (a->f == NULL)
+        return sim_err_set(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+    return SIM_OK;
+}
+
+enum sim_status sim_afile_commit(struct sim_afile *a, struct sim_err *err)
+{
+    const int bad = ferror(a->f);
+    const int closed = fclose(a->f) == 0;
+    a->f = NULL;
+    if (bad || !closed || rename(a->tmp, a->path) != 0) {
+        remove(a->tmp);
+        return sim_err_set(err, SIM_EIO, "%s: write failed", a->path);
+    }
+    return SIM_OK;
+}
+
+void sim_afile_abort(struct sim_afile *a)
+{
+    if (a->f != NULL)
+        fclose(a->f);
+    a->f = NULL;
+    remove(a->tmp);
+}
+
+enum sim_status sim_afile_write_text(const char *path, const char *text, struct sim_err *err)
+{
+    struct sim_afile a;
+    const enum sim_status st = sim_afile_open(&a, path, err);
+    if (st != SIM_OK)
+        return st;
+    fputs(text, a.f);
+    return sim_afile_commit(&a, err);
+}
