@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/plsim
 
-.PHONY: all deps run golden test check bench memcheck clean
+.PHONY: all deps run plots golden test check bench memcheck install clean
 .SECONDARY: $(LIB_OBJ) $(CLI_OBJ)
 
 # Build the binary (no dependency check; see deps).
@@ -58,6 +58,11 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) paper -o results/paper
+
+# The figures (PNG and SVG, with their CSVs) into results/plots.
+plots: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	$(BIN) plots -o results/plots
 
 # Regenerate the committed baselines on purpose (never done by tests).
 golden: $(BIN)
@@ -104,6 +109,20 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
 	@echo "  TEST-LD $@"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(LIB_OBJ) -o $@ $(LDLIBS) $(CRIT_LIBS)
+
+# Install the binary, the man page, the catalogs, presets and plot scripts
+# under PREFIX (default /usr/local); plsim finds its data from there.
+PREFIX ?= /usr/local
+DATADIR = $(DESTDIR)$(PREFIX)/share/plsim
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DATADIR)/models/llm $(DATADIR)/scenarios $(DATADIR)/plots
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/plsim
+	install -m 644 plsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/plsim.1
+	install -m 644 models/*.json $(DATADIR)/models
+	install -m 644 models/llm/*.json $(DATADIR)/models/llm
+	install -m 644 scenarios/*.json $(DATADIR)/scenarios
+	install -m 644 plots/*.gp $(DATADIR)/plots
 
 # Remove every build product.
 clean:

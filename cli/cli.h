@@ -62,6 +62,9 @@ enum sim_status cli_simulate_all(scn_scenario_t *const *sc, int64_t n, int jobs,
                                  const char *what, int quiet, struct sim_summary *out,
                                  int64_t *failed, struct sim_err *err);
 
+/* A few lines echoing a resolved scenario with its units. */
+void cli_scenario_banner(FILE *f, const scn_scenario_t *s);
+
 /* Subcommands: each returns the process exit code. */
 int cli_cmd_checkpoint(int argc, char **argv);
 int cli_cmd_forward(int argc, char **argv);
@@ -73,5 +76,10 @@ int cli_cmd_show(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);
 int cli_cmd_sweep(int argc, char **argv);
 int cli_cmd_paper(int argc, char **argv);
+int cli_cmd_breakeven(int argc, char **argv);
+int cli_cmd_plots(int argc, char **argv);
+
+/* Simulates and renders every figure into dir (also used by paper). */
+enum sim_status cli_plots_make(const char *dir, int jobs, int quiet, struct sim_err *err);
 
 #endif

@@ -29,13 +29,14 @@
 #include "sim/result.h"
 
 static const char paper_help[] =
-    "Usage: plsim paper [-o DIR] [-j N] [-q]\n\n"
+    "Usage: plsim paper [-o DIR] [-j N] [--no-plots] [-q]\n\n"
     "Reproduces the paper's throughput tables (Table 3, the blog's r = 64\n"
     "speeds), its abstract's claims and its resource table from the paper\n"
     "presets only, and the same speeds under realistic US 5G. Writes\n"
     "DIR/tables.md and DIR/tables.json (default DIR: results/paper) and\n"
-    "prints the Markdown. Every row states its tolerance and the\n"
-    "accounting choice behind it; exits 1 if a checked row is outside.\n\n"
+    "prints the Markdown, and renders the figures of `plsim plots` into\n"
+    "DIR/plots. Every row states its tolerance and the accounting choice\n"
+    "behind it; exits 1 if a checked row is outside.\n\n"
     "Example:\n  plsim paper -o results/paper\n";
 
 // ---- the simulations the rows need ----
@@ -438,11 +439,14 @@ static void write_file(const char *dir, const char *name, const char *text)
 
 int cli_cmd_paper(int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"help", no_argument, 0, 'h'},
+                                         {"no-plots", no_argument, 0, 'n'},
+                                         {0, 0, 0, 0}};
     const char *dir = "results/paper";
-    int jobs = cli_default_jobs(), quiet = 0, c;
+    int jobs = cli_default_jobs(), quiet = 0, plots = 1, c;
     while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
         switch (c) {
+        case 'n': plots = 0; break;
         case 'o': dir = optarg; break;
         case 'j': jobs = (int)cli_parse_int("paper", "-j", optarg, 1, 256); break;
         case 'q': quiet = 1; break;
@@ -489,6 +493,12 @@ int cli_cmd_paper(int argc, char **argv)
     cJSON_free(js);
     for (int i = 0; i < N_SIMS; i++)
         scn_scenario_destroy(sc[i]);
+    if (plots) {
+        char pdir[4200];
+        snprintf(pdir, sizeof pdir, "%s/plots", dir);
+        if (cli_plots_make(pdir, jobs, quiet, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+    }
     if (n_bad > 0)
         fprintf(stderr, "plsim paper: %d row(s) outside their tolerance\n", n_bad);
     return n_bad > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -12,22 +12,26 @@
 
 #include "cli/cli.h"
 #include "results/report.h"
+#include "results/trace.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
 
 static const char run_help[] =
-    "Usage: plsim run FILE [-o DIR] [--seed N] [--mode MODE] [--no-compare]\n"
-    "                 [--cfg=NAME:VALUE ...] [-q]\n\n"
+    "Usage: plsim run FILE [-o DIR] [--set KEY=V ...] [--seed N] [--mode MODE]\n"
+    "                 [--no-compare] [--trace OUT.json] [--cfg=NAME:VALUE ...] [-q]\n\n"
     "Simulates the scenario in SimGrid: each device prefills its prompt, then\n"
     "decodes new_tokens - 1 more tokens. Prints decode and prefill tokens/s,\n"
     "time to first token, the per-token time split into cloud compute, edge\n"
     "compute, uplink and downlink transfer, latency and waiting, the bytes per\n"
     "token each way, and the same scenario run device-only and cloud-only.\n\n"
     "  -o DIR        write DIR/summary.json, DIR/steps.csv and DIR/platform.xml\n"
+    "  --set KEY=V   override a scenario key (dotted path, e.g. link.rtt=30ms)\n"
     "  --seed N      the run's seed (recorded; the models used so far are\n"
     "                deterministic, so it does not change the result)\n"
     "  --mode MODE   simulate another mode than the scenario's\n"
     "  --no-compare  skip the device-only and cloud-only runs\n"
+    "  --trace OUT   write the timeline as Chrome Trace Event JSON (open it in\n"
+    "                the Perfetto UI or chrome://tracing)\n"
     "  --cfg=X:V     a SimGrid setting; the default network model is CM02 with\n"
     "                cross-traffic off and TCP-gamma 0, so a transfer takes\n"
     "                latency + bytes / bandwidth exactly\n"
@@ -37,6 +41,9 @@ static const char run_help[] =
 struct run_args {
     const char *file;
     const char *out_dir;
+    const char *trace;  /* --trace OUT.json, or NULL */
+    const char *set[16]; /* --set KEY=V overrides */
+    int n_set;
     int64_t seed;       /* -1: the scenario's */
     int compare;
     int quiet;
@@ -48,6 +55,7 @@ static void run_parse(int argc, char **argv, struct run_args *a)
     static const struct option opts[] = {
         {"seed", required_argument, 0, 's'}, {"mode", required_argument, 0, 'm'},
         {"no-compare", no_argument, 0, 'n'}, {"cfg", required_argument, 0, 'c'},
+        {"trace", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
     };
     int c;
@@ -61,6 +69,12 @@ static void run_parse(int argc, char **argv, struct run_args *a)
             a->opts.override_mode = 1;
             break;
         case 'n': a->compare = 0; break;
+        case 't': a->trace = optarg; a->opts.trace = 1; break;
+        case 'S':
+            if (a->n_set == 16)
+                cli_usage_error("run", "--set: at most 16");
+            a->set[a->n_set++] = optarg;
+            break;
         case 'c': {
             if (a->opts.n_cfg == SIM_MAX_CFG || strchr(optarg, ':') == NULL)
                 cli_usage_error("run", "--cfg: expected NAME:VALUE (at most %d)", SIM_MAX_CFG);
@@ -100,6 +114,7 @@ static void compare(const scn_scenario_t *s, const struct run_args *a, enum ref_
                     const char *platform, struct sim_summary *out)
 {
     struct sim_run_opts o = a->opts;
+    o.trace = 0;
     o.override_mode = 1;
     o.mode = m;
     o.platform_path = platform;
@@ -127,7 +142,7 @@ int cli_cmd_run(int argc, char **argv)
     run_parse(argc, argv, &a);
     scn_scenario_t *s = NULL;
     struct sim_err err;
-    if (scn_scenario_load(a.file, &s, &err) != SIM_OK)
+    if (scn_scenario_load_with(a.file, a.set, a.n_set, &s, &err) != SIM_OK)
         cli_die("%s", err.msg);
     char platform[4200], tmp_platform[64] = "";
     if (a.out_dir != NULL) {
@@ -144,16 +159,24 @@ int cli_cmd_run(int argc, char **argv)
     const int cmp = a.compare && mode != REF_MODE_DEVICE_ONLY && mode != REF_MODE_CLOUD_ONLY;
     char cmp_platform[4300];
     snprintf(cmp_platform, sizeof cmp_platform, "%s.compare", platform);
+    if (!a.quiet)
+        cli_scenario_banner(stdout, s);
+    struct cli_progress prog;
+    cli_progress_begin(&prog, "run", cmp ? 3 : 1, a.quiet);
     if (cmp) {
         compare(s, &a, REF_MODE_DEVICE_ONLY, cmp_platform, &dev);
+        cli_progress_update(&prog, 1);
         compare(s, &a, REF_MODE_CLOUD_ONLY, cmp_platform, &cloud);
+        cli_progress_update(&prog, 2);
         remove(cmp_platform);
     }
     struct sim_result r;
     if (sim_run(s, &a.opts, &r, &err) != SIM_OK) {
+        cli_progress_end(&prog);
         remove(platform);
         cli_die("%s", err.msg);
     }
+    cli_progress_end(&prog);
     char net[256], ecost[96], ccost[96];
     cost_label(s, REF_EDGE, ecost, sizeof ecost);
     cost_label(s, REF_CLOUD, ccost, sizeof ccost);
@@ -180,6 +203,8 @@ int cli_cmd_run(int argc, char **argv)
     } else {
         remove(tmp_platform);
     }
+    if (st == SIM_OK && a.trace != NULL)
+        st = res_trace_write(a.trace, &r, &err);
     sim_result_free(&r);
     scn_scenario_destroy(s);
     if (st != SIM_OK)

@@ -179,3 +179,34 @@ int cli_cmd_show(int argc, char **argv)
     scn_scenario_destroy(s);
     return CLI_EXIT_OK;
 }
+
+void cli_scenario_banner(FILE *f, const scn_scenario_t *s)
+{
+    const struct ref_plan_opts *o = scn_scenario_plan_opts(s);
+    const struct scn_workload *w = scn_scenario_workload(s);
+    const struct mdl_device *e = scn_scenario_edge(s), *c = scn_scenario_cloud(s);
+    const struct mdl_link *l = scn_scenario_link(s);
+    char a[64], b[64], d[64], x[64], y[64], z[64];
+    const enum mdl_precision pe = scn_scenario_cost_precision(s, REF_EDGE);
+    const enum mdl_precision pc = scn_scenario_cost_precision(s, REF_CLOUD);
+    fprintf(f, "scenario  %s\n", scn_scenario_path(s));
+    fprintf(f, "  model   %s, %s, r_c2d=%lld r_d2c=%lld, %s transfer, %s timing\n",
+            scn_scenario_model_name(s), ref_mode_name(o->mode), (long long)o->rank_c2d,
+            (long long)o->rank_d2c, ref_dtype_name(o->transfer),
+            scn_scenario_timing(s) == SCN_TIMING_OVERLAP ? "overlap" : "additive");
+    fprintf(f, "  edge    %s: %s, %s %s dense, %g-bit weights\n", e->name,
+            scn_units_format(e->mem_bw_Bps.value, SCN_Q_BANDWIDTH, a, sizeof a),
+            scn_units_format(e->peak_dense_flops[pe].value, SCN_Q_FLOPS, b, sizeof b),
+            mdl_precision_name(pe), o->weight_bits[REF_EDGE]);
+    fprintf(f, "  cloud   %s: %s, %s %s dense, %g-bit weights\n", c->name,
+            scn_units_format(c->mem_bw_Bps.value, SCN_Q_BANDWIDTH, d, sizeof d),
+            scn_units_format(c->peak_dense_flops[pc].value, SCN_Q_FLOPS, x, sizeof x),
+            mdl_precision_name(pc), o->weight_bits[REF_CLOUD]);
+    fprintf(f, "  link    %s: up %s, down %s, RTT %s\n", l->name,
+            scn_units_format(l->uplink_Bps.value, SCN_Q_BANDWIDTH, y, sizeof y),
+            scn_units_format(l->downlink_Bps.value, SCN_Q_BANDWIDTH, z, sizeof z),
+            scn_units_format(l->rtt_s.value, SCN_Q_TIME, a, sizeof a));
+    fprintf(f, "  workload prompt %lld tokens, %lld new tokens, batch %lld, %lld device(s)\n\n",
+            (long long)w->prompt_tokens, (long long)w->new_tokens, (long long)w->batch,
+            (long long)w->devices);
+}

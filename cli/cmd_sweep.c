@@ -164,6 +164,13 @@ int cli_cmd_sweep(int argc, char **argv)
         if (scn_scenario_load_with(a.file, ov, n, &sc[p], &err) != SIM_OK)
             cli_die("%s", err.msg);
     }
+    if (!a.quiet) {
+        cli_scenario_banner(stderr, sc[0]);
+        fprintf(stderr, "sweep: %lld points over", (long long)n_points);
+        for (int k = 0; k < a.n_vary; k++)
+            fprintf(stderr, " %s (%d)", a.vary[k].key, a.vary[k].n);
+        fprintf(stderr, "\n");
+    }
     struct sim_summary *res = sim_xcalloc((size_t)n_points, sizeof *res);
     int64_t failed = -1;
     if (cli_simulate_all(sc, n_points, a.jobs, "sweep", a.quiet, res, &failed, &err) != SIM_OK)

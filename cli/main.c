@@ -21,6 +21,8 @@ static const struct {
     {"run", cli_cmd_run, "simulate a scenario in SimGrid and report throughput"},
     {"paper", cli_cmd_paper, "reproduce the paper's tables; exit 1 if a row is off"},
     {"sweep", cli_cmd_sweep, "simulate the cartesian product of varied keys into a CSV"},
+    {"plots", cli_cmd_plots, "simulate and render the figures (PNG and SVG)"},
+    {"breakeven", cli_cmd_breakeven, "find the RTT or uplink where two modes tie"},
     {"validate", cli_cmd_validate, "check scenario files; exit 0 when all are valid"},
     {"show", cli_cmd_show, "print a resolved scenario with units and provenance"},
 };

@@ -11,17 +11,20 @@
 
 #include <cJSON.h>
 
-#ifndef PLSIM_SOURCE_DIR
-#define PLSIM_SOURCE_DIR "."
-#endif
+#include "util/paths.h"
 
 /* Catalog files are small; anything larger is refused unread. */
 #define MAX_CATALOG_BYTES (1 << 20)
 
 const char *mdl_catalog_dir(void)
 {
+    static char dir[4096]; // resolved once per process
     const char *env = getenv("PLSIM_MODELS_DIR");
-    return (env != NULL && env[0] != '\0') ? env : PLSIM_SOURCE_DIR "/models";
+    if (env != NULL && env[0] != '\0')
+        return env;
+    if (dir[0] == '\0')
+        snprintf(dir, sizeof dir, "%s/models", sim_data_dir());
+    return dir;
 }
 
 /* Reads a whole small text file; caller frees. */
@@ -131,26 +134,36 @@ end:
     return st;
 }
 
-/* Appends the catalog's model names to buf, comma-separated. */
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* The catalog's model names into buf, sorted, comma-separated. */
 static void list_names(const char *dir, char *buf, size_t cap)
 {
     buf[0] = '\0';
     DIR *dp = opendir(dir);
     if (dp == NULL)
         return;
+    char names[64][64];
+    size_t n_names = 0;
     struct dirent *de;
-    size_t used = 0;
-    while ((de = readdir(dp)) != NULL) {
+    while ((de = readdir(dp)) != NULL && n_names < 64) {
         const size_t n = strlen(de->d_name);
-        if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
+        if (n < 6 || n > 68 || strcmp(de->d_name + n - 5, ".json") != 0)
             continue;
-        const int w = snprintf(buf + used, cap - used, "%s%.*s", used ? ", " : "",
-                               (int)(n - 5), de->d_name);
+        snprintf(names[n_names++], sizeof names[0], "%.*s", (int)(n - 5), de->d_name);
+    }
+    closedir(dp);
+    qsort(names, n_names, sizeof names[0], cmp_names); // readdir order is arbitrary
+    size_t used = 0;
+    for (size_t i = 0; i < n_names; i++) {
+        const int w = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", names[i]);
         if (w < 0 || (size_t)w >= cap - used)
             break;
         used += (size_t)w;
     }
-    closedir(dp);
 }
 
 enum sim_status mdl_llm_load(const char *name, struct ref_config *cfg,
@@ -168,8 +181,8 @@ enum sim_status mdl_llm_load(const char *name, struct ref_config *cfg,
     if (f == NULL) {
         char names[1024];
         list_names(dir, names, sizeof names);
-        return sim_err_set(err, SIM_EINVAL, "unknown model '%s' (known: %s)", name,
-                           names[0] ? names : "none found in the catalog");
+        return sim_err_set(err, SIM_EINVAL, "unknown model '%s' in %s (known: %s)", name, dir,
+                           names[0] ? names : "none");
     }
     fclose(f);
     return mdl_llm_load_file(path, cfg, err);

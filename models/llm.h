@@ -12,8 +12,8 @@
 #include "reference/config.h"
 #include "util/status.h"
 
-/* Directory holding the catalogs: $PLSIM_MODELS_DIR when set, else the
- * source tree's models/ (compiled in). Borrowed static string. */
+/* Directory holding the catalogs: $PLSIM_MODELS_DIR when set, else
+ * models/ under sim_data_dir() (installed or source tree). Borrowed. */
 const char *mdl_catalog_dir(void);
 
 /* Parses one architecture file. */

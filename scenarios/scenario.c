@@ -14,6 +14,7 @@
 #include "scenarios/catalog.h"
 #include "scenarios/json.h"
 #include "scenarios/units.h"
+#include "util/paths.h"
 
 #define MAX_CHAIN 9     /* extends depth, plus the command line */
 #define MAX_ORIGINS 256 /* leaf values tracked for provenance */
@@ -949,14 +950,15 @@ void scn_scenario_destroy(scn_scenario_t *s)
     free(s);
 }
 
-#ifndef PLSIM_SOURCE_DIR
-#define PLSIM_SOURCE_DIR "."
-#endif
-
 const char *scn_presets_dir(void)
 {
+    static char dir[4096]; // resolved once per process
     const char *env = getenv("PLSIM_SCENARIOS_DIR");
-    return (env != NULL && env[0] != '\0') ? env : PLSIM_SOURCE_DIR "/scenarios";
+    if (env != NULL && env[0] != '\0')
+        return env;
+    if (dir[0] == '\0')
+        snprintf(dir, sizeof dir, "%s/scenarios", sim_data_dir());
+    return dir;
 }
 
 // ---- accessors ----

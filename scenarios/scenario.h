@@ -54,7 +54,7 @@ enum sim_status scn_scenario_load_with(const char *path, const char *const *over
 void scn_scenario_destroy(scn_scenario_t *s);
 
 /* Directory of the preset scenarios: $PLSIM_SCENARIOS_DIR when set, else
- * the source tree's scenarios/ (compiled in). */
+ * scenarios/ under sim_data_dir() (installed or source tree). */
 const char *scn_presets_dir(void);
 
 // ---- accessors (borrowed; valid while the scenario lives) ----

@@ -68,11 +68,26 @@ struct sim_summary {
     double wall_s;               /* real seconds the simulation took */
 };
 
-/* A run's results. steps has n_steps records (devices x steps). */
+/* One stage of one step as it happened, for traces. */
+struct sim_event {
+    int32_t device;
+    int32_t step;
+    char name[16];        /* the plan stage's name */
+    enum ref_place place; /* edge, cloud, up or down */
+    int64_t layer;        /* -1 when none */
+    double start_s;       /* compute began / message sent */
+    double end_s;         /* compute ended / message arrived */
+    int64_t bytes;        /* message bytes, 0 for compute */
+};
+
+/* A run's results. steps has n_steps records (devices x steps); events
+ * is filled only when the run asked for a trace. */
 struct sim_result {
     struct sim_summary summary;
     struct sim_step_record *steps; /* owned */
     int64_t n_steps;
+    struct sim_event *events;      /* owned, or NULL */
+    int64_t n_events;
 };
 
 /* Frees the steps; NULL is a no-op. */

@@ -316,6 +316,30 @@ static void fill_bytes(const struct ref_plan *p, struct sim_step_record *r)
     r->messages = tot.n_msgs_up + tot.n_msgs_down;
 }
 
+/* Every stage of every step and device, for traces. */
+static void collect_events(const struct replay *rp, const struct device *devs, int64_t n_dev,
+                           struct sim_result *out)
+{
+    int64_t n = 0;
+    for (int k = 0; k < rp->n_steps; k++)
+        n += rp->steps[k].plan->n_stages;
+    out->n_events = n * n_dev;
+    out->events = sim_xcalloc((size_t)out->n_events, sizeof *out->events);
+    struct sim_event *e = out->events;
+    for (int64_t d = 0; d < n_dev; d++)
+        for (int k = 0; k < rp->n_steps; k++) {
+            const struct ref_plan *p = rp->steps[k].plan;
+            const struct stage_time *t = devs[d].t + (size_t)k * (size_t)rp->max_stages;
+            for (int i = 0; i < p->n_stages; i++, e++) {
+                const struct ref_stage *s = &p->stages[i];
+                *e = (struct sim_event){.device = (int32_t)d, .step = k, .place = s->place,
+                                        .layer = s->layer, .start_s = t[i].start,
+                                        .end_s = t[i].end, .bytes = s->msg_bytes};
+                snprintf(e->name, sizeof e->name, "%s", s->name);
+            }
+        }
+}
+
 /* Step records and summary from the recorded stage times. */
 static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
                     enum ref_mode mode, struct sim_result *out)
@@ -464,6 +488,8 @@ static enum sim_status simulate(const scn_scenario_t *s, const struct sim_run_op
     }
     simgrid_run();
     analyse(&rp, devs, n_dev, o->override_mode ? o->mode : scn_scenario_plan_opts(s)->mode, out);
+    if (o->trace)
+        collect_events(&rp, devs, n_dev, out);
     out->summary.wall_s = (double)clock() / CLOCKS_PER_SEC - wall0;
     for (int64_t d = 0; d < n_dev; d++)
         free(devs[d].t);
@@ -516,7 +542,10 @@ static _Noreturn void child(const scn_scenario_t *s, const struct sim_run_opts *
     if (st == SIM_OK)
         bad = bad || write_all(fd, &r.summary, sizeof r.summary) ||
               write_all(fd, &r.n_steps, sizeof r.n_steps) ||
-              write_all(fd, r.steps, (size_t)r.n_steps * sizeof *r.steps);
+              write_all(fd, r.steps, (size_t)r.n_steps * sizeof *r.steps) ||
+              write_all(fd, &r.n_events, sizeof r.n_events) ||
+              (r.n_events > 0 &&
+               write_all(fd, r.events, (size_t)r.n_events * sizeof *r.events));
     sim_result_free(&r);
     close(fd);
     _exit(bad ? 3 : 0);
@@ -562,7 +591,12 @@ enum sim_status sim_run_finish(struct sim_job *job, struct sim_result *out, stru
               read_all(job->fd, &out->n_steps, sizeof out->n_steps);
         if (!bad) {
             out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
-            bad = read_all(job->fd, out->steps, (size_t)out->n_steps * sizeof *out->steps);
+            bad = read_all(job->fd, out->steps, (size_t)out->n_steps * sizeof *out->steps) ||
+                  read_all(job->fd, &out->n_events, sizeof out->n_events);
+        }
+        if (!bad && out->n_events > 0) {
+            out->events = sim_xcalloc((size_t)out->n_events, sizeof *out->events);
+            bad = read_all(job->fd, out->events, (size_t)out->n_events * sizeof *out->events);
         }
     }
     close(job->fd);
@@ -612,6 +646,9 @@ void sim_result_free(struct sim_result *r)
     if (r == NULL)
         return;
     free(r->steps);
+    free(r->events);
     r->steps = NULL;
+    r->events = NULL;
     r->n_steps = 0;
+    r->n_events = 0;
 }

@@ -29,6 +29,7 @@ struct sim_run_opts {
     int n_cfg;
     int override_mode;         /* 1: simulate mode instead of the scenario's */
     enum ref_mode mode;
+    int trace;                 /* 1: return every stage's timing (events) */
 };
 
 /* Runs the simulation in a child process and fills *out (free with

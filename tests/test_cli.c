@@ -29,7 +29,7 @@ static char buf[1 << 16];
 Test(cli, every_subcommand_help_exits_zero_with_an_example)
 {
     const char *cmds[] = {"checkpoint", "forward", "comm", "resources", "bench", "validate",
-                          "show", "run", "sweep", "paper"};
+                          "show", "run", "sweep", "paper", "breakeven", "plots"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char args[64];
         snprintf(args, sizeof args, "%s --help", cmds[i]);
@@ -121,4 +121,34 @@ Test(cli, comm_json_reports_the_reduction)
     cr_expect(strstr(buf, "\"reduction_vs_naive_total\"") != NULL);
     cr_assert_eq(plsim("resources --model llama2-7b --rank 128 --json", buf, sizeof buf), 0);
     cr_expect(strstr(buf, "\"pl_edge_memory_bytes\"") != NULL);
+}
+
+Test(cli, installed_copy_finds_its_catalogs_without_the_source_tree)
+{
+    const char *bin = getenv("PLSIM_BIN");
+    cr_assert_not_null(bin);
+    char prefix[128], cmd[1024];
+    snprintf(prefix, sizeof prefix, "/tmp/plsim-install-%ld", (long)getpid());
+    snprintf(cmd, sizeof cmd, "make -s -C %s install PREFIX=%s BIN=%s >/dev/null 2>&1",
+             PLSIM_SOURCE_DIR, prefix, bin);
+    cr_assert_eq(system(cmd), 0, "make install failed");
+    // run it from elsewhere: the data must come from PREFIX/share/plsim
+    snprintf(cmd, sizeof cmd, "cd / && %s/bin/plsim validate %s/share/plsim/scenarios/*.json "
+             "2>&1 && %s/bin/plsim show %s/share/plsim/scenarios/lte.json 2>&1", prefix, prefix,
+             prefix, prefix);
+    FILE *p = popen(cmd, "r");
+    const size_t n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = '\0';
+    const int st = pclose(p);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", buf);
+    cr_expect(strstr(buf, "lte-us-2020") != NULL, "%s", buf);
+    snprintf(cmd, sizeof cmd, "test -s %s/share/man/man1/plsim.1", prefix);
+    cr_expect_eq(system(cmd), 0, "no man page installed");
+    // the installed binary would find data relative to itself: check that
+    // it resolves the installed catalog, not the source tree
+    snprintf(cmd, sizeof cmd, "cd / && PLSIM_DATA_DIR= %s/bin/plsim comm --model nope --rank 1 "
+             "2>&1 | grep -q '%s/bin/../share/plsim/models/llm'", prefix, prefix);
+    cr_expect_eq(system(cmd), 0, "the installed binary did not use its own data directory");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", prefix);
+    cr_expect_eq(system(cmd), 0);
 }

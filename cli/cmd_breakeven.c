@@ -1,0 +1,122 @@
+/*
+ * cli/cmd_breakeven: `plsim breakeven`, where a scenario stops beating
+ * (or starts beating) device-only or cloud-only, as RTT or uplink varies.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "cli/cli.h"
+#include "scenarios/units.h"
+#include "sim/breakeven.h"
+#include "util/afile.h"
+
+static const char breakeven_help[] =
+    "Usage: plsim breakeven FILE [--vs device-only|cloud-only] [--over rtt|uplink]\n"
+    "                       [--from X] [--to Y] [--set KEY=V ...] [-o OUT.json]\n\n"
+    "Finds the RTT (or the uplink bandwidth) at which the scenario's simulated\n"
+    "decode throughput equals that of the other mode, with a GSL root finder;\n"
+    "each evaluation is a full simulation. The range defaults to 0 .. 1 s for\n"
+    "the RTT and 1 kbps .. 10 Gbps for the uplink (searched in log space);\n"
+    "--from/--to take units (\"100 ms\", \"5 Mbps\"). Prints the answer and writes\n"
+    "it as JSON with -o; says so when there is no crossing in the range.\n\n"
+    "Example:\n  plsim breakeven scenarios/paper-7b.json --vs device-only --over rtt\n";
+
+int cli_cmd_breakeven(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"vs", required_argument, 0, 'v'},   {"over", required_argument, 0, 'w'},
+        {"from", required_argument, 0, 'f'}, {"to", required_argument, 0, 't'},
+        {"set", required_argument, 0, 's'},  {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    enum ref_mode vs = REF_MODE_DEVICE_ONLY;
+    enum sim_over over = SIM_OVER_RTT;
+    const char *from = NULL, *to = NULL, *out = NULL, *set[16];
+    int n_set = 0, c;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'v':
+            if (ref_mode_parse(optarg, &vs) != SIM_OK ||
+                (vs != REF_MODE_DEVICE_ONLY && vs != REF_MODE_CLOUD_ONLY))
+                cli_usage_error("breakeven", "--vs: expected device-only or cloud-only");
+            break;
+        case 'w':
+            if (strcmp(optarg, "rtt") == 0)
+                over = SIM_OVER_RTT;
+            else if (strcmp(optarg, "uplink") == 0)
+                over = SIM_OVER_UPLINK;
+            else
+                cli_usage_error("breakeven", "--over: expected rtt or uplink");
+            break;
+        case 'f': from = optarg; break;
+        case 't': to = optarg; break;
+        case 's':
+            if (n_set == 15)
+                cli_usage_error("breakeven", "--set: at most 15");
+            set[n_set++] = optarg;
+            break;
+        case 'o': out = optarg; break;
+        case 'h': fputs(breakeven_help, stdout); return CLI_EXIT_OK;
+        default: cli_usage_error("breakeven", "unknown option");
+        }
+    }
+    if (optind != argc - 1)
+        cli_usage_error("breakeven", "give exactly one scenario file");
+    const enum scn_quantity q = over == SIM_OVER_RTT ? SCN_Q_TIME : SCN_Q_BANDWIDTH;
+    double lo = over == SIM_OVER_RTT ? 0.0 : 125.0, hi = over == SIM_OVER_RTT ? 1.0 : 1.25e9;
+    struct sim_err err;
+    if (from != NULL && scn_units_parse(from, q, &lo, &err) != SIM_OK)
+        cli_usage_error("breakeven", "--from: %s", err.msg);
+    if (to != NULL && scn_units_parse(to, q, &hi, &err) != SIM_OK)
+        cli_usage_error("breakeven", "--to: %s", err.msg);
+    struct sim_breakeven b;
+    const enum sim_status st = sim_breakeven_find(argv[optind], set, n_set, vs, over, lo, hi,
+                                                  &b, &err);
+    if (st == SIM_EINVAL)
+        cli_die("%s", err.msg);
+    if (st != SIM_OK)
+        cli_die("breakeven: %s", err.msg);
+    char a[64], z[64], x[64];
+    scn_units_format(lo, q, a, sizeof a);
+    scn_units_format(hi, q, z, sizeof z);
+    const char *what = over == SIM_OVER_RTT ? "RTT" : "uplink";
+    if (b.found)
+        printf("%s: decode throughput equals %s at %s = %s (%.4g tokens/s), found in "
+               "[%s, %s] with %d simulations per side\n", argv[optind], ref_mode_name(vs), what,
+               scn_units_format(b.x, q, x, sizeof x), b.tps_x, a, z, b.evaluations);
+    else
+        printf("%s: no crossing with %s for %s in [%s, %s]: %.4g vs %.4g tokens/s at %s, "
+               "%.4g vs %.4g at %s\n", argv[optind], ref_mode_name(vs), what, a, z, b.tps_lo[0],
+               b.tps_lo[1], a, b.tps_hi[0], b.tps_hi[1], z);
+    if (out != NULL) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "scenario", argv[optind]);
+        cJSON_AddStringToObject(o, "vs", ref_mode_name(vs));
+        cJSON_AddStringToObject(o, "over", over == SIM_OVER_RTT ? "rtt" : "uplink");
+        cJSON_AddStringToObject(o, "unit", over == SIM_OVER_RTT ? "s" : "B/s");
+        cJSON_AddBoolToObject(o, "found", b.found);
+        if (b.found) {
+            cJSON_AddNumberToObject(o, "value", b.x);
+            cJSON_AddNumberToObject(o, "decode_tps_at_value", b.tps_x);
+        } else {
+            cJSON_AddNullToObject(o, "value");
+        }
+        cJSON_AddNumberToObject(o, "range_lo", lo);
+        cJSON_AddNumberToObject(o, "range_hi", hi);
+        cJSON_AddNumberToObject(o, "decode_tps_lo", b.tps_lo[0]);
+        cJSON_AddNumberToObject(o, "other_tps_lo", b.tps_lo[1]);
+        cJSON_AddNumberToObject(o, "decode_tps_hi", b.tps_hi[0]);
+        cJSON_AddNumberToObject(o, "other_tps_hi", b.tps_hi[1]);
+        char *text = cJSON_Print(o);
+        cJSON_Delete(o);
+        const enum sim_status ws = sim_afile_write_text(out, text, &err);
+        cJSON_free(text);
+        if (ws != SIM_OK)
+            cli_die("%s", err.msg);
+    }
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,142 @@
+/*
+ * sim/breakeven: root finding over simulations. See breakeven.h.
+ */
+#include "sim/breakeven.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
+#include "scenarios/scenario.h"
+#include "sim/run.h"
+
+#define MAX_SET 16
+
+/* What the GSL callback needs; the first failure is kept in st/err. */
+struct eval_ctx {
+    const char *path;
+    const char *set[MAX_SET + 1];
+    int n_set;
+    enum ref_mode vs;
+    enum sim_over over;
+    int evaluations;
+    enum sim_status st;
+    struct sim_err err;
+};
+
+/* Decode tokens/s of the scenario (other = 0) or of mode vs at x. */
+static double tps_at(struct eval_ctx *c, double x, int other)
+{
+    char ov[96];
+    if (c->over == SIM_OVER_RTT)
+        snprintf(ov, sizeof ov, "link.rtt=%.17g", x);
+    else
+        snprintf(ov, sizeof ov, "link.uplink=%.17g", x);
+    c->set[c->n_set] = ov;
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    if (scn_scenario_load_with(c->path, c->set, c->n_set + 1, &s, &err) != SIM_OK) {
+        if (c->st == SIM_OK) {
+            c->st = SIM_EINVAL;
+            c->err = err;
+        }
+        return NAN;
+    }
+    char platform[96];
+    snprintf(platform, sizeof platform, "/tmp/plsim-breakeven-%ld.xml", (long)getpid());
+    struct sim_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.platform_path = platform;
+    o.override_mode = other;
+    o.mode = c->vs;
+    struct sim_result r;
+    const enum sim_status st = sim_run(s, &o, &r, &err);
+    remove(platform);
+    scn_scenario_destroy(s);
+    if (st != SIM_OK) {
+        if (c->st == SIM_OK) {
+            c->st = st;
+            c->err = err;
+        }
+        return NAN;
+    }
+    const double tps = r.summary.decode_tps;
+    sim_result_free(&r);
+    return tps;
+}
+
+/* The variable the solver moves: x itself, or log10 of a bandwidth. */
+static double to_x(const struct eval_ctx *c, double u)
+{
+    return c->over == SIM_OVER_UPLINK ? pow(10.0, u) : u;
+}
+
+static double difference(double u, void *params)
+{
+    struct eval_ctx *c = params;
+    c->evaluations++;
+    const double x = to_x(c, u);
+    return tps_at(c, x, 0) - tps_at(c, x, 1);
+}
+
+enum sim_status sim_breakeven_find(const char *path, const char *const *set, int n_set,
+                                   enum ref_mode vs, enum sim_over over, double lo, double hi,
+                                   struct sim_breakeven *out, struct sim_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (n_set > MAX_SET)
+        return sim_err_set(err, SIM_EINVAL, "at most %d overrides", MAX_SET);
+    if (!(lo < hi) || lo < 0 || (over == SIM_OVER_UPLINK && !(lo > 0)))
+        return sim_err_set(err, SIM_EINVAL, "the search range must have 0 <= lo < hi (lo > 0 "
+                           "for a bandwidth), found [%g, %g]", lo, hi);
+    struct eval_ctx c = {.path = path, .n_set = n_set, .vs = vs, .over = over, .st = SIM_OK};
+    for (int i = 0; i < n_set; i++)
+        c.set[i] = set[i];
+    out->lo = lo;
+    out->hi = hi;
+    for (int k = 0; k < 2; k++) {
+        out->tps_lo[k] = tps_at(&c, lo, k);
+        out->tps_hi[k] = tps_at(&c, hi, k);
+    }
+    if (c.st != SIM_OK) {
+        *err = c.err;
+        return c.st;
+    }
+    const double f_lo = out->tps_lo[0] - out->tps_lo[1], f_hi = out->tps_hi[0] - out->tps_hi[1];
+    if (f_lo * f_hi > 0.0)
+        return SIM_OK; // no crossing in the range
+    gsl_function F = {.function = difference, .params = &c};
+    gsl_root_fsolver *solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    SIM_ASSERT(solver != NULL, "out of memory for the root finder");
+    const double u_lo = over == SIM_OVER_UPLINK ? log10(lo) : lo;
+    const double u_hi = over == SIM_OVER_UPLINK ? log10(hi) : hi;
+    int status = gsl_root_fsolver_set(solver, &F, u_lo, u_hi);
+    double u = 0.5 * (u_lo + u_hi);
+    int converged = 0;
+    for (int it = 0; status == GSL_SUCCESS && !converged && it < 100; it++) {
+        status = gsl_root_fsolver_iterate(solver);
+        u = gsl_root_fsolver_root(solver);
+        // the bracket is within 1e-7 relative (and 1 ns for an RTT)
+        const int t = gsl_root_test_interval(gsl_root_fsolver_x_lower(solver),
+                                             gsl_root_fsolver_x_upper(solver),
+                                             over == SIM_OVER_RTT ? 1e-9 : 0.0, 1e-7);
+        converged = t == GSL_SUCCESS;
+    }
+    gsl_root_fsolver_free(solver);
+    if (c.st != SIM_OK) {
+        *err = c.err;
+        return c.st;
+    }
+    if (!converged)
+        return sim_err_set(err, SIM_ERANGE, "the root finder did not converge: %s",
+                           status != GSL_SUCCESS ? gsl_strerror(status) : "100 iterations");
+    out->found = 1;
+    out->x = to_x(&c, u);
+    out->tps_x = tps_at(&c, out->x, 0);
+    out->evaluations = c.evaluations + 2;
+    return SIM_OK;
+}

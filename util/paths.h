@@ -1,0 +1,15 @@
+/*
+ * util/paths: where plsim's data lives (models/, scenarios/, plots/).
+ *
+ * In order: $PLSIM_DATA_DIR; the installed layout next to the binary,
+ * BINDIR/../share/plsim (when it holds models/); the source tree the
+ * binary was built from (compiled in). So `make install` works and a
+ * build tree works without any setting.
+ */
+#ifndef UTIL_PATHS_H
+#define UTIL_PATHS_H
+
+/* The data directory. Borrowed; computed once per call site's process. */
+const char *sim_data_dir(void);
+
+#endif
