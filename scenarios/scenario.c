@@ -13,141 +13,20 @@
 #include "models/llm.h"
 #include "scenarios/catalog.h"
 #include "scenarios/json.h"
+#include "scenarios/schema.h"
 #include "scenarios/units.h"
 #include "util/paths.h"
 
 #define MAX_CHAIN 9     /* extends depth, plus the command line */
-#define MAX_ORIGINS 256 /* leaf values tracked for provenance */
-
-// ---- the schema ----
-
-enum ftype {
-    F_STRING,  /* any non-empty string */
-    F_INT,     /* integer in [min, max] */
-    F_NUM,     /* number in [min, max] (strict bounds with min_open/max_open) */
-    F_QTY,     /* unit string or SI number of quantity q, >= min */
-    F_ENUM,    /* one of choices */
-    F_OBJECT,  /* object with fields sub */
-    F_REF,     /* catalog name (string) or object with fields sub */
-    F_LAYERS,  /* "all" or array of layer indices */
-};
-
-struct field {
-    const char *key;
-    enum ftype type;
-    enum scn_quantity q;
-    const char *const *choices;
-    double min, max;
-    int min_open;               /* 1: value must be > min */
-    const struct field *sub;    /* NULL-key terminated */
-};
-
-static const char *const mode_choices[] = {"device-only", "cloud-only", "naive-split",
-                                           "privatelora", "privatelora-first-k", NULL};
-static const char *const transfer_choices[] = {"fp32", "fp16", "bf16", "int8", NULL};
-static const char *const timing_choices[] = {"additive", "overlap", NULL};
-static const char *const phase_choices[] = {"prefill", "decode", NULL};
-static const char *const method_choices[] = {"roofline", "calibrated", NULL};
-static const char *const precision_choices[] = {"fp32", "fp16", "bf16", "int8", "int4", NULL};
-static const char *const naive_up_choices[] = {"d", "qkv", NULL};
-static const char *const downlink_choices[] = {"counted", "ignored", NULL};
-static const char *const scope_choices[] = {"catalog", "decoder", "model", NULL};
-
-#define BIG 1e15
-
-static const struct field device_fields[] = {
-    {"name", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"memory_bandwidth", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"memory_capacity", F_QTY, SCN_Q_BYTES, NULL, 0, BIG, 1, NULL},
-    {"peak_flops", F_QTY, SCN_Q_FLOPS, NULL, 0, 1e20, 1, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct field link_fields[] = {
-    {"name", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"uplink", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"downlink", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"rtt", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"jitter", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"loss", F_QTY, SCN_Q_RATIO, NULL, 0, 0.999999, 0, NULL},
-    {"trace", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct field workload_fields[] = {
-    {"phase", F_ENUM, 0, phase_choices, 0, 0, 0, NULL},
-    {"prompt_tokens", F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {"new_tokens", F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {"batch", F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"devices", F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct field cost_side_fields[] = {
-    {"method", F_ENUM, 0, method_choices, 0, 0, 0, NULL},
-    {"compute_efficiency", F_NUM, 0, NULL, 0, 1, 1, NULL},
-    {"memory_efficiency", F_NUM, 0, NULL, 0, 1, 1, NULL},
-    {"stage_overhead", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"precision", F_ENUM, 0, precision_choices, 0, 0, 0, NULL},
-    {"calibration_scope", F_ENUM, 0, scope_choices, 0, 0, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct field cost_fields[] = {
-    {"edge", F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
-    {"cloud", F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct field accounting_fields[] = {
-    {"naive_up", F_ENUM, 0, naive_up_choices, 0, 0, 0, NULL},
-    {"downlink", F_ENUM, 0, downlink_choices, 0, 0, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct field top_fields[] = {
-    {"extends", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"model", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"mode", F_ENUM, 0, mode_choices, 0, 0, 0, NULL},
-    {"rank", F_INT, 0, NULL, 0, 1e6, 0, NULL},
-    {"rank_c2d", F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"rank_d2c", F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"adapted_layers", F_LAYERS, 0, NULL, 0, 0, 0, NULL},
-    {"first_k", F_INT, 0, NULL, 0, REF_MAX_LAYERS, 0, NULL},
-    {"edge_weight_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"cloud_weight_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"adapter_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"kv_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"transfer", F_ENUM, 0, transfer_choices, 0, 0, 0, NULL},
-    {"timing", F_ENUM, 0, timing_choices, 0, 0, 0, NULL},
-    {"edge", F_REF, 0, NULL, 0, 0, 0, device_fields},
-    {"cloud", F_REF, 0, NULL, 0, 0, 0, device_fields},
-    {"cloud_gpus", F_INT, 0, NULL, 1, 1e5, 0, NULL},
-    {"link", F_REF, 0, NULL, 0, 0, 0, link_fields},
-    {"workload", F_OBJECT, 0, NULL, 0, 0, 0, workload_fields},
-    {"cost", F_OBJECT, 0, NULL, 0, 0, 0, cost_fields},
-    {"accounting", F_OBJECT, 0, NULL, 0, 0, 0, accounting_fields},
-    {"seed", F_INT, 0, NULL, 0, 9007199254740992.0, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
 
 // ---- the loader's state ----
-
-struct origin {
-    char jpath[96];
-    int file; /* index into chain */
-};
 
 struct scn_scenario {
     char path[1024];             /* the file asked for */
     char chain[MAX_CHAIN][1024]; /* files, nearest first ("(command line)" overrides) */
     const char *chain_ptrs[MAX_CHAIN];
     int n_chain;
-    struct origin origins[MAX_ORIGINS];
-    int n_origins;
+    struct scn_origins origins; /* which file set each value */
     char description[256];
     char model_name[64];
     struct ref_config model;
@@ -164,183 +43,6 @@ struct scn_scenario {
     uint64_t seed;
 };
 
-static void note_origin(struct scn_scenario *s, const char *jpath, int file)
-{
-    for (int i = 0; i < s->n_origins; i++)
-        if (strcmp(s->origins[i].jpath, jpath) == 0)
-            return; // a file nearer the loaded one already set it
-    if (s->n_origins == MAX_ORIGINS)
-        return;
-    snprintf(s->origins[s->n_origins].jpath, sizeof s->origins[0].jpath, "%s", jpath);
-    s->origins[s->n_origins++].file = file;
-}
-
-// ---- per-file schema check ----
-
-/* Keys of a field table, for suggestions. */
-static void field_keys(const struct field *f, const char **keys, size_t cap)
-{
-    size_t n = 0;
-    for (; f->key != NULL && n + 1 < cap; f++)
-        keys[n++] = f->key;
-    keys[n] = NULL;
-}
-
-static enum sim_status check_value(struct scn_scenario *s, int file_idx, const char *file,
-                                   const char *jpath, const struct field *f, const cJSON *v,
-                                   struct sim_err *err);
-
-static enum sim_status check_object(struct scn_scenario *s, int file_idx, const char *file,
-                                    const char *jpath, const struct field *fields,
-                                    const cJSON *obj, struct sim_err *err)
-{
-    const cJSON *it = NULL;
-    cJSON_ArrayForEach(it, obj)
-    {
-        const struct field *f = fields;
-        while (f->key != NULL && strcmp(f->key, it->string) != 0)
-            f++;
-        if (f->key == NULL) {
-            const char *keys[40];
-            field_keys(fields, keys, 40);
-            const char *near = scn_json_suggest(it->string, keys);
-            return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: unknown key%s%s%s", file, jpath,
-                               it->string, near ? " (did you mean '" : "", near ? near : "",
-                               near ? "'?)" : "");
-        }
-        char sub[160];
-        snprintf(sub, sizeof sub, "%s.%s", jpath, it->string);
-        const enum sim_status st = check_value(s, file_idx, file, sub, f, it, err);
-        if (st != SIM_OK)
-            return st;
-    }
-    return SIM_OK;
-}
-
-/* Numeric value of v (a number, or for F_QTY a unit string) in SI. */
-static enum sim_status number_of(const char *file, const char *jpath, const struct field *f,
-                                 const cJSON *v, double *out, struct sim_err *err)
-{
-    if (cJSON_IsNumber(v)) {
-        *out = v->valuedouble;
-    } else if (f->type == F_QTY && cJSON_IsString(v)) {
-        struct sim_err why;
-        if (scn_units_parse(v->valuestring, f->q, out, &why) != SIM_OK)
-            return sim_err_set(err, SIM_EINVAL, "%s: %s: %s", file, jpath, why.msg);
-    } else {
-        const char *what = f->type == F_QTY ? scn_quantity_name(f->q)
-                           : f->type == F_INT ? "an integer" : "a number";
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s%s%s, found %s", file, jpath,
-                           what, f->type == F_QTY ? " such as " : "",
-                           f->type == F_QTY ? scn_quantity_example(f->q) : "",
-                           scn_json_type_name(v));
-    }
-    if (!isfinite(*out))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a finite value", file, jpath);
-    return SIM_OK;
-}
-
-static enum sim_status check_range(const char *file, const char *jpath, const struct field *f,
-                                   double x, const cJSON *v, struct sim_err *err)
-{
-    const int is_int = f->type == F_INT;
-    if (is_int && floor(x) != x)
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an integer, found %g", file, jpath,
-                           x);
-    const int low = f->min_open ? !(x > f->min) : !(x >= f->min);
-    if (low || x > f->max) {
-        char found[128];
-        if (cJSON_IsString(v))
-            snprintf(found, sizeof found, "'%s'", v->valuestring);
-        else
-            snprintf(found, sizeof found, "%g", x);
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s %s %g%s, found %s", file, jpath,
-                           is_int ? "an integer" : "a value", f->min_open ? ">" : ">=", f->min,
-                           f->max < BIG ? " and not above the limit" : "", found);
-    }
-    return SIM_OK;
-}
-
-static enum sim_status check_enum(const char *file, const char *jpath, const struct field *f,
-                                  const cJSON *v, struct sim_err *err)
-{
-    char list[256] = "";
-    size_t used = 0;
-    for (const char *const *c = f->choices; *c != NULL; c++) {
-        if (cJSON_IsString(v) && strcmp(v->valuestring, *c) == 0)
-            return SIM_OK;
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *c);
-    }
-    if (!cJSON_IsString(v))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected one of %s, found %s", file, jpath,
-                           list, scn_json_type_name(v));
-    const char *near = scn_json_suggest(v->valuestring, f->choices);
-    return sim_err_set(err, SIM_EINVAL, "%s: %s: expected one of %s, found '%s'%s%s%s", file,
-                       jpath, list, v->valuestring, near ? " (did you mean '" : "",
-                       near ? near : "", near ? "'?)" : "");
-}
-
-static enum sim_status check_layers(const char *file, const char *jpath, const cJSON *v,
-                                    struct sim_err *err)
-{
-    if (cJSON_IsString(v) && strcmp(v->valuestring, "all") == 0)
-        return SIM_OK;
-    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected \"all\" or a non-empty array of "
-                           "layer indices, found %s", file, jpath, scn_json_type_name(v));
-    int i = 0;
-    const cJSON *e = NULL;
-    cJSON_ArrayForEach(e, v)
-    {
-        if (!cJSON_IsNumber(e) || e->valuedouble < 0 || floor(e->valuedouble) != e->valuedouble ||
-            e->valuedouble >= REF_MAX_LAYERS)
-            return sim_err_set(err, SIM_EINVAL, "%s: %s[%d]: expected a layer index >= 0, found "
-                               "%s", file, jpath, i, scn_json_type_name(e));
-        i++;
-    }
-    return SIM_OK;
-}
-
-static enum sim_status check_value(struct scn_scenario *s, int file_idx, const char *file,
-                                   const char *jpath, const struct field *f, const cJSON *v,
-                                   struct sim_err *err)
-{
-    double x = 0.0;
-    enum sim_status st = SIM_OK;
-    switch (f->type) {
-    case F_STRING:
-        if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
-            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a non-empty string, found %s",
-                               file, jpath, scn_json_type_name(v));
-        break;
-    case F_INT:
-    case F_NUM:
-    case F_QTY:
-        st = number_of(file, jpath, f, v, &x, err);
-        if (st == SIM_OK)
-            st = check_range(file, jpath, f, x, v, err);
-        break;
-    case F_ENUM:
-        st = check_enum(file, jpath, f, v, err);
-        break;
-    case F_LAYERS:
-        st = check_layers(file, jpath, v, err);
-        break;
-    case F_REF:
-        if (cJSON_IsString(v))
-            break;
-        __attribute__((fallthrough)); // an object of overrides
-    case F_OBJECT:
-        if (!cJSON_IsObject(v))
-            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s, found %s", file, jpath,
-                               f->type == F_REF ? "a catalog name or an object" : "an object",
-                               scn_json_type_name(v));
-        return check_object(s, file_idx, file, jpath, f->sub, v, err);
-    }
-    if (st == SIM_OK)
-        note_origin(s, jpath, file_idx);
-    return st;
-}
 
 // ---- extends and merge ----
 
@@ -415,7 +117,7 @@ static enum sim_status load_chain(struct scn_scenario *s, const char *file, cJSO
         cJSON_Delete(root);
         return st;
     }
-    st = check_object(s, idx, file, "$", top_fields, root, err);
+    st = scn_schema_check_object(&s->origins, idx, file, "$", scn_top_fields, root, err);
     const cJSON *ext = cJSON_GetObjectItemCaseSensitive(root, "extends");
     if (st == SIM_OK && ext != NULL) {
         char parent_path[2048];
@@ -887,7 +589,8 @@ enum sim_status scn_scenario_load_with(const char *path, const char *const *over
         s->chain_ptrs[0] = s->chain[0];
         s->n_chain = 1;
         cJSON *ov = overrides_object(overrides, n_overrides, err);
-        st = ov != NULL ? check_object(s, 0, "(command line)", "$", top_fields, ov, err)
+        st = ov != NULL ? scn_schema_check_object(&s->origins, 0, "(command line)", "$",
+                                                  scn_top_fields, ov, err)
                         : SIM_EINVAL;
         if (st == SIM_OK)
             st = load_chain(s, path, &root, err);
@@ -989,10 +692,8 @@ enum mdl_precision scn_scenario_cost_precision(const scn_scenario_t *s, enum ref
 
 const char *scn_scenario_origin(const scn_scenario_t *s, const char *jpath)
 {
-    for (int i = 0; i < s->n_origins; i++)
-        if (strcmp(s->origins[i].jpath, jpath) == 0)
-            return s->chain[s->origins[i].file];
-    return NULL;
+    const int f = scn_origins_find(&s->origins, jpath);
+    return f >= 0 ? s->chain[f] : NULL;
 }
 
 const char *const *scn_scenario_chain(const scn_scenario_t *s, int *n)
