@@ -115,6 +115,7 @@ static void compare(const scn_scenario_t *s, const struct run_args *a, enum ref_
 {
     struct sim_run_opts o = a->opts;
     o.trace = 0;
+    o.progress = 0; // only the main run reports its steps
     o.override_mode = 1;
     o.mode = m;
     o.platform_path = platform;
@@ -154,6 +155,7 @@ int cli_cmd_run(int argc, char **argv)
         snprintf(platform, sizeof platform, "%s", tmp_platform);
     }
     a.opts.platform_path = platform;
+    a.opts.progress = !a.quiet && isatty(STDERR_FILENO); // the main run reports its steps
     const enum ref_mode mode = a.opts.override_mode ? a.opts.mode : scn_scenario_plan_opts(s)->mode;
     struct sim_summary dev, cloud;
     const int cmp = a.compare && mode != REF_MODE_DEVICE_ONLY && mode != REF_MODE_CLOUD_ONLY;
@@ -161,22 +163,16 @@ int cli_cmd_run(int argc, char **argv)
     snprintf(cmp_platform, sizeof cmp_platform, "%s.compare", platform);
     if (!a.quiet)
         cli_scenario_banner(stdout, s);
-    struct cli_progress prog;
-    cli_progress_begin(&prog, "run", cmp ? 3 : 1, a.quiet);
     if (cmp) {
         compare(s, &a, REF_MODE_DEVICE_ONLY, cmp_platform, &dev);
-        cli_progress_update(&prog, 1);
         compare(s, &a, REF_MODE_CLOUD_ONLY, cmp_platform, &cloud);
-        cli_progress_update(&prog, 2);
         remove(cmp_platform);
     }
     struct sim_result r;
     if (sim_run(s, &a.opts, &r, &err) != SIM_OK) {
-        cli_progress_end(&prog);
         remove(platform);
         cli_die("%s", err.msg);
     }
-    cli_progress_end(&prog);
     char net[256], ecost[96], ccost[96];
     cost_label(s, REF_EDGE, ecost, sizeof ecost);
     cost_label(s, REF_CLOUD, ccost, sizeof ccost);

@@ -29,83 +29,83 @@ static const char *const scope_choices[] = {"catalog", "decoder", "model", NULL}
 
 #define BIG 1e15
 
-static const struct field device_fields[] = {
-    {"name", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"memory_bandwidth", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"memory_capacity", F_QTY, SCN_Q_BYTES, NULL, 0, BIG, 1, NULL},
-    {"peak_flops", F_QTY, SCN_Q_FLOPS, NULL, 0, 1e20, 1, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+static const struct scn_field device_fields[] = {
+    {"name", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"memory_bandwidth", SCN_F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
+    {"memory_capacity", SCN_F_QTY, SCN_Q_BYTES, NULL, 0, BIG, 1, NULL},
+    {"peak_flops", SCN_F_QTY, SCN_Q_FLOPS, NULL, 0, 1e20, 1, NULL},
+    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
-static const struct field link_fields[] = {
-    {"name", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"uplink", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"downlink", F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"rtt", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"jitter", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"loss", F_QTY, SCN_Q_RATIO, NULL, 0, 0.999999, 0, NULL},
-    {"trace", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+static const struct scn_field link_fields[] = {
+    {"name", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"uplink", SCN_F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
+    {"downlink", SCN_F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
+    {"rtt", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
+    {"jitter", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
+    {"loss", SCN_F_QTY, SCN_Q_RATIO, NULL, 0, 0.999999, 0, NULL},
+    {"trace", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
-static const struct field workload_fields[] = {
-    {"phase", F_ENUM, 0, phase_choices, 0, 0, 0, NULL},
-    {"prompt_tokens", F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {"new_tokens", F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {"batch", F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"devices", F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+static const struct scn_field workload_fields[] = {
+    {"phase", SCN_F_ENUM, 0, phase_choices, 0, 0, 0, NULL},
+    {"prompt_tokens", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL},
+    {"new_tokens", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL},
+    {"batch", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL},
+    {"devices", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL},
+    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
-static const struct field cost_side_fields[] = {
-    {"method", F_ENUM, 0, method_choices, 0, 0, 0, NULL},
-    {"compute_efficiency", F_NUM, 0, NULL, 0, 1, 1, NULL},
-    {"memory_efficiency", F_NUM, 0, NULL, 0, 1, 1, NULL},
-    {"stage_overhead", F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"precision", F_ENUM, 0, precision_choices, 0, 0, 0, NULL},
-    {"calibration_scope", F_ENUM, 0, scope_choices, 0, 0, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+static const struct scn_field cost_side_fields[] = {
+    {"method", SCN_F_ENUM, 0, method_choices, 0, 0, 0, NULL},
+    {"compute_efficiency", SCN_F_NUM, 0, NULL, 0, 1, 1, NULL},
+    {"memory_efficiency", SCN_F_NUM, 0, NULL, 0, 1, 1, NULL},
+    {"stage_overhead", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
+    {"precision", SCN_F_ENUM, 0, precision_choices, 0, 0, 0, NULL},
+    {"calibration_scope", SCN_F_ENUM, 0, scope_choices, 0, 0, 0, NULL},
+    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
-static const struct field cost_fields[] = {
-    {"edge", F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
-    {"cloud", F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+static const struct scn_field cost_fields[] = {
+    {"edge", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
+    {"cloud", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
+    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
-static const struct field accounting_fields[] = {
-    {"naive_up", F_ENUM, 0, naive_up_choices, 0, 0, 0, NULL},
-    {"downlink", F_ENUM, 0, downlink_choices, 0, 0, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+static const struct scn_field accounting_fields[] = {
+    {"naive_up", SCN_F_ENUM, 0, naive_up_choices, 0, 0, 0, NULL},
+    {"downlink", SCN_F_ENUM, 0, downlink_choices, 0, 0, 0, NULL},
+    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
-const struct field scn_top_fields[] = {
-    {"extends", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"model", F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"mode", F_ENUM, 0, mode_choices, 0, 0, 0, NULL},
-    {"rank", F_INT, 0, NULL, 0, 1e6, 0, NULL},
-    {"rank_c2d", F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"rank_d2c", F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"adapted_layers", F_LAYERS, 0, NULL, 0, 0, 0, NULL},
-    {"first_k", F_INT, 0, NULL, 0, REF_MAX_LAYERS, 0, NULL},
-    {"edge_weight_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"cloud_weight_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"adapter_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"kv_bits", F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"transfer", F_ENUM, 0, transfer_choices, 0, 0, 0, NULL},
-    {"timing", F_ENUM, 0, timing_choices, 0, 0, 0, NULL},
-    {"edge", F_REF, 0, NULL, 0, 0, 0, device_fields},
-    {"cloud", F_REF, 0, NULL, 0, 0, 0, device_fields},
-    {"cloud_gpus", F_INT, 0, NULL, 1, 1e5, 0, NULL},
-    {"link", F_REF, 0, NULL, 0, 0, 0, link_fields},
-    {"workload", F_OBJECT, 0, NULL, 0, 0, 0, workload_fields},
-    {"cost", F_OBJECT, 0, NULL, 0, 0, 0, cost_fields},
-    {"accounting", F_OBJECT, 0, NULL, 0, 0, 0, accounting_fields},
-    {"seed", F_INT, 0, NULL, 0, 9007199254740992.0, 0, NULL},
-    {NULL, F_STRING, 0, NULL, 0, 0, 0, NULL},
+const struct scn_field scn_top_fields[] = {
+    {"extends", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"model", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
+    {"mode", SCN_F_ENUM, 0, mode_choices, 0, 0, 0, NULL},
+    {"rank", SCN_F_INT, 0, NULL, 0, 1e6, 0, NULL},
+    {"rank_c2d", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL},
+    {"rank_d2c", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL},
+    {"adapted_layers", SCN_F_LAYERS, 0, NULL, 0, 0, 0, NULL},
+    {"first_k", SCN_F_INT, 0, NULL, 0, REF_MAX_LAYERS, 0, NULL},
+    {"edge_weight_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL},
+    {"cloud_weight_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL},
+    {"adapter_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL},
+    {"kv_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL},
+    {"transfer", SCN_F_ENUM, 0, transfer_choices, 0, 0, 0, NULL},
+    {"timing", SCN_F_ENUM, 0, timing_choices, 0, 0, 0, NULL},
+    {"edge", SCN_F_REF, 0, NULL, 0, 0, 0, device_fields},
+    {"cloud", SCN_F_REF, 0, NULL, 0, 0, 0, device_fields},
+    {"cloud_gpus", SCN_F_INT, 0, NULL, 1, 1e5, 0, NULL},
+    {"link", SCN_F_REF, 0, NULL, 0, 0, 0, link_fields},
+    {"workload", SCN_F_OBJECT, 0, NULL, 0, 0, 0, workload_fields},
+    {"cost", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_fields},
+    {"accounting", SCN_F_OBJECT, 0, NULL, 0, 0, 0, accounting_fields},
+    {"seed", SCN_F_INT, 0, NULL, 0, 9007199254740992.0, 0, NULL},
+    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
 // ---- provenance ----
@@ -132,7 +132,7 @@ int scn_origins_find(const struct scn_origins *o, const char *jpath)
 // ---- per-file schema check ----
 
 /* Keys of a field table, for suggestions. */
-static void field_keys(const struct field *f, const char **keys, size_t cap)
+static void field_keys(const struct scn_field *f, const char **keys, size_t cap)
 {
     size_t n = 0;
     for (; f->key != NULL && n + 1 < cap; f++)
@@ -141,17 +141,17 @@ static void field_keys(const struct field *f, const char **keys, size_t cap)
 }
 
 static enum sim_status check_value(struct scn_origins *s, int file_idx, const char *file,
-                                   const char *jpath, const struct field *f, const cJSON *v,
+                                   const char *jpath, const struct scn_field *f, const cJSON *v,
                                    struct sim_err *err);
 
 enum sim_status scn_schema_check_object(struct scn_origins *s, int file_idx, const char *file,
-                                    const char *jpath, const struct field *fields,
+                                    const char *jpath, const struct scn_field *fields,
                                     const cJSON *obj, struct sim_err *err)
 {
     const cJSON *it = NULL;
     cJSON_ArrayForEach(it, obj)
     {
-        const struct field *f = fields;
+        const struct scn_field *f = fields;
         while (f->key != NULL && strcmp(f->key, it->string) != 0)
             f++;
         if (f->key == NULL) {
@@ -171,22 +171,22 @@ enum sim_status scn_schema_check_object(struct scn_origins *s, int file_idx, con
     return SIM_OK;
 }
 
-/* Numeric value of v (a number, or for F_QTY a unit string) in SI. */
-static enum sim_status number_of(const char *file, const char *jpath, const struct field *f,
+/* Numeric value of v (a number, or for SCN_F_QTY a unit string) in SI. */
+static enum sim_status number_of(const char *file, const char *jpath, const struct scn_field *f,
                                  const cJSON *v, double *out, struct sim_err *err)
 {
     if (cJSON_IsNumber(v)) {
         *out = v->valuedouble;
-    } else if (f->type == F_QTY && cJSON_IsString(v)) {
+    } else if (f->type == SCN_F_QTY && cJSON_IsString(v)) {
         struct sim_err why;
         if (scn_units_parse(v->valuestring, f->q, out, &why) != SIM_OK)
             return sim_err_set(err, SIM_EINVAL, "%s: %s: %s", file, jpath, why.msg);
     } else {
-        const char *what = f->type == F_QTY ? scn_quantity_name(f->q)
-                           : f->type == F_INT ? "an integer" : "a number";
+        const char *what = f->type == SCN_F_QTY ? scn_quantity_name(f->q)
+                           : f->type == SCN_F_INT ? "an integer" : "a number";
         return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s%s%s, found %s", file, jpath,
-                           what, f->type == F_QTY ? " such as " : "",
-                           f->type == F_QTY ? scn_quantity_example(f->q) : "",
+                           what, f->type == SCN_F_QTY ? " such as " : "",
+                           f->type == SCN_F_QTY ? scn_quantity_example(f->q) : "",
                            scn_json_type_name(v));
     }
     if (!isfinite(*out))
@@ -194,10 +194,10 @@ static enum sim_status number_of(const char *file, const char *jpath, const stru
     return SIM_OK;
 }
 
-static enum sim_status check_range(const char *file, const char *jpath, const struct field *f,
+static enum sim_status check_range(const char *file, const char *jpath, const struct scn_field *f,
                                    double x, const cJSON *v, struct sim_err *err)
 {
-    const int is_int = f->type == F_INT;
+    const int is_int = f->type == SCN_F_INT;
     if (is_int && floor(x) != x)
         return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an integer, found %g", file, jpath,
                            x);
@@ -215,7 +215,7 @@ static enum sim_status check_range(const char *file, const char *jpath, const st
     return SIM_OK;
 }
 
-static enum sim_status check_enum(const char *file, const char *jpath, const struct field *f,
+static enum sim_status check_enum(const char *file, const char *jpath, const struct scn_field *f,
                                   const cJSON *v, struct sim_err *err)
 {
     char list[256] = "";
@@ -256,38 +256,38 @@ static enum sim_status check_layers(const char *file, const char *jpath, const c
 }
 
 static enum sim_status check_value(struct scn_origins *s, int file_idx, const char *file,
-                                   const char *jpath, const struct field *f, const cJSON *v,
+                                   const char *jpath, const struct scn_field *f, const cJSON *v,
                                    struct sim_err *err)
 {
     double x = 0.0;
     enum sim_status st = SIM_OK;
     switch (f->type) {
-    case F_STRING:
+    case SCN_F_STRING:
         if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
             return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a non-empty string, found %s",
                                file, jpath, scn_json_type_name(v));
         break;
-    case F_INT:
-    case F_NUM:
-    case F_QTY:
+    case SCN_F_INT:
+    case SCN_F_NUM:
+    case SCN_F_QTY:
         st = number_of(file, jpath, f, v, &x, err);
         if (st == SIM_OK)
             st = check_range(file, jpath, f, x, v, err);
         break;
-    case F_ENUM:
+    case SCN_F_ENUM:
         st = check_enum(file, jpath, f, v, err);
         break;
-    case F_LAYERS:
+    case SCN_F_LAYERS:
         st = check_layers(file, jpath, v, err);
         break;
-    case F_REF:
+    case SCN_F_REF:
         if (cJSON_IsString(v))
             break;
         __attribute__((fallthrough)); // an object of overrides
-    case F_OBJECT:
+    case SCN_F_OBJECT:
         if (!cJSON_IsObject(v))
             return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s, found %s", file, jpath,
-                               f->type == F_REF ? "a catalog name or an object" : "an object",
+                               f->type == SCN_F_REF ? "a catalog name or an object" : "an object",
                                scn_json_type_name(v));
         return scn_schema_check_object(s, file_idx, file, jpath, f->sub, v, err);
     }

@@ -46,6 +46,8 @@ struct step_spec {
 
 /* Everything the actors replay; identical for every device. */
 struct replay {
+    int progress;            /* 1: report steps on stderr (device 0) */
+    double wall0_s;          /* monotonic time the simulation began */
     struct ref_plan *prefill;
     struct ref_plan *decode; /* template: every decode step has its stages */
     struct step_spec *steps; /* n_steps: prefill, then decodes */
@@ -149,6 +151,7 @@ struct device {
 /* One actor's view: which device, which side. */
 struct actor_arg {
     struct device *dev;
+    const struct device *dev0; /* the first device, whose edge reports progress */
     enum ref_place side;
 };
 
@@ -218,6 +221,25 @@ static void walk_step(struct device *dev, enum ref_place side, int k, struct wal
             finish_recv(w, i);
 }
 
+static double wall_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Device 0's edge reports its steps: done/total, elapsed, ETA. */
+static void report_progress(const struct replay *rp, int done)
+{
+    const double el = wall_now_s() - rp->wall0_s;
+    if (el < 1.0)
+        return;
+    fprintf(stderr, "\rrun: step %d/%d done, %.1f s elapsed, ETA %.1f s   ", done, rp->n_steps,
+            el, el / done * (rp->n_steps - done));
+    if (done == rp->n_steps)
+        fprintf(stderr, "\r%*s\r", 60, "");
+}
+
 static void actor_main(int argc, char **argv)
 {
     (void)argc;
@@ -233,8 +255,12 @@ static void actor_main(int argc, char **argv)
         .data = sim_xcalloc((size_t)n, sizeof(void *)),
         .pending = sim_xcalloc((size_t)n, 1),
     };
-    for (int k = 0; k < a->dev->rp->n_steps; k++)
+    const int reporter = a->dev->rp->progress && a->side == REF_EDGE && a->dev == a->dev0;
+    for (int k = 0; k < a->dev->rp->n_steps; k++) {
         walk_step(a->dev, a->side, k, &w);
+        if (reporter)
+            report_progress(a->dev->rp, k + 1);
+    }
     free(w.recv);
     free(w.data);
     free(w.pending);
@@ -459,6 +485,8 @@ static enum sim_status simulate(const scn_scenario_t *s, const struct sim_run_op
         return st;
     }
     const double wall0 = (double)clock() / CLOCKS_PER_SEC;
+    rp.progress = o->progress;
+    rp.wall0_s = wall_now_s();
     engine_init(o);
     simgrid_load_platform(o->platform_path);
     struct device *devs = sim_xcalloc((size_t)n_dev, sizeof *devs);
@@ -478,7 +506,7 @@ static enum sim_status simulate(const scn_scenario_t *s, const struct sim_run_op
                 snprintf(host, sizeof host, "edge%lld", (long long)d);
             else
                 snprintf(host, sizeof host, "gpu%lld", (long long)(d % n_gpu));
-            args[2 * d + side] = (struct actor_arg){&devs[d], (enum ref_place)side};
+            args[2 * d + side] = (struct actor_arg){&devs[d], &devs[0], (enum ref_place)side};
             snprintf(name, sizeof name, "%s%lld", side == REF_EDGE ? "edge" : "cloud",
                      (long long)d);
             sg_actor_t a = sg_actor_init(name, sg_host_by_name(host));

@@ -30,6 +30,8 @@ struct sim_run_opts {
     int override_mode;         /* 1: simulate mode instead of the scenario's */
     enum ref_mode mode;
     int trace;                 /* 1: return every stage's timing (events) */
+    int progress;              /* 1: the simulation prints its progress on stderr
+                                  (steps done, elapsed, ETA) once past a second */
 };
 
 /* Runs the simulation in a child process and fills *out (free with
