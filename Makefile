@@ -112,12 +112,14 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
 
 # Install the binary, the man page, the catalogs, presets and plot scripts
 # under PREFIX (default /usr/local); plsim finds its data from there.
+# INSTALL_BIN names an already built binary to install instead (tests).
 PREFIX ?= /usr/local
 DATADIR = $(DESTDIR)$(PREFIX)/share/plsim
-install: $(BIN)
+INSTALL_BIN ?= $(BIN)
+install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DATADIR)/models/llm $(DATADIR)/scenarios $(DATADIR)/plots
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/plsim
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/plsim
 	install -m 644 plsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/plsim.1
 	install -m 644 models/*.json $(DATADIR)/models
 	install -m 644 models/llm/*.json $(DATADIR)/models/llm

@@ -129,7 +129,7 @@ Test(cli, installed_copy_finds_its_catalogs_without_the_source_tree)
     cr_assert_not_null(bin);
     char prefix[128], cmd[1024];
     snprintf(prefix, sizeof prefix, "/tmp/plsim-install-%ld", (long)getpid());
-    snprintf(cmd, sizeof cmd, "make -s -C %s install PREFIX=%s BIN=%s >/dev/null 2>&1",
+    snprintf(cmd, sizeof cmd, "make -s -C %s install PREFIX=%s INSTALL_BIN=%s >/dev/null 2>&1",
              PLSIM_SOURCE_DIR, prefix, bin);
     cr_assert_eq(system(cmd), 0, "make install failed");
     // run it from elsewhere: the data must come from PREFIX/share/plsim
