@@ -355,26 +355,13 @@ static void resources_for(const struct ref_config *cfg, const struct acct_args *
         cli_usage_error("resources", "%s", err.msg);
 }
 
-/* The paper's two countings, from the components. */
-struct paper_counts {
-    double pl_edge_mb, pl_edge_gflops;     /* LM head + M at 16 bits */
-    double full_mb, full_gflops;           /* attn + MLP + LM head at weight bits */
-};
-
-static void paper_counts_fill(const struct ref_config *cfg, const struct acct_args *a,
-                              struct paper_counts *pc)
+/* The paper's counting for a's model and rank, at a's weight bits. */
+static void paper_counting(const struct ref_config *cfg, const struct acct_args *a,
+                           struct ref_paper_counting *pc)
 {
-    struct ref_resources pl, dev;
-    struct acct_args a16 = *a;
-    a16.adapter_bits = 16;
-    resources_for(cfg, &a16, REF_MODE_PRIVATELORA, 16.0, &pl);
-    resources_for(cfg, a, REF_MODE_DEVICE_ONLY, (double)a->bits, &dev);
-    const double head_params = (double)(cfg->vocab_size * cfg->dim);
-    pc->pl_edge_mb = (head_params * 2.0 + pl.memory_bytes[REF_EDGE][REF_C_LORA_M]) / 1e6;
-    pc->pl_edge_gflops = side_sum(pl.flops_per_token[REF_EDGE]) / 1e9;
-    pc->full_mb = ((double)(dev.params[REF_EDGE][REF_C_ATTN] + dev.params[REF_EDGE][REF_C_MLP]) +
-                   head_params) * (double)a->bits / 8.0 / 1e6;
-    pc->full_gflops = side_sum(dev.flops_per_token[REF_EDGE]) / 1e9;
+    struct sim_err err;
+    if (ref_paper_counting(cfg, a->rank, (double)a->bits, pc, &err) != SIM_OK)
+        cli_usage_error("resources", "%s", err.msg);
 }
 
 static void resources_print_text(const struct ref_config *cfg, const struct acct_args *a)
@@ -402,13 +389,13 @@ static void resources_print_text(const struct ref_config *cfg, const struct acct
                        ref_component_name((enum ref_component)c),
                        side == REF_EDGE ? "edge" : "cloud", pl->params[side][c],
                        pl->memory_bytes[side][c] / 1e6, pl->flops_per_token[side][c] / 1e9);
-    struct paper_counts pc;
-    paper_counts_fill(cfg, a, &pc);
+    struct ref_paper_counting pc;
+    paper_counting(cfg, a, &pc);
     printf("\nThe paper's countings (resource table, MB = 1e6 bytes):\n");
     printf("  PL edge, LM head + M at 16 bits:                 %10.1f MB %8.3f GFLOP/tok\n",
-           pc.pl_edge_mb, pc.pl_edge_gflops);
+           pc.pl_edge_bytes / 1e6, pc.pl_edge_flops / 1e9);
     printf("  full model, attn + MLP + LM head at %2" PRId64 " bits:     %10.1f MB %8.3f GFLOP/tok\n",
-           a->bits, pc.full_mb, pc.full_gflops);
+           a->bits, pc.full_bytes / 1e6, pc.full_flops / 1e9);
 }
 
 static void resources_print_json(const struct ref_config *cfg, const struct acct_args *a)
@@ -438,13 +425,13 @@ static void resources_print_json(const struct ref_config *cfg, const struct acct
         }
         cJSON_AddItemToArray(modes, o);
     }
-    struct paper_counts pc;
-    paper_counts_fill(cfg, a, &pc);
+    struct ref_paper_counting pc;
+    paper_counting(cfg, a, &pc);
     cJSON *p = cJSON_AddObjectToObject(root, "paper_counting");
-    cJSON_AddNumberToObject(p, "pl_edge_memory_bytes", pc.pl_edge_mb * 1e6);
-    cJSON_AddNumberToObject(p, "pl_edge_flops_per_token", pc.pl_edge_gflops * 1e9);
-    cJSON_AddNumberToObject(p, "full_model_memory_bytes", pc.full_mb * 1e6);
-    cJSON_AddNumberToObject(p, "full_model_flops_per_token", pc.full_gflops * 1e9);
+    cJSON_AddNumberToObject(p, "pl_edge_memory_bytes", pc.pl_edge_bytes);
+    cJSON_AddNumberToObject(p, "pl_edge_flops_per_token", pc.pl_edge_flops);
+    cJSON_AddNumberToObject(p, "full_model_memory_bytes", pc.full_bytes);
+    cJSON_AddNumberToObject(p, "full_model_flops_per_token", pc.full_flops);
     char *s = cJSON_Print(root);
     puts(s);
     cJSON_free(s);

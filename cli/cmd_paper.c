@@ -244,20 +244,13 @@ static double resource_value(const struct row *r)
     struct ref_config c;
     struct sim_err err;
     SIM_ASSERT(mdl_llm_load(r->model, &c, &err) == SIM_OK, "%s", err.msg);
-    struct ref_plan_opts o;
-    ref_plan_opts_default(&o);
-    o.mode = (r->kind == ROW_MEM_PL || r->kind == ROW_FLOPS_PL) ? REF_MODE_PRIVATELORA
-                                                                : REF_MODE_DEVICE_ONLY;
-    o.rank_c2d = o.rank_d2c = 128;
-    o.weight_bits[REF_EDGE] = o.weight_bits[REF_CLOUD] = (double)r->a;
-    struct ref_resources res;
-    SIM_ASSERT(ref_resources_compute(&c, &o, &res, &err) == SIM_OK, "%s", err.msg);
-    const double *m = res.memory_bytes[REF_EDGE], *f = res.flops_per_token[REF_EDGE];
+    struct ref_paper_counting pc; // rank 128, as the table; r->a holds the bits
+    SIM_ASSERT(ref_paper_counting(&c, 128, (double)r->a, &pc, &err) == SIM_OK, "%s", err.msg);
     switch (r->kind) {
-    case ROW_MEM_PL: return (m[REF_C_LM_HEAD] + m[REF_C_LORA_M]) / 1e6;
-    case ROW_FLOPS_PL: return (f[REF_C_LM_HEAD] + f[REF_C_LORA_M]) / 1e9;
-    case ROW_MEM_FULL: return (m[REF_C_ATTN] + m[REF_C_MLP] + m[REF_C_LM_HEAD]) / 1e6;
-    case ROW_FLOPS_FULL: return (f[REF_C_ATTN] + f[REF_C_MLP] + f[REF_C_LM_HEAD]) / 1e9;
+    case ROW_MEM_PL: return pc.pl_edge_bytes / 1e6;
+    case ROW_FLOPS_PL: return pc.pl_edge_flops / 1e9;
+    case ROW_MEM_FULL: return pc.full_bytes / 1e6;
+    case ROW_FLOPS_FULL: return pc.full_flops / 1e9;
     case ROW_TPS: case ROW_PERCENT: case ROW_AT_LEAST: case ROW_COMM: break;
     }
     return NAN;

@@ -548,3 +548,30 @@ enum sim_status ref_resources_compute(const struct ref_config *cfg,
     put(r, final_side, REF_C_NORMS, d, wb[final_side], 0);
     return SIM_OK;
 }
+
+enum sim_status ref_paper_counting(const struct ref_config *cfg, int64_t rank,
+                                   double full_bits, struct ref_paper_counting *out,
+                                   struct sim_err *err)
+{
+    struct ref_plan_opts o;
+    ref_plan_opts_default(&o);
+    o.mode = REF_MODE_PRIVATELORA;
+    o.rank_c2d = o.rank_d2c = rank;
+    struct ref_resources pl, full;
+    enum sim_status st = ref_resources_compute(cfg, &o, &pl, err);
+    o.mode = REF_MODE_DEVICE_ONLY;
+    o.weight_bits[REF_EDGE] = o.weight_bits[REF_CLOUD] = full_bits;
+    if (st == SIM_OK)
+        st = ref_resources_compute(cfg, &o, &full, err);
+    if (st != SIM_OK)
+        return st;
+    const double head = (double)(cfg->vocab_size * cfg->dim); // one V x d matrix
+    const double m = (double)pl.params[REF_EDGE][REF_C_LORA_M];
+    const double body = (double)(full.params[REF_EDGE][REF_C_ATTN] +
+                                 full.params[REF_EDGE][REF_C_MLP]);
+    out->pl_edge_bytes = (head + m) * 16.0 / 8.0;
+    out->pl_edge_flops = 2.0 * (head + m);
+    out->full_bytes = (body + head) * full_bits / 8.0;
+    out->full_flops = 2.0 * (body + head);
+    return SIM_OK;
+}

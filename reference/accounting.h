@@ -219,4 +219,22 @@ enum sim_status ref_resources_compute(const struct ref_config *cfg,
                                       struct ref_resources *r,
                                       struct sim_err *err);
 
+/* The counting that reproduces the paper's resource table:
+ *  - PL edge: one V x d matrix (the LM head; the embedding table, a lookup,
+ *    is not counted, shared classifier or not) plus M, all at 16 bits,
+ *    rank r both ways, every layer adapted;
+ *  - full model: attention and MLP weights plus one V x d matrix at
+ *    full_bits, no norms.
+ * FLOPs are 2 per counted weight. */
+struct ref_paper_counting {
+    double pl_edge_bytes;
+    double pl_edge_flops;
+    double full_bytes;
+    double full_flops;
+};
+
+enum sim_status ref_paper_counting(const struct ref_config *cfg, int64_t rank,
+                                   double full_bits, struct ref_paper_counting *out,
+                                   struct sim_err *err);
+
 #endif

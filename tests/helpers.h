@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 /* The whole file, NUL-terminated; *n gets its size. Caller frees. */
 static inline char *th_slurp(const char *path, size_t *n)
@@ -30,6 +31,17 @@ static inline void th_remove_dir(const char *dir)
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
+}
+
+/* Runs `$PLSIM_BIN ARGS` quietly; returns its exit code (-1 if killed). */
+static inline int th_run_plsim(const char *args)
+{
+    const char *bin = getenv("PLSIM_BIN");
+    cr_assert_not_null(bin, "PLSIM_BIN must point at the plsim binary (make check sets it)");
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", bin, args);
+    const int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 #endif

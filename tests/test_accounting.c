@@ -339,6 +339,24 @@ ParameterizedTest(struct res_case *rc, ref_accounting,
                       dev.flops_per_token[REF_EDGE][REF_C_LM_HEAD];
     cr_expect_leq(fabs(ff / 1e9 / rc->full_gflops - 1), 0.01, "%s %.2f GFLOPs", rc->model,
                   ff / 1e9);
+    // the library's counting, which the CLI and plsim paper use, is this one
+    struct ref_paper_counting pc;
+    cr_assert_eq(ref_paper_counting(&c, 128, 4, &pc, &err), SIM_OK);
+    cr_expect_float_eq(pc.pl_edge_bytes, head + m, 1e-6);
+    cr_expect_float_eq(pc.pl_edge_flops, edge_flops, 1e-3);
+    cr_expect_float_eq(pc.full_bytes, full, 1e-3);
+    cr_expect_float_eq(pc.full_flops, ff, 1e-3);
+}
+
+Test(ref_accounting, paper_counting_counts_one_vocab_matrix_even_when_shared)
+{
+    struct ref_config c = model("stories-110m"); // shared classifier
+    struct ref_paper_counting pc;
+    struct sim_err err;
+    cr_assert_eq(ref_paper_counting(&c, 16, 4, &pc, &err), SIM_OK, "%s", err.msg);
+    const double head = 32000.0 * 768, m = 12.0 * 3 * 16 * 16;
+    cr_expect_float_eq(pc.pl_edge_bytes, (head + m) * 2, 1e-6);
+    cr_expect_float_eq(pc.pl_edge_flops, 2 * (head + m), 1e-6);
 }
 
 Test(ref_accounting, counting_both_embedding_and_head_misses_the_paper)

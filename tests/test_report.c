@@ -19,15 +19,6 @@
 
 #define SRC PLSIM_SOURCE_DIR
 
-static int run_cmd(const char *args)
-{
-    const char *bin = getenv("PLSIM_BIN");
-    cr_assert_not_null(bin);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", bin, args);
-    const int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void temp_dir(char *dir, size_t cap, const char *tag)
 {
@@ -44,7 +35,7 @@ Test(res_trace, trace_is_json_with_one_slice_per_stage_and_tracks_named)
              "--set cost.cloud.method=roofline --set workload.prompt_tokens=4 "
              "--set workload.new_tokens=3 --set workload.devices=2 --no-compare -q --trace %s",
              SRC, path);
-    cr_assert_eq(run_cmd(args), 0);
+    cr_assert_eq(th_run_plsim(args), 0);
     size_t n;
     char *text = th_slurp(path, &n);
     cJSON *root = cJSON_Parse(text);
@@ -116,7 +107,7 @@ Test(res_plots, figures_render_as_png_and_svg)
     char dir[128], args[512];
     temp_dir(dir, sizeof dir, "plots");
     snprintf(args, sizeof args, "plots -q -o %s", dir);
-    cr_assert_eq(run_cmd(args), 0);
+    cr_assert_eq(th_run_plsim(args), 0);
     static const char *const figs[] = {"tps_vs_rank", "tps_vs_batch", "tps_vs_rtt",
                                        "tps_vs_uplink", "bytes_per_token", "breakdown"};
     static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};

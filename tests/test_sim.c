@@ -267,15 +267,6 @@ Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
 
 // ---- plsim run end to end ----
 
-static int run_cmd(const char *args)
-{
-    const char *bin = getenv("PLSIM_BIN");
-    cr_assert_not_null(bin);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", bin, args);
-    const int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 
 Test(sim_run, same_scenario_and_seed_give_byte_identical_outputs)
@@ -286,7 +277,7 @@ Test(sim_run, same_scenario_and_seed_give_byte_identical_outputs)
     for (int run = 0; run < 2; run++) {
         snprintf(args, sizeof args, "run %s/scenarios/realistic-5g-us.json --seed 7 -q -o %s/r%d",
                  SRC, dir, run);
-        cr_assert_eq(run_cmd(args), 0);
+        cr_assert_eq(th_run_plsim(args), 0);
     }
     for (int i = 0; i < 2; i++) {
         size_t na, nb;
@@ -320,7 +311,7 @@ Test(sim_run, bad_scenarios_exit_two_and_write_nothing)
         fputs(text, f);
         fclose(f);
         snprintf(args, sizeof args, "run %s -o %s/out%zu", path, dir, i);
-        cr_expect_eq(run_cmd(args), 2, "%s", bad[i]);
+        cr_expect_eq(th_run_plsim(args), 2, "%s", bad[i]);
         char out[300];
         snprintf(out, sizeof out, "%s/out%zu/summary.json", dir, i);
         cr_expect_eq(access(out, F_OK), -1, "a failed run left %s", out);
@@ -336,7 +327,7 @@ Test(sim_run, sweep_writes_one_row_per_point_or_nothing)
     temp_dir(dir, sizeof dir, "sweep");
     snprintf(args, sizeof args, "sweep %s/scenarios/paper-7b.json --vary link.rtt=0ms,47ms "
              "--vary rank=16,32,64 --set workload.new_tokens=4 -o %s/s.csv -j 2 -q", SRC, dir);
-    cr_assert_eq(run_cmd(args), 0);
+    cr_assert_eq(th_run_plsim(args), 0);
     snprintf(path, sizeof path, "%s/s.csv", dir);
     size_t n;
     char *csv = th_slurp(path, &n);
@@ -348,7 +339,7 @@ Test(sim_run, sweep_writes_one_row_per_point_or_nothing)
     free(csv);
     snprintf(args, sizeof args, "sweep %s/scenarios/paper-7b.json --vary rank=16,9999 -o %s/bad.csv",
              SRC, dir);
-    cr_expect_eq(run_cmd(args), 2);
+    cr_expect_eq(th_run_plsim(args), 2);
     snprintf(path, sizeof path, "%s/bad.csv", dir);
     cr_expect_eq(access(path, F_OK), -1, "a failed sweep left its CSV");
     th_remove_dir(dir);
