@@ -26,6 +26,7 @@ struct acct_args {
     int64_t first_k;       /* layers on device for privatelora-first-k */
     int json;
     int table;             /* comm: --reduction-table */
+    int naive_up_qkv;      /* comm: --naive-up qkv */
     const char *out;       /* comm: -o FILE for the table */
 };
 
@@ -38,7 +39,8 @@ static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
         {"adapter-bits", required_argument, 0, 'a'}, {"prompt-tokens", required_argument, 0, 'p'},
         {"first-k", required_argument, 0, 'k'},      {"json", no_argument, 0, 'j'},
         {"rank-d2c", required_argument, 0, 'D'},     {"help", no_argument, 0, 'h'},
-        {"reduction-table", no_argument, 0, 'T'},   {0, 0, 0, 0},
+        {"reduction-table", no_argument, 0, 'T'},   {"naive-up", required_argument, 0, 'N'},
+        {0, 0, 0, 0},
     };
     const int is_comm = strcmp(cmd, "comm") == 0;
     int c;
@@ -50,6 +52,13 @@ static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
             a->table = 1;
             break;
         case 'o': a->out = optarg; break;
+        case 'N':
+            if (!is_comm)
+                cli_usage_error(cmd, "--naive-up belongs to plsim comm");
+            if (strcmp(optarg, "qkv") != 0 && strcmp(optarg, "d") != 0)
+                cli_usage_error(cmd, "--naive-up: expected d or qkv, found '%s'", optarg);
+            a->naive_up_qkv = strcmp(optarg, "qkv") == 0;
+            break;
         case 'm': a->model = optarg; break;
         case 'r': a->rank = cli_parse_int(cmd, "--rank", optarg, 0, INT32_MAX); break;
         case 'D': a->rank_d2c = cli_parse_int(cmd, "--rank-d2c", optarg, 1, INT32_MAX); break;
@@ -103,7 +112,7 @@ static void load_model(const char *cmd, const struct acct_args *a,
 
 static const char comm_help[] =
     "Usage: plsim comm --model NAME --rank R [--rank-d2c R] [--transfer-bits 8|16|32]\n"
-    "                  [--prompt-tokens N] [--first-k K] [--json]\n\n"
+    "                  [--prompt-tokens N] [--first-k K] [--naive-up d|qkv] [--json]\n\n"
     "Bytes per token crossing the phone-cloud link for each mode, for a\n"
     "prefill of N prompt tokens (default 128) and one decode step after it,\n"
     "and PrivateLoRA's reduction against the naive split (LoRA on the\n"
@@ -111,7 +120,9 @@ static const char comm_help[] =
     "count only the per-layer activations, the basis of the paper's\n"
     "'4096 x 2 x 32 x 16' arithmetic; 'total' adds the embeddings going up\n"
     "and the final hidden state coming down. 16-bit is fp16, 8-bit is int8\n"
-    "with one fp32 scale per row.\n\n"
+    "with one fp32 scale per row. The naive split's up message is d wide by\n"
+    "default, the paper's counting basis; --naive-up qkv counts the d + 2kv\n"
+    "wide q, k, v deltas a real split sends (what `plsim forward` measures).\n\n"
     "  --reduction-table [-o FILE]  every ratio of the CI baseline (models\n"
     "      llama2-7b, llama2-13b, llama-30b, llama2-70b; ranks 16..512; 16- and\n"
     "      8-bit; prefill of 128 tokens and decode), as JSON\n\n"
@@ -138,6 +149,7 @@ static void comm_row_fill(const struct ref_config *cfg, const struct acct_args *
     o.rank_c2d = a->rank;
     o.rank_d2c = a->rank_d2c;
     o.first_k = a->first_k;
+    o.naive_up_qkv = a->naive_up_qkv;
     o.transfer = a->bits == 32 ? REF_DTYPE_FP32 : a->bits == 8 ? REF_DTYPE_INT8 : REF_DTYPE_FP16;
     struct ref_plan *p = NULL;
     struct sim_err err;
@@ -213,6 +225,7 @@ static void comm_print_json(const struct ref_config *cfg, const struct acct_args
     cJSON_AddNumberToObject(root, "transfer_bits", (double)a->bits);
     cJSON_AddNumberToObject(root, "prompt_tokens", (double)a->prompt_tokens);
     cJSON_AddNumberToObject(root, "first_k", (double)a->first_k);
+    cJSON_AddStringToObject(root, "naive_up", a->naive_up_qkv ? "qkv" : "d");
     cJSON *arr = cJSON_AddArrayToObject(root, "rows");
     for (int i = 0; i < N_COMM_ROWS; i++) {
         const struct comm_row *r = &rows[i];

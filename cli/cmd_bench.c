@@ -69,19 +69,19 @@ static double copy_bandwidth_Bps(char *dst, const char *src, size_t nbytes)
 }
 
 /* Weight bytes one decode token reads, from the accounting plan. */
-static double weight_bytes_per_token(const struct ref_config *cfg, enum ref_exec exec,
+static double weight_bytes_per_token(const struct ref_config *cfg, enum ref_mode mode,
                                      int64_t rank)
 {
     struct ref_plan_opts o;
     ref_plan_opts_default(&o);
-    // merged folds the adapter: same stages as one device running it all
-    o.mode = exec == REF_EXEC_MERGED ? REF_MODE_DEVICE_ONLY : REF_MODE_PRIVATELORA;
+    o.mode = mode;
     o.rank_c2d = o.rank_d2c = rank;
     o.weight_bits[REF_EDGE] = o.weight_bits[REF_CLOUD] = o.adapter_bits = 32.0;
     o.pos = 1;
     struct ref_plan *p = NULL;
     struct sim_err err;
-    SIM_ASSERT(ref_plan_build(cfg, &o, &p, &err) == SIM_OK, "%s", err.msg);
+    if (ref_plan_build(cfg, &o, &p, &err) != SIM_OK)
+        cli_die("%s", err.msg);
     struct ref_plan_totals t;
     ref_plan_sum(p, &t);
     ref_plan_destroy(p);
@@ -90,21 +90,28 @@ static double weight_bytes_per_token(const struct ref_config *cfg, enum ref_exec
 
 /* Best-of-3 decode tokens/s over n_tokens steps after a 1-token prefill. */
 static double decode_tps(const struct ref_checkpoint *ck, const struct ref_lora *l,
-                         enum ref_exec exec, int64_t n_tokens)
+                         enum ref_mode mode, int64_t n_tokens)
 {
     const int64_t V = ck->cfg.vocab_size;
     float *logits = sim_xmalloc((size_t)V * sizeof(float));
     double best = 0.0;
     struct sim_err err;
+    struct ref_session_opts so;
+    ref_session_opts_default(&so);
+    so.mode = mode;
     for (int rep = 0; rep < 3; rep++) {
-        ref_session_t *s = ref_session_create(ck, l, exec, REF_DTYPE_FP16, 1, 1);
+        ref_session_t *s = NULL;
+        if (ref_session_create(ck, l, &so, &s, &err) != SIM_OK)
+            cli_die("%s", err.msg);
         int32_t tok = 1;
-        SIM_ASSERT(ref_session_step(s, &tok, 1, 1, logits, &err) == SIM_OK, "%s", err.msg);
+        enum sim_status st = ref_session_step(s, &tok, 1, 1, logits, &err);
         const double t0 = now_s();
-        for (int64_t i = 0; i < n_tokens; i++) {
+        for (int64_t i = 0; i < n_tokens && st == SIM_OK; i++) {
             tok = (int32_t)ref_argmax(logits, V);
-            SIM_ASSERT(ref_session_step(s, &tok, 1, 1, logits, &err) == SIM_OK, "%s", err.msg);
+            st = ref_session_step(s, &tok, 1, 1, logits, &err);
         }
+        if (st != SIM_OK)
+            cli_die("%s", err.msg);
         const double tps = (double)n_tokens / (now_s() - t0);
         best = tps > best ? tps : best;
         ref_session_destroy(s);
@@ -252,11 +259,12 @@ int cli_cmd_bench(int argc, char **argv)
         omp_set_num_threads(threads);
         const double copy = copy_bandwidth_Bps(dst, src, copy_bytes);
         for (int e = 0; e < 2; e++) {
-            const enum ref_exec exec = e == 0 ? REF_EXEC_MERGED : REF_EXEC_SPLIT;
-            const double tps = decode_tps(ck, l, exec, n_tokens);
+            // merged: the folded model on one side; split: PrivateLoRA
+            const enum ref_mode mode = e == 0 ? REF_MODE_DEVICE_ONLY : REF_MODE_PRIVATELORA;
+            const double tps = decode_tps(ck, l, mode, n_tokens);
             rows[n++] = (struct bench_row){
                 .exec = e == 0 ? "merged" : "split (fp16)", .threads = threads, .tps = tps,
-                .weight_Bps = tps * weight_bytes_per_token(&cfg, exec, rank), .copy_Bps = copy};
+                .weight_Bps = tps * weight_bytes_per_token(&cfg, mode, rank), .copy_Bps = copy};
             fprintf(stderr, "bench: %s, %d thread(s): %.2f tokens/s\n", rows[n - 1].exec,
                     threads, tps);
         }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "cli/cli.h"
 #include "util/afile.h"
 #include "reference/checkpoint.h"
@@ -81,19 +83,25 @@ int cli_cmd_checkpoint(int argc, char **argv)
 
 static const char forward_help[] =
     "Usage: plsim forward --checkpoint FILE --tokens 1,2,3 [--steps N]\n"
-    "                     [--merged | --split] [--rank R] [--rank-c2d R]\n"
-    "                     [--rank-d2c R] [--layers L1,L2,...] [--lora-seed N]\n"
-    "                     [--m-init zero|random] [--transfer fp32|fp16|bf16|int8]\n"
-    "                     [--logits OUT] [--threads N]\n\n"
+    "                     [--merged | --split | --mode MODE] [--first-k K]\n"
+    "                     [--rank R] [--rank-c2d R] [--rank-d2c R] [--layers L1,L2,...]\n"
+    "                     [--lora-seed N] [--m-init zero|random]\n"
+    "                     [--transfer fp32|fp16|bf16|int8] [--logits OUT] [--json]\n"
+    "                     [--threads N]\n\n"
     "Runs the tokens as one prefill, then N greedy decode steps, and prints\n"
-    "the generated token ids. Without --rank there is no adapter; --rank sets\n"
-    "both ranks, --rank-c2d and --rank-d2c set them apart, and --layers\n"
-    "adapts only the listed layers (default: all). --split\n"
-    "runs the cloud and edge halves through the boundary at the --transfer\n"
-    "precision (default fp16) and reports the messages that crossed;\n"
-    "--merged (the default) folds the adapter into the weights.\n"
+    "the generated token ids. Every step executes the accounting plan of\n"
+    "--mode: device-only (the default, also --merged: the adapter folded\n"
+    "into the weights), cloud-only, naive-split, privatelora (also --split)\n"
+    "or privatelora-first-k (--first-k K layers on the device, default 1).\n"
+    "Tensors crossing between the device and the cloud are encoded at the\n"
+    "--transfer precision (default fp16) and counted.\n"
+    "Without --rank there is no adapter; --rank sets both ranks, --rank-c2d\n"
+    "and --rank-d2c set them apart, and --layers adapts only the listed\n"
+    "layers (default: all).\n"
     "--logits OUT writes (1+N) x vocab little-endian float32 values: the\n"
-    "last position's logits after the prefill and after each decode step.\n\n"
+    "last position's logits after the prefill and after each decode step.\n"
+    "--json prints the ids and the bytes that crossed per token, by phase\n"
+    "and direction, measured from the messages sent.\n\n"
     "Example:\n"
     "  plsim forward --checkpoint tiny.bin --tokens 1,2,3 --steps 4 --split --rank 8\n";
 
@@ -102,7 +110,8 @@ struct forward_args {
     int32_t *tokens;
     int64_t n_tokens;
     int64_t steps;
-    enum ref_exec exec;
+    enum ref_mode mode;
+    int64_t first_k;
     int64_t rank_c2d;
     int64_t rank_d2c;
     int64_t *layers;  /* adapted layers, or NULL for all */
@@ -111,6 +120,7 @@ struct forward_args {
     enum ref_m_init m_init;
     enum ref_dtype transfer;
     const char *logits;
+    int json;
 };
 
 static void forward_parse(int argc, char **argv, struct forward_args *a)
@@ -123,7 +133,8 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
         {"transfer", required_argument, 0, 'x'},   {"logits", required_argument, 0, 'l'},
         {"threads", required_argument, 0, 'T'},    {"help", no_argument, 0, 'h'},
         {"rank-c2d", required_argument, 0, 'C'},   {"rank-d2c", required_argument, 0, 'D'},
-        {"layers", required_argument, 0, 'y'},
+        {"layers", required_argument, 0, 'y'},     {"mode", required_argument, 0, 'M'},
+        {"first-k", required_argument, 0, 'k'},    {"json", no_argument, 0, 'j'},
         {0, 0, 0, 0},
     };
     const char *cmd = "forward";
@@ -142,8 +153,13 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
             break;
         }
         case 'n': a->steps = cli_parse_int(cmd, "--steps", optarg, 0, 1 << 20); break;
-        case 'm': a->exec = REF_EXEC_MERGED; break;
-        case 's': a->exec = REF_EXEC_SPLIT; break;
+        case 'm': a->mode = REF_MODE_DEVICE_ONLY; break;
+        case 's': a->mode = REF_MODE_PRIVATELORA; break;
+        case 'M':
+            if (ref_mode_parse(optarg, &a->mode) != SIM_OK)
+                cli_usage_error(cmd, "--mode: unknown mode '%s'", optarg);
+            break;
+        case 'k': a->first_k = cli_parse_int(cmd, "--first-k", optarg, 0, REF_MAX_LAYERS); break;
         case 'r':
             a->rank_c2d = a->rank_d2c = cli_parse_int(cmd, "--rank", optarg, 1, INT32_MAX);
             break;
@@ -169,6 +185,7 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
                                 optarg);
             break;
         case 'l': a->logits = optarg; break;
+        case 'j': a->json = 1; break;
         case 'T': {
             // the OpenMP runtime read OMP_NUM_THREADS before main; set it here
             omp_set_num_threads((int)cli_parse_int(cmd, "--threads", optarg, 1, 1024));
@@ -188,15 +205,53 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
         cli_usage_error(cmd, "--layers needs --rank");
 }
 
-/* Prints the split run's message totals on stderr. */
-static void report_boundary(const struct ref_boundary *b)
+/* Bytes that crossed, by phase and direction. */
+struct crossed {
+    int64_t bytes[2][2]; /* [prefill, decode][up, down] */
+    int64_t messages;
+};
+
+static void count_crossed(const struct ref_boundary *b, int from, int phase, struct crossed *c)
 {
-    int64_t up = 0, down = 0;
-    for (int i = 0; i < b->n_log; i++)
-        *(b->log[i].dir == REF_LINK_UP ? &up : &down) += b->log[i].bytes;
-    fprintf(stderr,
-            "boundary (%s): %d messages, %" PRId64 " bytes up, %" PRId64 " bytes down\n",
-            ref_dtype_name(b->dtype), b->n_log, up, down);
+    for (int i = from; i < b->n_log; i++) {
+        c->bytes[phase][b->log[i].dir == REF_LINK_UP ? 0 : 1] += b->log[i].bytes;
+        c->messages++;
+    }
+}
+
+/* Prints the ids, per-token bytes and settings as JSON on stdout. */
+static void forward_print_json(const struct forward_args *a, const int32_t *ids,
+                               const struct crossed *c)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "checkpoint", a->checkpoint);
+    cJSON_AddStringToObject(root, "mode", ref_mode_name(a->mode));
+    cJSON_AddStringToObject(root, "transfer", ref_dtype_name(a->transfer));
+    cJSON_AddNumberToObject(root, "rank_c2d", (double)a->rank_c2d);
+    cJSON_AddNumberToObject(root, "rank_d2c", (double)a->rank_d2c);
+    cJSON_AddNumberToObject(root, "first_k", (double)a->first_k);
+    cJSON_AddStringToObject(root, "naive_up", "qkv");
+    cJSON_AddNumberToObject(root, "prompt_tokens", (double)a->n_tokens);
+    cJSON_AddNumberToObject(root, "decode_steps", (double)a->steps);
+    cJSON *arr = cJSON_AddArrayToObject(root, "ids");
+    for (int64_t i = 0; i < a->steps; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(ids[i]));
+    cJSON_AddNumberToObject(root, "messages", (double)c->messages);
+    const double n[2] = {(double)a->n_tokens, (double)a->steps};
+    static const char *const keys[2][2] = {
+        {"prefill_bytes_up_per_token", "prefill_bytes_down_per_token"},
+        {"decode_bytes_up_per_token", "decode_bytes_down_per_token"}};
+    for (int ph = 0; ph < 2; ph++)
+        for (int dir = 0; dir < 2; dir++) {
+            if (n[ph] > 0)
+                cJSON_AddNumberToObject(root, keys[ph][dir], (double)c->bytes[ph][dir] / n[ph]);
+            else
+                cJSON_AddNullToObject(root, keys[ph][dir]);
+        }
+    char *text = cJSON_Print(root);
+    puts(text);
+    cJSON_free(text);
+    cJSON_Delete(root);
 }
 
 /* Runs prefill + decode; writes logits rows to f when not NULL. */
@@ -206,10 +261,23 @@ static enum sim_status forward_run(const struct forward_args *a,
                                    struct sim_err *err)
 {
     const int64_t V = ck->cfg.vocab_size;
-    ref_session_t *s = ref_session_create(ck, lora, a->exec, a->transfer, 1, a->n_tokens);
+    struct ref_session_opts so;
+    ref_session_opts_default(&so);
+    so.mode = a->mode;
+    so.transfer = a->transfer;
+    so.first_k = a->first_k;
+    so.max_tokens = a->n_tokens;
+    ref_session_t *s = NULL;
+    enum sim_status st = ref_session_create(ck, lora, &so, &s, err);
+    if (st != SIM_OK)
+        return st;
     float *logits = sim_xmalloc((size_t)V * sizeof(float));
-    int32_t tok = 0;
-    enum sim_status st = ref_session_step(s, a->tokens, 1, a->n_tokens, logits, err);
+    int32_t *ids = sim_xcalloc((size_t)a->steps + 1, sizeof *ids);
+    const struct ref_boundary *b = ref_session_boundary(s);
+    struct crossed crossed;
+    memset(&crossed, 0, sizeof crossed);
+    st = ref_session_step(s, a->tokens, 1, a->n_tokens, logits, err);
+    count_crossed(b, 0, 0, &crossed);
     for (int64_t i = 0; st == SIM_OK; i++) {
         if (f != NULL && fwrite(logits, sizeof(float), (size_t)V, f) != (size_t)V) {
             st = sim_err_set(err, SIM_EIO, "%s: write failed", a->logits);
@@ -217,54 +285,79 @@ static enum sim_status forward_run(const struct forward_args *a,
         }
         if (i == a->steps)
             break;
-        tok = (int32_t)ref_argmax(logits, V); // greedy
-        printf("%s%d", i ? " " : "", tok);
-        st = ref_session_step(s, &tok, 1, 1, logits, err);
+        ids[i] = (int32_t)ref_argmax(logits, V); // greedy
+        const int from = b->n_log;
+        st = ref_session_step(s, &ids[i], 1, 1, logits, err);
+        count_crossed(b, from, 1, &crossed);
     }
-    if (a->steps > 0)
-        printf("\n");
-    if (st == SIM_OK && ref_session_boundary(s) != NULL)
-        report_boundary(ref_session_boundary(s));
+    if (st == SIM_OK && a->json) {
+        forward_print_json(a, ids, &crossed);
+    } else if (st == SIM_OK) {
+        for (int64_t i = 0; i < a->steps; i++)
+            printf("%s%d", i ? " " : "", ids[i]);
+        if (a->steps > 0)
+            printf("\n");
+        fprintf(stderr, "boundary (%s, %s): %" PRId64 " messages, %" PRId64 " bytes up, %"
+                PRId64 " bytes down\n", ref_mode_name(a->mode), ref_dtype_name(a->transfer),
+                crossed.messages, crossed.bytes[0][0] + crossed.bytes[1][0],
+                crossed.bytes[0][1] + crossed.bytes[1][1]);
+    }
+    free(ids);
     free(logits);
     ref_session_destroy(s);
     return st;
 }
 
+/* Checks the arguments against the checkpoint before any work. */
+static enum sim_status forward_check(const struct forward_args *a, const struct ref_config *c,
+                                     struct sim_err *err)
+{
+    if (a->rank_c2d > c->dim || a->rank_d2c > c->dim)
+        return sim_err_set(err, SIM_EINVAL, "%s: rank %" PRId64 " is larger than the width %"
+                           PRId64, a->checkpoint, a->rank_c2d > a->rank_d2c ? a->rank_c2d
+                                                                            : a->rank_d2c,
+                           c->dim);
+    for (int64_t i = 0; i < a->n_layers; i++)
+        if (a->layers[i] >= c->n_layers)
+            return sim_err_set(err, SIM_EINVAL, "%s: --layers: layer %" PRId64 " does not "
+                               "exist; the model has layers 0..%" PRId64, a->checkpoint,
+                               a->layers[i], c->n_layers - 1);
+    // every decode step runs its token through the model for its logits
+    if (a->n_tokens + a->steps > c->seq_len)
+        return sim_err_set(err, SIM_EINVAL, "%s: %" PRId64 " prompt tokens and %" PRId64
+                           " decode steps need a context of %" PRId64 "; seq_len is %" PRId64,
+                           a->checkpoint, a->n_tokens, a->steps, a->n_tokens + a->steps,
+                           c->seq_len);
+    for (int64_t i = 0; i < a->n_tokens; i++)
+        if (a->tokens[i] >= c->vocab_size)
+            return sim_err_set(err, SIM_EINVAL, "%s: --tokens: token %d is outside the "
+                               "vocabulary [0, %" PRId64 ")", a->checkpoint, (int)a->tokens[i],
+                               c->vocab_size);
+    return SIM_OK;
+}
+
 int cli_cmd_forward(int argc, char **argv)
 {
     struct forward_args a = {
-        .exec = REF_EXEC_MERGED, .lora_seed = 1234, .transfer = REF_DTYPE_FP16,
-        .m_init = REF_M_ZERO,
+        .mode = REF_MODE_DEVICE_ONLY, .first_k = 1, .lora_seed = 1234,
+        .transfer = REF_DTYPE_FP16, .m_init = REF_M_ZERO,
     };
     forward_parse(argc, argv, &a);
     struct sim_err err;
     struct ref_checkpoint *ck = NULL;
-    if (ref_checkpoint_load(a.checkpoint, &ck, &err) != SIM_OK) {
-        free(a.tokens);
-        cli_die("%s", err.msg);
+    enum sim_status st = ref_checkpoint_load(a.checkpoint, &ck, &err);
+    if (st == SIM_OK)
+        st = forward_check(&a, &ck->cfg, &err);
+    struct ref_lora *lora = NULL;
+    if (st == SIM_OK && a.rank_c2d > 0) {
+        uint8_t adapted[REF_MAX_LAYERS] = {0};
+        for (int64_t i = 0; i < a.n_layers; i++)
+            adapted[a.layers[i]] = 1;
+        lora = ref_lora_create(&ck->cfg, a.rank_c2d, a.rank_d2c, a.layers ? adapted : NULL,
+                               (uint64_t)a.lora_seed, a.m_init);
     }
-    uint8_t adapted[REF_MAX_LAYERS] = {0};
-    int bad_layer = 0;
-    for (int64_t i = 0; i < a.n_layers; i++) {
-        bad_layer |= a.layers[i] >= ck->cfg.n_layers;
-        adapted[a.layers[i] % REF_MAX_LAYERS] = 1;
-    }
-    if (a.rank_c2d > ck->cfg.dim || a.rank_d2c > ck->cfg.dim ||
-        a.n_tokens > ck->cfg.seq_len || bad_layer) {
-        free(a.tokens);
-        free(a.layers);
-        ref_checkpoint_destroy(ck);
-        cli_die("%s: ranks must be <= dim, --tokens at most seq_len, --layers below n_layers",
-                a.checkpoint);
-    }
-    struct ref_lora *lora =
-        a.rank_c2d > 0 ? ref_lora_create(&ck->cfg, a.rank_c2d, a.rank_d2c,
-                                         a.layers ? adapted : NULL, (uint64_t)a.lora_seed,
-                                         a.m_init)
-                       : NULL;
     struct sim_afile out = {.f = NULL};
-    enum sim_status st = SIM_OK;
-    if (a.logits != NULL)
+    if (st == SIM_OK && a.logits != NULL)
         st = sim_afile_open(&out, a.logits, &err);
     if (st == SIM_OK)
         st = forward_run(&a, ck, lora, out.f, &err);

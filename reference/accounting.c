@@ -38,6 +38,16 @@ const char *ref_dtype_name(enum ref_dtype t)
     return (t >= 0 && t < REF_DTYPE_COUNT) ? dtype_names[t] : "?";
 }
 
+const char *ref_op_name(enum ref_op op)
+{
+    static const char *const names[REF_OP_COUNT] = {
+        "embed",     "attn_norm",  "qkv_base", "lora_A",      "lora_M",     "lora_B",
+        "attn",      "attn_out",   "mlp",      "final_norm",  "lm_head",    "tokens_up",
+        "embed_up",  "hidden_up",  "act_down", "act_up",      "hidden_down", "token_down",
+    };
+    return (op >= 0 && op < REF_OP_COUNT) ? names[op] : "?";
+}
+
 const char *ref_place_name(enum ref_place p)
 {
     switch (p) {
@@ -193,38 +203,38 @@ static void set_deps(struct ref_stage *s, int a, int b)
         s->deps[s->n_deps++] = b;
 }
 
-/* A compute stage reading weight_params parameters: base weights at the
- * side's weight bits, adapter weights (is_adapter) at the adapter bits. */
-static int compute(struct ref_plan *p, enum ref_place side, int64_t layer,
-                   const char *name, double flops, double weight_params,
-                   int is_adapter, int dep_a, int dep_b)
+/* A compute stage of cost c: its FLOPs and weight elements are sums of
+ * the kernels' cost functions (kernels.h); the weights are base weights
+ * at the side's bits, or adapter weights (is_adapter) at the adapter
+ * bits. */
+static int compute(struct ref_plan *p, enum ref_place side, int64_t layer, enum ref_op op,
+                   struct ref_cost c, int is_adapter, int dep_a, int dep_b)
 {
     struct ref_stage s;
     memset(&s, 0, sizeof s);
     s.kind = REF_STAGE_COMPUTE;
     s.place = side;
     s.layer = layer;
-    snprintf(s.name, sizeof s.name, "%s", name);
-    s.flops = flops;
-    s.weight_params = weight_params;
+    s.op = op;
+    s.flops = c.flops;
+    s.weight_params = c.params;
     const double bits = is_adapter ? p->opts.adapter_bits : p->opts.weight_bits[side];
-    s.weight_bytes = weight_params * bits / 8.0;
+    s.weight_bytes = c.params * bits / 8.0;
     set_deps(&s, dep_a, dep_b);
     return push(p, &s);
 }
 
-/* A message of rows x row_len elements, shaped (lead, rows/lead, row_len)
- * when lead > 1 and (rows, row_len) otherwise. */
-static int message(struct ref_plan *p, enum ref_place dir, int64_t layer,
-                   const char *name, enum ref_dtype t, int64_t lead,
-                   int64_t rows, int64_t row_len, int dep)
+/* A message of rows x row_len elements, shaped (lead, rows, row_len)
+ * when lead > 1, (rows, row_len) for activations, (rows,) for ids. */
+static int message(struct ref_plan *p, enum ref_place dir, int64_t layer, enum ref_op op,
+                   enum ref_dtype t, int64_t lead, int64_t rows, int64_t row_len, int dep)
 {
     struct ref_stage s;
     memset(&s, 0, sizeof s);
     s.kind = REF_STAGE_MESSAGE;
     s.place = dir;
     s.layer = layer;
-    snprintf(s.name, sizeof s.name, "%s", name);
+    s.op = op;
     s.dtype = t;
     if (lead > 1) {
         s.ndim = 3;
@@ -246,10 +256,36 @@ static int message(struct ref_plan *p, enum ref_place dir, int64_t layer,
 
 /* Shared quantities of one step. */
 struct step {
-    double N;        /* activation rows: batch * n_tokens */
-    double d, kv, h; /* widths */
-    double qkv_out;  /* d + 2 kv */
+    int64_t N;  /* activation rows: batch * n_tokens */
+    int64_t d, kv, h;
+    int64_t qkv_out; /* d + 2 kv */
 };
+
+// ---- stage costs: sums of the kernels each op calls ----
+
+/* One (N, n) x (out_q + 2 out_kv, n)^T product done as three matmuls. */
+static struct ref_cost qkv_cost(int64_t N, int64_t n, int64_t out_q, int64_t out_kv)
+{
+    struct ref_cost c = ref_matmul_cost(N, n, out_q);
+    ref_cost_add(&c, ref_matmul_cost(N, n, out_kv));
+    ref_cost_add(&c, ref_matmul_cost(N, n, out_kv));
+    return c;
+}
+
+/* Three (N, n) x (m, n)^T products, one per projection. */
+static struct ref_cost three_cost(int64_t N, int64_t n, int64_t m)
+{
+    return qkv_cost(N, n, m, m);
+}
+
+static struct ref_cost mlp_cost(const struct step *st)
+{
+    struct ref_cost c = ref_rmsnorm_cost(st->N, st->d);
+    ref_cost_add(&c, ref_matmul_cost(st->N, st->d, st->h)); // w1
+    ref_cost_add(&c, ref_matmul_cost(st->N, st->d, st->h)); // w3
+    ref_cost_add(&c, ref_matmul_cost(st->N, st->h, st->d)); // w2
+    return c;
+}
 
 /* The attention stage: cost summed over the batch's sequences. */
 static int attention(struct ref_plan *p, const struct ref_plan_opts *o,
@@ -258,9 +294,11 @@ static int attention(struct ref_plan *p, const struct ref_plan_opts *o,
     const struct ref_config *c = &p->cfg;
     const struct ref_cost one = ref_attention_cost(
         o->n_tokens, o->pos, c->n_heads, c->n_kv_heads, ref_config_head_size(c));
+    struct ref_cost all = {0};
+    for (int64_t b = 0; b < o->batch; b++)
+        ref_cost_add(&all, one);
     const double kv_row_bytes = 2.0 * (double)ref_config_kv_dim(c) * o->kv_bits / 8.0;
-    const int i = compute(p, side, l, "attn", (double)o->batch * one.flops, 0.0, 0,
-                          dep_a, dep_b);
+    const int i = compute(p, side, l, REF_OP_ATTN, all, 0, dep_a, dep_b);
     p->stages[i].kv_read_bytes =
         (double)o->batch * (double)(o->pos + o->n_tokens) * kv_row_bytes;
     p->stages[i].kv_write_bytes =
@@ -274,10 +312,9 @@ static int layer_tail(struct ref_plan *p, const struct ref_plan_opts *o,
                       int dep_a, int dep_b)
 {
     int prev = attention(p, o, side, l, dep_a, dep_b);
-    prev = compute(p, side, l, "attn_out", 2.0 * st->N * st->d * st->d, st->d * st->d, 0, prev, -1);
-    // ffn RMSNorm (4 per element) + w1, w3 (d -> h) and w2 (h -> d)
-    return compute(p, side, l, "mlp",
-                   4.0 * st->N * st->d + 6.0 * st->N * st->d * st->h, (3.0 * st->d * st->h + st->d), 0, prev, -1);
+    prev = compute(p, side, l, REF_OP_ATTN_OUT, ref_matmul_cost(st->N, st->d, st->d), 0,
+                   prev, -1);
+    return compute(p, side, l, REF_OP_MLP, mlp_cost(st), 0, prev, -1);
 }
 
 /* A whole layer on one side with no boundary crossing. */
@@ -285,9 +322,9 @@ static int layer_local(struct ref_plan *p, const struct ref_plan_opts *o,
                        const struct step *st, enum ref_place side, int64_t l,
                        int prev)
 {
-    prev = compute(p, side, l, "attn_norm", 4.0 * st->N * st->d, st->d, 0,
+    prev = compute(p, side, l, REF_OP_ATTN_NORM, ref_rmsnorm_cost(st->N, st->d), 0, prev, -1);
+    prev = compute(p, side, l, REF_OP_QKV_BASE, qkv_cost(st->N, st->d, st->d, st->kv), 0,
                    prev, -1);
-    prev = compute(p, side, l, "qkv_base", 2.0 * st->N * st->d * st->qkv_out, st->d * st->qkv_out, 0, prev, -1);
     return layer_tail(p, o, st, side, l, prev, -1);
 }
 
@@ -296,21 +333,21 @@ static int layer_local(struct ref_plan *p, const struct ref_plan_opts *o,
 static int layer_privatelora(struct ref_plan *p, const struct ref_plan_opts *o,
                              const struct step *st, int64_t l, int prev)
 {
-    const double rc = (double)o->rank_c2d, rd = (double)o->rank_d2c;
-    const int64_t N = o->batch * o->n_tokens;
-    const int norm = compute(p, REF_CLOUD, l, "attn_norm", 4.0 * st->N * st->d, st->d, 0, prev, -1);
+    const int64_t rc = o->rank_c2d, rd = o->rank_d2c, N = st->N;
+    const int norm = compute(p, REF_CLOUD, l, REF_OP_ATTN_NORM, ref_rmsnorm_cost(N, st->d), 0,
+                             prev, -1);
     // x A^T for q, k, v: (3, N, r_c2d)
-    const int a = compute(p, REF_CLOUD, l, "lora_A", 2.0 * st->N * st->d * 3.0 * rc, 3.0 * rc * st->d, 1, norm, -1);
-    const int down = message(p, REF_LINK_DOWN, l, "act_down", o->transfer, 3, N,
-                             o->rank_c2d, a);
+    const int a = compute(p, REF_CLOUD, l, REF_OP_LORA_A, three_cost(N, st->d, rc), 1, norm,
+                          -1);
+    const int down = message(p, REF_LINK_DOWN, l, REF_OP_ACT_DOWN, o->transfer, 3, N, rc, a);
     // (x A^T) M^T: (3, N, r_d2c)
-    const int m = compute(p, REF_EDGE, l, "lora_M", 2.0 * st->N * 3.0 * rd * rc, 3.0 * rd * rc, 1, down, -1);
-    const int up = message(p, REF_LINK_UP, l, "act_up", o->transfer, 3, N,
-                           o->rank_d2c, m);
+    const int m = compute(p, REF_EDGE, l, REF_OP_LORA_M, three_cost(N, rc, rd), 1, down, -1);
+    const int up = message(p, REF_LINK_UP, l, REF_OP_ACT_UP, o->transfer, 3, N, rd, m);
     // overlap: the base projection runs while the round trip is in flight
-    const int base = compute(p, REF_CLOUD, l, "qkv_base",
-                             2.0 * st->N * st->d * st->qkv_out, st->d * st->qkv_out, 0, o->overlap ? a : up, -1);
-    const int b = compute(p, REF_CLOUD, l, "lora_B", 2.0 * st->N * rd * st->qkv_out, st->qkv_out * rd, 1, up, base);
+    const int base = compute(p, REF_CLOUD, l, REF_OP_QKV_BASE,
+                             qkv_cost(N, st->d, st->d, st->kv), 0, o->overlap ? a : up, -1);
+    const int b = compute(p, REF_CLOUD, l, REF_OP_LORA_B, qkv_cost(N, rd, st->d, st->kv), 1,
+                          up, base);
     return layer_tail(p, o, st, REF_CLOUD, l, b, -1);
 }
 
@@ -319,18 +356,18 @@ static int layer_privatelora(struct ref_plan *p, const struct ref_plan_opts *o,
 static int layer_naive(struct ref_plan *p, const struct ref_plan_opts *o,
                        const struct step *st, int64_t l, int prev)
 {
-    const double r = (double)o->rank_c2d;
-    const int64_t N = o->batch * o->n_tokens;
-    const int64_t up_w = o->naive_up_qkv ? (int64_t)st->qkv_out : (int64_t)st->d;
-    const int norm = compute(p, REF_CLOUD, l, "attn_norm", 4.0 * st->N * st->d, st->d, 0, prev, -1);
-    const int down = message(p, REF_LINK_DOWN, l, "act_down", o->transfer, 1, N,
-                             (int64_t)st->d, norm);
-    const int a = compute(p, REF_EDGE, l, "lora_A", 2.0 * st->N * st->d * 3.0 * r, 3.0 * r * st->d, 1, down, -1);
-    const int b = compute(p, REF_EDGE, l, "lora_B", 2.0 * st->N * r * st->qkv_out, st->qkv_out * r, 1, a, -1);
-    const int up = message(p, REF_LINK_UP, l, "act_up", o->transfer, 1, N, up_w, b);
-    const int base = compute(p, REF_CLOUD, l, "qkv_base",
-                             2.0 * st->N * st->d * st->qkv_out, st->d * st->qkv_out, 0, o->overlap ? norm : up,
-                             -1);
+    const int64_t r = o->rank_c2d, N = st->N;
+    const int64_t up_w = o->naive_up_qkv ? st->qkv_out : st->d;
+    const int norm = compute(p, REF_CLOUD, l, REF_OP_ATTN_NORM, ref_rmsnorm_cost(N, st->d), 0,
+                             prev, -1);
+    const int down = message(p, REF_LINK_DOWN, l, REF_OP_ACT_DOWN, o->transfer, 1, N, st->d,
+                             norm);
+    const int a = compute(p, REF_EDGE, l, REF_OP_LORA_A, three_cost(N, st->d, r), 1, down, -1);
+    const int b = compute(p, REF_EDGE, l, REF_OP_LORA_B, qkv_cost(N, r, st->d, st->kv), 1, a,
+                          -1);
+    const int up = message(p, REF_LINK_UP, l, REF_OP_ACT_UP, o->transfer, 1, N, up_w, b);
+    const int base = compute(p, REF_CLOUD, l, REF_OP_QKV_BASE,
+                             qkv_cost(N, st->d, st->d, st->kv), 0, o->overlap ? norm : up, -1);
     return layer_tail(p, o, st, REF_CLOUD, l, base, up);
 }
 
@@ -339,45 +376,45 @@ static int head(struct ref_plan *p, const struct ref_plan_opts *o,
                 const struct step *st, enum ref_place norm_side,
                 enum ref_place head_side, int prev)
 {
-    const double B = (double)o->batch, V = (double)p->cfg.vocab_size;
-    prev = compute(p, norm_side, -1, "final_norm", 4.0 * B * st->d, st->d, 0, prev, -1);
-    if (head_side != norm_side) {
-        prev = message(p, REF_LINK_DOWN, -1, "hidden_down", o->transfer, 1,
-                       o->batch, (int64_t)st->d, prev);
-    }
-    return compute(p, head_side, -1, "lm_head", 2.0 * B * st->d * V, V * st->d, 0, prev, -1);
+    const int64_t B = o->batch, V = p->cfg.vocab_size;
+    prev = compute(p, norm_side, -1, REF_OP_FINAL_NORM, ref_rmsnorm_cost(B, st->d), 0, prev,
+                   -1);
+    if (head_side != norm_side)
+        prev = message(p, REF_LINK_DOWN, -1, REF_OP_HIDDEN_DOWN, o->transfer, 1, B, st->d,
+                       prev);
+    return compute(p, head_side, -1, REF_OP_LM_HEAD, ref_matmul_cost(B, st->d, V), 0, prev,
+                   -1);
 }
 
 static void build_stages(struct ref_plan *p)
 {
     const struct ref_plan_opts *o = &p->opts;
     const struct ref_config *c = &p->cfg;
+    const int64_t kv = ref_config_kv_dim(c);
     const struct step st = {
-        .N = (double)(o->batch * o->n_tokens),
-        .d = (double)c->dim,
-        .kv = (double)ref_config_kv_dim(c),
-        .h = (double)c->hidden_dim,
-        .qkv_out = (double)(c->dim + 2 * ref_config_kv_dim(c)),
+        .N = o->batch * o->n_tokens,
+        .d = c->dim,
+        .kv = kv,
+        .h = c->hidden_dim,
+        .qkv_out = c->dim + 2 * kv,
     };
-    const int64_t N = o->batch * o->n_tokens;
+    const int64_t N = st.N;
     int prev = -1;
 
     if (o->mode == REF_MODE_CLOUD_ONLY) {
+        // a decode step's token is already in the cloud: it sent it down
         if (o->phase == REF_PHASE_PREFILL)
-            prev = message(p, REF_LINK_UP, -1, "tokens_up", REF_DTYPE_I32, 1,
-                           N, 1, prev);
-        prev = compute(p, REF_CLOUD, -1, "embed", 0.0, st.N * st.d, 0,
-                       prev, -1);
+            prev = message(p, REF_LINK_UP, -1, REF_OP_TOKENS_UP, REF_DTYPE_I32, 1, N, 1, prev);
+        prev = compute(p, REF_CLOUD, -1, REF_OP_EMBED, ref_embed_cost(N, st.d), 0, prev, -1);
         for (int64_t l = 0; l < c->n_layers; l++)
             prev = layer_local(p, o, &st, REF_CLOUD, l, prev);
         prev = head(p, o, &st, REF_CLOUD, REF_CLOUD, prev);
-        message(p, REF_LINK_DOWN, -1, "token_down", REF_DTYPE_I32, 1,
-                o->batch, 1, prev);
+        message(p, REF_LINK_DOWN, -1, REF_OP_TOKEN_DOWN, REF_DTYPE_I32, 1, o->batch, 1, prev);
         return;
     }
 
     // every other mode embeds on the edge and runs the LM head there
-    prev = compute(p, REF_EDGE, -1, "embed", 0.0, st.N * st.d, 0, prev, -1);
+    prev = compute(p, REF_EDGE, -1, REF_OP_EMBED, ref_embed_cost(N, st.d), 0, prev, -1);
     if (o->mode == REF_MODE_DEVICE_ONLY) {
         for (int64_t l = 0; l < c->n_layers; l++)
             prev = layer_local(p, o, &st, REF_EDGE, l, prev);
@@ -389,7 +426,7 @@ static void build_stages(struct ref_plan *p)
     for (int64_t l = 0; l < k; l++)
         prev = layer_local(p, o, &st, REF_EDGE, l, prev);
     // what enters the cloud's first layer: embeddings, or layer k's input
-    prev = message(p, REF_LINK_UP, -1, k > 0 ? "hidden_up" : "embed_up",
+    prev = message(p, REF_LINK_UP, -1, k > 0 ? REF_OP_HIDDEN_UP : REF_OP_EMBED_UP,
                    o->transfer, 1, N, c->dim, prev);
     for (int64_t l = k; l < c->n_layers; l++) {
         if (!ref_plan_opts_is_adapted(o, l))

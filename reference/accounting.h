@@ -64,6 +64,39 @@ enum ref_place { REF_EDGE, REF_CLOUD, REF_LINK_UP, REF_LINK_DOWN };
 
 enum ref_stage_kind { REF_STAGE_COMPUTE, REF_STAGE_MESSAGE };
 
+/* What a stage does: the instruction set of a plan. The reference's
+ * interpreter (reference/model) executes each one for real; the
+ * simulator times it; reports group by it. A layer's PrivateLoRA round
+ * trip is LORA_A (cloud), ACT_DOWN, LORA_M (edge), ACT_UP, LORA_B
+ * (cloud); the naive split's is ACT_DOWN, LORA_A, LORA_B (edge), ACT_UP,
+ * the delta being added by QKV_BASE. */
+enum ref_op {
+    /* compute */
+    REF_OP_EMBED,       /* x = embedding rows of the step's tokens */
+    REF_OP_ATTN_NORM,   /* xb = RMSNorm(x) * rms_att[l] */
+    REF_OP_QKV_BASE,    /* q, k, v = xb W^T (+ the naive split's delta) */
+    REF_OP_LORA_A,      /* down = xb A^T, (3, N, r_c2d) */
+    REF_OP_LORA_M,      /* up = down M^T, (3, N, r_d2c) */
+    REF_OP_LORA_B,      /* PL: q, k, v += up B^T; naive: delta = down (BM)^T */
+    REF_OP_ATTN,        /* rotary, KV-cache write, causal attention */
+    REF_OP_ATTN_OUT,    /* x += att Wo^T */
+    REF_OP_MLP,         /* x += W2 (silu(W1 xb) * W3 xb), xb = RMSNorm(x) */
+    REF_OP_FINAL_NORM,  /* hidden = RMSNorm(last position of each sequence) */
+    REF_OP_LM_HEAD,     /* logits = hidden Wcls^T; the next token is argmax */
+    /* messages */
+    REF_OP_TOKENS_UP,   /* the prompt's token ids, edge -> cloud */
+    REF_OP_EMBED_UP,    /* embeddings into the cloud's first layer */
+    REF_OP_HIDDEN_UP,   /* the input of the first cloud layer (first-k) */
+    REF_OP_ACT_DOWN,    /* PL: x A^T; naive: the normed x */
+    REF_OP_ACT_UP,      /* PL: (x A^T) M^T; naive: the q, k, v deltas */
+    REF_OP_HIDDEN_DOWN, /* final hidden state of each sequence */
+    REF_OP_TOKEN_DOWN,  /* the next token id of each sequence */
+    REF_OP_COUNT
+};
+
+/* "qkv_base", "act_down", ...; "?" out of range. */
+const char *ref_op_name(enum ref_op op);
+
 const char *ref_mode_name(enum ref_mode m);   /* "privatelora", ... */
 const char *ref_phase_name(enum ref_phase p); /* "prefill", "decode" */
 const char *ref_dtype_name(enum ref_dtype t); /* "fp16", ... */
@@ -118,10 +151,10 @@ struct ref_stage {
     enum ref_stage_kind kind;
     enum ref_place place;
     int64_t layer;       /* decoder layer, or -1 */
-    char name[16];       /* "qkv_base", "act_down", ... */
+    enum ref_op op;      /* what the stage does; ref_op_name for text */
     /* compute */
     double flops;          /* dense FLOPs of this stage, whole batch */
-    double weight_params;  /* parameters read (base or adapter) */
+    double weight_params;  /* weight elements read (base or adapter) */
     double weight_bytes;   /* their bytes at the side's or adapter bits */
     double kv_read_bytes;  /* KV-cache bytes read */
     double kv_write_bytes; /* KV-cache bytes written */

@@ -194,8 +194,17 @@ static void log_push(struct ref_boundary *b, const struct ref_msg_record *m)
     b->log[b->n_log++] = *m;
 }
 
+void ref_boundary_reserve(struct ref_boundary *b, int64_t max_msg_bytes)
+{
+    if (max_msg_bytes <= 0 || (size_t)max_msg_bytes <= b->wire_cap)
+        return;
+    free(b->wire);
+    b->wire_cap = (size_t)max_msg_bytes;
+    b->wire = sim_xmalloc(b->wire_cap);
+}
+
 int64_t ref_boundary_transfer(struct ref_boundary *b, enum ref_place dir,
-                              const char *name, int64_t layer, int ndim,
+                              enum ref_op op, int64_t layer, int ndim,
                               const int64_t *shape, const float *src,
                               float *dst)
 {
@@ -207,13 +216,13 @@ int64_t ref_boundary_transfer(struct ref_boundary *b, enum ref_place dir,
     const int64_t row_len = shape[ndim - 1];
     const int64_t need = ref_dtype_tensor_bytes(b->dtype, rows, row_len);
     SIM_ASSERT((size_t)need <= b->wire_cap,
-               "message %s of %lld bytes exceeds the planned %zu", name,
+               "message %s of %lld bytes exceeds the planned %zu", ref_op_name(op),
                (long long)need, b->wire_cap);
     const int64_t sent = ref_encode(b->dtype, src, rows, row_len, b->wire);
     ref_decode(b->dtype, b->wire, rows, row_len, dst);
     struct ref_msg_record m;
     memset(&m, 0, sizeof m);
-    snprintf(m.name, sizeof m.name, "%s", name);
+    m.op = op;
     m.dir = dir;
     m.layer = layer;
     m.ndim = ndim;
@@ -223,4 +232,36 @@ int64_t ref_boundary_transfer(struct ref_boundary *b, enum ref_place dir,
     m.bytes = sent;
     log_push(b, &m);
     return sent;
+}
+
+int64_t ref_boundary_transfer_ids(struct ref_boundary *b, enum ref_place dir,
+                                  enum ref_op op, int64_t n, const int32_t *src,
+                                  int32_t *dst)
+{
+    SIM_ASSERT(dir == REF_LINK_UP || dir == REF_LINK_DOWN, "not a link");
+    const int64_t need = ref_dtype_tensor_bytes(REF_DTYPE_I32, n, 1);
+    SIM_ASSERT((size_t)need <= b->wire_cap, "message %s of %lld bytes exceeds the planned %zu",
+               ref_op_name(op), (long long)need, b->wire_cap);
+    for (int64_t i = 0; i < n; i++) { // little-endian, whatever the host
+        const uint32_t u = (uint32_t)src[i];
+        for (int k = 0; k < 4; k++)
+            b->wire[4 * i + k] = (uint8_t)(u >> (8 * k));
+    }
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t u = 0;
+        for (int k = 0; k < 4; k++)
+            u |= (uint32_t)b->wire[4 * i + k] << (8 * k);
+        dst[i] = (int32_t)u;
+    }
+    struct ref_msg_record m;
+    memset(&m, 0, sizeof m);
+    m.op = op;
+    m.dir = dir;
+    m.layer = -1;
+    m.ndim = 1;
+    m.shape[0] = n;
+    m.dtype = REF_DTYPE_I32;
+    m.bytes = need;
+    log_push(b, &m);
+    return need;
 }

@@ -21,7 +21,7 @@
 
 /* One message that crossed. */
 struct ref_msg_record {
-    char name[16];        /* "embed_up", "act_down", ... */
+    enum ref_op op;       /* REF_OP_EMBED_UP, REF_OP_ACT_DOWN, ... */
     enum ref_place dir;   /* REF_LINK_UP or REF_LINK_DOWN */
     int64_t layer;        /* decoder layer, or -1 */
     int ndim;             /* 1..3 */
@@ -40,20 +40,30 @@ struct ref_boundary {
 };
 
 /* A boundary whose wire buffer holds max_msg_bytes (take it from the
- * largest message of the step's plan). Caller frees with
- * ref_boundary_destroy. */
+ * largest message of the step's plan; ref_boundary_reserve grows it).
+ * Caller frees with ref_boundary_destroy. */
 struct ref_boundary *ref_boundary_create(enum ref_dtype dtype,
                                          int64_t max_msg_bytes);
 void ref_boundary_destroy(struct ref_boundary *b);
+
+/* Grows the wire buffer to hold max_msg_bytes (a plan's largest message). */
+void ref_boundary_reserve(struct ref_boundary *b, int64_t max_msg_bytes);
 
 /* Sends src across: encodes it (rows = product of all but the last
  * dimension, row_len = the last), logs the message, decodes into dst
  * (same shape, fp32; may alias src). Returns the bytes on the wire.
  * Aborts if the message exceeds the wire buffer: the plan sized it. */
 int64_t ref_boundary_transfer(struct ref_boundary *b, enum ref_place dir,
-                              const char *name, int64_t layer, int ndim,
+                              enum ref_op op, int64_t layer, int ndim,
                               const int64_t *shape, const float *src,
                               float *dst);
+
+/* Sends n token ids across as little-endian int32 (element type I32,
+ * shape (n,)), logs the message, and writes them to dst. Returns the
+ * bytes on the wire. */
+int64_t ref_boundary_transfer_ids(struct ref_boundary *b, enum ref_place dir,
+                                  enum ref_op op, int64_t n, const int32_t *src,
+                                  int32_t *dst);
 
 /* Forgets the log (keeps the buffers). */
 void ref_boundary_clear_log(struct ref_boundary *b);

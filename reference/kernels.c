@@ -7,6 +7,7 @@
 #include "reference/kernels.h"
 
 #include <math.h>
+#include <string.h>
 #include <stddef.h>
 
 // ---- matmul ----
@@ -36,11 +37,19 @@ void ref_matmul(float *out, const float *x, const float *w, int64_t N,
     }
 }
 
+void ref_cost_add(struct ref_cost *a, struct ref_cost b)
+{
+    a->flops += b.flops;
+    a->params += b.params;
+    a->bytes += b.bytes;
+}
+
 struct ref_cost ref_matmul_cost(int64_t N, int64_t n, int64_t dout)
 {
     const double macs = (double)N * (double)n * (double)dout;
     const double bytes = 4.0 * ((double)dout * n + (double)N * n);
-    return (struct ref_cost){.flops = 2.0 * macs, .bytes = bytes};
+    return (struct ref_cost){.flops = 2.0 * macs, .params = (double)n * (double)dout,
+                             .bytes = bytes};
 }
 
 // ---- normalisation and elementwise ----
@@ -60,10 +69,22 @@ void ref_rmsnorm(float *out, const float *x, const float *weight, int64_t N,
     }
 }
 
+void ref_embed(float *out, const float *table, const int32_t *tokens, int64_t N, int64_t d)
+{
+    for (int64_t t = 0; t < N; t++)
+        memcpy(out + t * d, table + (int64_t)tokens[t] * d, (size_t)d * sizeof(float));
+}
+
+struct ref_cost ref_embed_cost(int64_t N, int64_t d)
+{
+    const double rows = (double)N * (double)d;
+    return (struct ref_cost){.flops = 0.0, .params = rows, .bytes = 4.0 * rows};
+}
+
 struct ref_cost ref_rmsnorm_cost(int64_t N, int64_t d)
 {
     // a square-and-add and a scale-and-multiply per element
-    return (struct ref_cost){.flops = 4.0 * (double)N * (double)d,
+    return (struct ref_cost){.flops = 4.0 * (double)N * (double)d, .params = (double)d,
                              .bytes = 4.0 * ((double)N * d + (double)d)};
 }
 

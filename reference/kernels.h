@@ -22,19 +22,30 @@
 
 #include <stdint.h>
 
-/* FLOPs and bytes of one kernel call. */
+/* FLOPs, weights and bytes of one kernel call. The plan's compute
+ * stages are sums of these (reference/accounting), and the reference's
+ * plan interpreter adds them up for the kernels it really calls, so a
+ * test can check the two agree stage by stage. Elementwise kernels
+ * (rotary, softmax, SwiGLU, residual add) are not counted, by
+ * convention: they have no cost function. */
 struct ref_cost {
-    double flops; /* dense floating-point operations */
-    double bytes; /* bytes of operands read (fp32) */
+    double flops;  /* dense floating-point operations */
+    double params; /* weight elements read (0 for activations-only ops) */
+    double bytes;  /* bytes of operands read (fp32) */
 };
 
-/* x (N,n) @ W^T, W (dout,n) -> out (N,dout). out must not alias x. */
+/* a += b, field by field. */
+void ref_cost_add(struct ref_cost *a, struct ref_cost b);
+
+/* x (N,n) @ W^T, W (dout,n) -> out (N,dout). out must not alias x.
+ * Cost: 2*N*n*dout FLOPs, n*dout weights. */
 void ref_matmul(float *out, const float *x, const float *w, int64_t N,
                 int64_t n, int64_t dout);
 struct ref_cost ref_matmul_cost(int64_t N, int64_t n, int64_t dout);
 
 /* out (N,d) = x (N,d) / rms(x) * weight (d,), rms with eps inside the
- * square root: x / sqrt(mean(x^2) + eps). out may alias x. */
+ * square root: x / sqrt(mean(x^2) + eps). out may alias x.
+ * Cost: 4*N*d FLOPs, d weights. */
 void ref_rmsnorm(float *out, const float *x, const float *weight, int64_t N,
                  int64_t d, float eps);
 struct ref_cost ref_rmsnorm_cost(int64_t N, int64_t d);
@@ -63,6 +74,12 @@ void ref_attention(float *out, float *att, const float *q,
 struct ref_cost ref_attention_cost(int64_t n_new, int64_t pos0,
                                    int64_t n_heads, int64_t n_kv_heads,
                                    int64_t hs);
+
+/* out (N,d) = rows tokens[0..N) of table (V,d): the embedding lookup.
+ * Token ids must be in [0, V); the caller checks them. */
+void ref_embed(float *out, const float *table, const int32_t *tokens, int64_t N, int64_t d);
+/* Cost: no FLOPs, N*d weights read (one table row per token). */
+struct ref_cost ref_embed_cost(int64_t N, int64_t d);
 
 /* out (N,h) = silu(g) * u elementwise, g and u (N,h). out may alias g. */
 void ref_swiglu(float *out, const float *g, const float *u, int64_t n);

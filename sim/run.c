@@ -170,7 +170,7 @@ static void finish_recv(struct walk *w, int j)
     w->t[j].end = simgrid_get_clock();
     w->pending[j] = 0;
     SIM_ASSERT(w->data[j] == &w->p->stages[j], "message %s matched the wrong stage",
-               w->p->stages[j].name);
+               ref_op_name(w->p->stages[j].op));
 }
 
 static void wait_deps(struct walk *w, int i)
@@ -361,7 +361,7 @@ static void collect_events(const struct replay *rp, const struct device *devs, i
                 *e = (struct sim_event){.device = (int32_t)d, .step = k, .place = s->place,
                                         .layer = s->layer, .start_s = t[i].start,
                                         .end_s = t[i].end, .bytes = s->msg_bytes};
-                snprintf(e->name, sizeof e->name, "%s", s->name);
+                snprintf(e->name, sizeof e->name, "%s", ref_op_name(s->op));
             }
         }
 }

@@ -153,10 +153,10 @@ Test(ref_accounting, first_k_moves_layers_and_their_traffic_to_the_edge)
     o.first_k = 2;
     struct ref_plan *p = plan(&c, &o);
     cr_expect_eq(layer_bits(p), 30.0 * 3 * 64 * 2 * 16);
-    cr_expect_str_eq(p->stages[0].name, "embed");
+    cr_expect_eq(p->stages[0].op, REF_OP_EMBED);
     int saw_hidden_up = 0;
     for (int i = 0; i < p->n_stages; i++)
-        saw_hidden_up |= strcmp(p->stages[i].name, "hidden_up") == 0;
+        saw_hidden_up |= p->stages[i].op == REF_OP_HIDDEN_UP;
     cr_expect(saw_hidden_up);
     ref_plan_destroy(p);
 }
@@ -189,9 +189,9 @@ Test(ref_accounting, additive_plan_is_a_chain_and_overlap_frees_qkv_base)
     p = plan(&c, &o);
     for (int i = 0; i < p->n_stages; i++) {
         const struct ref_stage *s = &p->stages[i];
-        if (strcmp(s->name, "qkv_base") == 0)
-            cr_expect_str_eq(p->stages[s->deps[0]].name, "lora_A");
-        if (strcmp(s->name, "lora_B") == 0)
+        if (s->op == REF_OP_QKV_BASE)
+            cr_expect_eq(p->stages[s->deps[0]].op, REF_OP_LORA_A);
+        if (s->op == REF_OP_LORA_B)
             cr_expect_eq(s->n_deps, 2);
     }
     ref_plan_destroy(p);

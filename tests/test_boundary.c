@@ -107,13 +107,13 @@ Test(ref_boundary, transfer_logs_what_crossed_and_halves_bytes_at_16_bit)
     const int64_t shape[3] = {2, 3, 4};
     struct ref_boundary *b32 = ref_boundary_create(REF_DTYPE_FP32, 96);
     struct ref_boundary *b16 = ref_boundary_create(REF_DTYPE_FP16, 96);
-    cr_expect_eq(ref_boundary_transfer(b32, REF_LINK_DOWN, "act_down", 5, 3, shape, x, y), 96);
+    cr_expect_eq(ref_boundary_transfer(b32, REF_LINK_DOWN, REF_OP_ACT_DOWN, 5, 3, shape, x, y), 96);
     for (int i = 0; i < 24; i++)
         cr_expect_eq(y[i], x[i]); // fp32 crosses exactly
-    cr_expect_eq(ref_boundary_transfer(b16, REF_LINK_UP, "act_up", 5, 3, shape, x, y), 48);
+    cr_expect_eq(ref_boundary_transfer(b16, REF_LINK_UP, REF_OP_ACT_UP, 5, 3, shape, x, y), 48);
     cr_assert_eq(b16->n_log, 1);
     const struct ref_msg_record *m = &b16->log[0];
-    cr_expect_str_eq(m->name, "act_up");
+    cr_expect_eq(m->op, REF_OP_ACT_UP);
     cr_expect_eq(m->dir, REF_LINK_UP);
     cr_expect_eq(m->layer, 5);
     cr_expect_eq(m->ndim, 3);
@@ -129,7 +129,7 @@ Test(ref_boundary, message_larger_than_planned_aborts, .signal = SIGABRT,
     float x[8] = {0}, y[8];
     const int64_t shape[2] = {2, 4};
     struct ref_boundary *b = ref_boundary_create(REF_DTYPE_FP32, 16);
-    ref_boundary_transfer(b, REF_LINK_UP, "embed_up", -1, 2, shape, x, y);
+    ref_boundary_transfer(b, REF_LINK_UP, REF_OP_EMBED_UP, -1, 2, shape, x, y);
 }
 
 Test(ref_boundary, destroy_null_is_a_no_op)

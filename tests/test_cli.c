@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 /* Runs `plsim ARGS`, capturing stdout+stderr into out; returns exit code. */
 static int plsim(const char *args, char *out, size_t cap)
 {
@@ -66,7 +68,7 @@ Test(cli, checkpoint_then_split_forward_generates_and_writes_logits)
     snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1,2,3 --steps 4 --split "
              "--rank 4 --m-init random --transfer int8 --logits %s", ck, lg);
     cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
-    cr_expect(strstr(buf, "boundary (int8): 30 messages") != NULL, "%s", buf);
+    cr_expect(strstr(buf, "boundary (privatelora, int8): 30 messages") != NULL, "%s", buf);
     FILE *f = fopen(lg, "rb");
     cr_assert_not_null(f);
     fseek(f, 0, SEEK_END);
@@ -151,4 +153,69 @@ Test(cli, installed_copy_finds_its_catalogs_without_the_source_tree)
     cr_expect_eq(system(cmd), 0, "the installed binary did not use its own data directory");
     snprintf(cmd, sizeof cmd, "rm -rf %s", prefix);
     cr_expect_eq(system(cmd), 0);
+}
+
+/* Runs plsim, parsing its stdout as JSON (stderr discarded). */
+static cJSON *plsim_json(const char *args)
+{
+    char full[1024];
+    snprintf(full, sizeof full, "%s 2>/dev/null", args);
+    const char *bin = getenv("PLSIM_BIN");
+    cr_assert_not_null(bin);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s %s", bin, full);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    const size_t n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = '\0';
+    cr_assert_eq(pclose(p), 0, "%s", cmd);
+    cJSON *j = cJSON_Parse(buf);
+    cr_assert_not_null(j, "%s: not JSON: %s", cmd, buf);
+    return j;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    cr_assert(cJSON_IsNumber(v), "%s missing", key);
+    return v->valuedouble;
+}
+
+Test(cli, forward_measured_bytes_equal_comm_for_every_mode)
+{
+    // a checkpoint of models/llm/tiny.json's shape; forward counts what
+    // really crossed, comm sums the plan: they must agree for every mode
+    char ck[128], args[512];
+    snprintf(ck, sizeof ck, "/tmp/plsim-cli-tiny-%ld.bin", (long)getpid());
+    snprintf(args, sizeof args, "checkpoint --dim 64 --hidden-dim 172 --layers 4 --heads 4 "
+             "--kv-heads 2 --vocab 256 --seq-len 64 --seed 3 -o %s", ck);
+    cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    const char *bits[] = {"16", "8", "32"}, *wire[] = {"fp16", "int8", "fp32"};
+    for (int b = 0; b < 3; b++) {
+        snprintf(args, sizeof args, "comm --model tiny --rank 8 --transfer-bits %s "
+                 "--prompt-tokens 5 --first-k 2 --naive-up qkv --json", bits[b]);
+        cJSON *comm = plsim_json(args);
+        const cJSON *row = NULL;
+        int seen = 0;
+        cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(comm, "rows"))
+        {
+            const char *mode = cJSON_GetObjectItemCaseSensitive(row, "mode")->valuestring;
+            const char *phase = cJSON_GetObjectItemCaseSensitive(row, "phase")->valuestring;
+            snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1,2,3,4,5 --steps 3 "
+                     "--mode %s --first-k 2 --rank 8 --transfer %s --json", ck, mode, wire[b]);
+            cJSON *fw = plsim_json(args);
+            char key[64];
+            for (int dir = 0; dir < 2; dir++) {
+                snprintf(key, sizeof key, "%s_bytes_%s_per_token", phase, dir ? "down" : "up");
+                const double want = num(row, dir ? "bytes_down_per_token" : "bytes_up_per_token");
+                cr_expect_eq(num(fw, key), want, "%s-bit %s %s: forward %.17g, comm %.17g",
+                             bits[b], mode, key, num(fw, key), want);
+            }
+            seen++;
+            cJSON_Delete(fw);
+        }
+        cr_expect_eq(seen, 10, "5 modes x 2 phases");
+        cJSON_Delete(comm);
+    }
+    remove(ck);
 }
