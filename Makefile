@@ -27,7 +27,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 LDLIBS     = $(shell pkg-config --libs $(PKGS)) -lm
 CRIT_LIBS  = $(shell pkg-config --libs criterion)
 
-LIB_SRC  := $(wildcard util/*.c reference/*.c models/*.c scenarios/*.c sim/*.c results/*.c)
+LIB_SRC  := $(wildcard util/*.c reference/*.c models/*.c scenarios/*.c sim/*.c results/*.c analysis/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

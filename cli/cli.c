@@ -2,6 +2,7 @@
  * cli/cli: shared CLI helpers. See cli.h.
  */
 #include "cli/cli.h"
+#include "analysis/batch.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -102,4 +103,21 @@ void cli_progress_end(struct cli_progress *p)
     if (p->printed)
         fprintf(stderr, "\r%*s\r", 72, "");
     p->printed = 0;
+}
+
+static void progress_cb(void *ctx, int64_t done)
+{
+    cli_progress_update(ctx, done);
+}
+
+enum sim_status cli_simulate_all(const struct mdl_input *in, int64_t n, int jobs,
+                                 const char *what, int quiet, struct sim_summary *out,
+                                 int64_t *failed, struct sim_err *err)
+{
+    struct cli_progress prog;
+    cli_progress_begin(&prog, what, n, quiet);
+    const enum sim_status st = ana_simulate_all(in, n, jobs, progress_cb, &prog, out, failed,
+                                                err);
+    cli_progress_end(&prog);
+    return st;
 }

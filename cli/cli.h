@@ -50,20 +50,17 @@ void cli_progress_end(struct cli_progress *p);
 double cli_now_s(void);
 
 struct sim_summary;
-typedef struct scn_scenario scn_scenario_t;
+struct mdl_input;
 
-/* Processors online, at least 1. */
-int cli_default_jobs(void);
-
-/* Simulates sc[0..n) in up to jobs parallel processes, summaries into
- * out in input order, progress labelled what. On failure *failed is the
- * index of the first failing scenario and err says why. */
-enum sim_status cli_simulate_all(scn_scenario_t *const *sc, int64_t n, int jobs,
+/* analysis/batch's ana_simulate_all with progress on stderr labelled
+ * what (unless quiet). */
+enum sim_status cli_simulate_all(const struct mdl_input *in, int64_t n, int jobs,
                                  const char *what, int quiet, struct sim_summary *out,
                                  int64_t *failed, struct sim_err *err);
 
-/* A few lines echoing a resolved scenario with its units. */
-void cli_scenario_banner(FILE *f, const scn_scenario_t *s);
+/* A few lines echoing a resolved input with its units; path names the
+ * scenario file. */
+void cli_scenario_banner(FILE *f, const char *path, const struct mdl_input *in);
 
 /* Subcommands: each returns the process exit code. */
 int cli_cmd_checkpoint(int argc, char **argv);

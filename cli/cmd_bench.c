@@ -186,7 +186,7 @@ static int bench_sim(const char *out)
         o.platform_path = platform;
         struct sim_result r;
         const double t0 = cli_now_s();
-        if (sim_run(s, &o, &r, &err) != SIM_OK)
+        if (sim_run(scn_scenario_input(s), &o, &r, &err) != SIM_OK)
             cli_die("%s", err.msg);
         wall[i] = cli_now_s() - t0;
         msgs[i] = (double)r.summary.messages;

@@ -11,7 +11,8 @@
 
 #include "cli/cli.h"
 #include "scenarios/units.h"
-#include "sim/breakeven.h"
+#include "analysis/breakeven.h"
+#include "scenarios/scenario.h"
 #include "util/afile.h"
 
 static const char breakeven_help[] =
@@ -34,7 +35,7 @@ int cli_cmd_breakeven(int argc, char **argv)
         {0, 0, 0, 0},
     };
     enum ref_mode vs = REF_MODE_DEVICE_ONLY;
-    enum sim_over over = SIM_OVER_RTT;
+    enum ana_over over = ANA_OVER_RTT;
     const char *from = NULL, *to = NULL, *out = NULL, *set[16];
     int n_set = 0, c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -46,9 +47,9 @@ int cli_cmd_breakeven(int argc, char **argv)
             break;
         case 'w':
             if (strcmp(optarg, "rtt") == 0)
-                over = SIM_OVER_RTT;
+                over = ANA_OVER_RTT;
             else if (strcmp(optarg, "uplink") == 0)
-                over = SIM_OVER_UPLINK;
+                over = ANA_OVER_UPLINK;
             else
                 cli_usage_error("breakeven", "--over: expected rtt or uplink");
             break;
@@ -66,16 +67,20 @@ int cli_cmd_breakeven(int argc, char **argv)
     }
     if (optind != argc - 1)
         cli_usage_error("breakeven", "give exactly one scenario file");
-    const enum scn_quantity q = over == SIM_OVER_RTT ? SCN_Q_TIME : SCN_Q_BANDWIDTH;
-    double lo = over == SIM_OVER_RTT ? 0.0 : 125.0, hi = over == SIM_OVER_RTT ? 1.0 : 1.25e9;
+    const enum scn_quantity q = over == ANA_OVER_RTT ? SCN_Q_TIME : SCN_Q_BANDWIDTH;
+    double lo = over == ANA_OVER_RTT ? 0.0 : 125.0, hi = over == ANA_OVER_RTT ? 1.0 : 1.25e9;
     struct sim_err err;
     if (from != NULL && scn_units_parse(from, q, &lo, &err) != SIM_OK)
         cli_usage_error("breakeven", "--from: %s", err.msg);
     if (to != NULL && scn_units_parse(to, q, &hi, &err) != SIM_OK)
         cli_usage_error("breakeven", "--to: %s", err.msg);
-    struct sim_breakeven b;
-    const enum sim_status st = sim_breakeven_find(argv[optind], set, n_set, vs, over, lo, hi,
-                                                  &b, &err);
+    scn_scenario_t *s = NULL;
+    if (scn_scenario_load_with(argv[optind], set, n_set, &s, &err) != SIM_OK)
+        cli_die("%s", err.msg);
+    struct ana_breakeven b;
+    const enum sim_status st = ana_breakeven_find(scn_scenario_input(s), vs, over, lo, hi, &b,
+                                                  &err);
+    scn_scenario_destroy(s);
     if (st == SIM_EINVAL)
         cli_die("%s", err.msg);
     if (st != SIM_OK)
@@ -83,7 +88,7 @@ int cli_cmd_breakeven(int argc, char **argv)
     char a[64], z[64], x[64];
     scn_units_format(lo, q, a, sizeof a);
     scn_units_format(hi, q, z, sizeof z);
-    const char *what = over == SIM_OVER_RTT ? "RTT" : "uplink";
+    const char *what = over == ANA_OVER_RTT ? "RTT" : "uplink";
     if (b.found)
         printf("%s: decode throughput equals %s at %s = %s (%.4g tokens/s), found in "
                "[%s, %s] with %d simulations per side\n", argv[optind], ref_mode_name(vs), what,
@@ -96,8 +101,8 @@ int cli_cmd_breakeven(int argc, char **argv)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "scenario", argv[optind]);
         cJSON_AddStringToObject(o, "vs", ref_mode_name(vs));
-        cJSON_AddStringToObject(o, "over", over == SIM_OVER_RTT ? "rtt" : "uplink");
-        cJSON_AddStringToObject(o, "unit", over == SIM_OVER_RTT ? "s" : "B/s");
+        cJSON_AddStringToObject(o, "over", over == ANA_OVER_RTT ? "rtt" : "uplink");
+        cJSON_AddStringToObject(o, "unit", over == ANA_OVER_RTT ? "s" : "B/s");
         cJSON_AddBoolToObject(o, "found", b.found);
         if (b.found) {
             cJSON_AddNumberToObject(o, "value", b.x);

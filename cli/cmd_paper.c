@@ -22,6 +22,7 @@
 #include <cJSON.h>
 
 #include "cli/cli.h"
+#include "analysis/batch.h"
 #include "util/afile.h"
 #include "models/llm.h"
 #include "reference/accounting.h"
@@ -436,7 +437,7 @@ int cli_cmd_paper(int argc, char **argv)
                                          {"no-plots", no_argument, 0, 'n'},
                                          {0, 0, 0, 0}};
     const char *dir = "results/paper";
-    int jobs = cli_default_jobs(), quiet = 0, plots = 1, c;
+    int jobs = ana_default_jobs(), quiet = 0, plots = 1, c;
     while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'n': plots = 0; break;
@@ -449,7 +450,7 @@ int cli_cmd_paper(int argc, char **argv)
     }
     if (optind != argc)
         cli_usage_error("paper", "unexpected argument '%s'", argv[optind]);
-    scn_scenario_t *sc[N_SIMS];
+    static struct mdl_input in[N_SIMS];
     struct sim_err err;
     for (int i = 0; i < N_SIMS; i++) {
         char path[4200];
@@ -457,12 +458,15 @@ int cli_cmd_paper(int argc, char **argv)
         while (n < MAX_OV && sims[i].ov[n] != NULL)
             n++;
         snprintf(path, sizeof path, "%s/%s", scn_presets_dir(), sims[i].preset);
-        if (scn_scenario_load_with(path, sims[i].ov, n, &sc[i], &err) != SIM_OK)
+        scn_scenario_t *s = NULL;
+        if (scn_scenario_load_with(path, sims[i].ov, n, &s, &err) != SIM_OK)
             cli_die("%s", err.msg);
+        in[i] = *scn_scenario_input(s);
+        scn_scenario_destroy(s);
     }
     struct sim_summary res[N_SIMS];
     int64_t failed = -1;
-    if (cli_simulate_all(sc, N_SIMS, jobs, "paper", quiet, res, &failed, &err) != SIM_OK)
+    if (cli_simulate_all(in, N_SIMS, jobs, "paper", quiet, res, &failed, &err) != SIM_OK)
         cli_die("%s (%s)", err.msg, sims[failed].preset);
     struct outcome out[N_ROWS];
     int n_bad = 0;
@@ -484,8 +488,6 @@ int cli_cmd_paper(int argc, char **argv)
         fputs(md, stdout);
     free(md);
     cJSON_free(js);
-    for (int i = 0; i < N_SIMS; i++)
-        scn_scenario_destroy(sc[i]);
     if (plots) {
         char pdir[4200];
         snprintf(pdir, sizeof pdir, "%s/plots", dir);

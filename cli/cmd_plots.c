@@ -21,6 +21,7 @@
 #include <gsl/gsl_interp.h>
 
 #include "cli/cli.h"
+#include "analysis/batch.h"
 #include "models/llm.h"
 #include "reference/accounting.h"
 #include "scenarios/scenario.h"
@@ -352,7 +353,7 @@ enum sim_status cli_plots_make(const char *dir, int jobs, int quiet, struct sim_
     struct points *ps = sim_xcalloc(1, sizeof *ps);
     struct layout L;
     plan_points(ps, &L);
-    scn_scenario_t **sc = sim_xcalloc((size_t)ps->n, sizeof *sc);
+    struct mdl_input *in = sim_xcalloc((size_t)ps->n, sizeof *in);
     enum sim_status st = SIM_OK;
     for (int i = 0; i < ps->n && st == SIM_OK; i++) {
         char path[4200];
@@ -360,12 +361,16 @@ enum sim_status cli_plots_make(const char *dir, int jobs, int quiet, struct sim_
         for (int k = 0; k < ps->p[i].n_ov; k++)
             ov[k] = ps->p[i].ov[k];
         snprintf(path, sizeof path, "%s/%s", scn_presets_dir(), ps->p[i].preset);
-        st = scn_scenario_load_with(path, ov, ps->p[i].n_ov, &sc[i], err);
+        scn_scenario_t *s = NULL;
+        st = scn_scenario_load_with(path, ov, ps->p[i].n_ov, &s, err);
+        if (st == SIM_OK)
+            in[i] = *scn_scenario_input(s);
+        scn_scenario_destroy(s);
     }
     struct sim_summary *r = sim_xcalloc((size_t)ps->n, sizeof *r);
     int64_t failed = -1;
     if (st == SIM_OK)
-        st = cli_simulate_all(sc, ps->n, jobs, "plots", quiet, r, &failed, err);
+        st = cli_simulate_all(in, ps->n, jobs, "plots", quiet, r, &failed, err);
     if (st == SIM_OK) {
         write_rank(dir, &L, r);
         write_batch(dir, &L, r);
@@ -376,9 +381,7 @@ enum sim_status cli_plots_make(const char *dir, int jobs, int quiet, struct sim_
         for (size_t i = 0; i < sizeof figures / sizeof figures[0] && st == SIM_OK; i++)
             st = render(dir, figures[i], err);
     }
-    for (int i = 0; i < ps->n; i++)
-        scn_scenario_destroy(sc[i]);
-    free(sc);
+    free(in);
     free(r);
     free(ps);
     return st;
@@ -388,7 +391,7 @@ int cli_cmd_plots(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *dir = "results/plots";
-    int jobs = cli_default_jobs(), quiet = 0, c;
+    int jobs = ana_default_jobs(), quiet = 0, c;
     while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': dir = optarg; break;

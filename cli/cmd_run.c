@@ -47,6 +47,8 @@ struct run_args {
     int64_t seed;       /* -1: the scenario's */
     int compare;
     int quiet;
+    int set_mode;       /* 1: --mode given */
+    enum ref_mode mode; /* its mode */
     struct sim_run_opts opts;
 };
 
@@ -64,9 +66,9 @@ static void run_parse(int argc, char **argv, struct run_args *a)
         case 'o': a->out_dir = optarg; break;
         case 's': a->seed = cli_parse_int("run", "--seed", optarg, 0, INT64_MAX); break;
         case 'm':
-            if (ref_mode_parse(optarg, &a->opts.mode) != SIM_OK)
+            if (ref_mode_parse(optarg, &a->mode) != SIM_OK)
                 cli_usage_error("run", "--mode: unknown mode '%s'", optarg);
-            a->opts.override_mode = 1;
+            a->set_mode = 1;
             break;
         case 'n': a->compare = 0; break;
         case 't': a->trace = optarg; a->opts.trace = 1; break;
@@ -109,28 +111,27 @@ static int make_dirs(const char *path)
     return (mkdir(buf, 0777) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
-/* Simulates mode m of s for comparison; NaN rates when it cannot run. */
-static void compare(const scn_scenario_t *s, const struct run_args *a, enum ref_mode m,
+/* Simulates mode m of in for comparison. */
+static void compare(const struct mdl_input *in, const struct run_args *a, enum ref_mode m,
                     const char *platform, struct sim_summary *out)
 {
     struct sim_run_opts o = a->opts;
     o.trace = 0;
     o.progress = 0; // only the main run reports its steps
-    o.override_mode = 1;
-    o.mode = m;
     o.platform_path = platform;
+    struct mdl_input other = *in;
     struct sim_result r;
     struct sim_err err;
-    if (sim_run(s, &o, &r, &err) != SIM_OK)
+    if (mdl_input_set_mode(&other, m, &err) != SIM_OK || sim_run(&other, &o, &r, &err) != SIM_OK)
         cli_die("%s (comparison run, mode %s)", err.msg, ref_mode_name(m));
     *out = r.summary;
     sim_result_free(&r);
 }
 
 /* Describes a side's cost model for the report. */
-static void cost_label(const scn_scenario_t *s, enum ref_place side, char *buf, size_t cap)
+static void cost_label(const struct mdl_input *in, enum ref_place side, char *buf, size_t cap)
 {
-    const struct mdl_cost *c = scn_scenario_cost(s, side);
+    const struct mdl_cost *c = &in->cost[side];
     if (c->method == MDL_COST_CALIBRATED)
         snprintf(buf, cap, "calibrated (roofline x %.4g)", c->scale);
     else
@@ -156,34 +157,39 @@ int cli_cmd_run(int argc, char **argv)
     }
     a.opts.platform_path = platform;
     a.opts.progress = !a.quiet && isatty(STDERR_FILENO); // the main run reports its steps
-    const enum ref_mode mode = a.opts.override_mode ? a.opts.mode : scn_scenario_plan_opts(s)->mode;
+    struct mdl_input in = *scn_scenario_input(s);
+    if (a.set_mode && mdl_input_set_mode(&in, a.mode, &err) != SIM_OK)
+        cli_die("%s", err.msg);
+    if (a.seed >= 0)
+        in.seed = (uint64_t)a.seed;
+    const enum ref_mode mode = in.plan.mode;
     struct sim_summary dev, cloud;
     const int cmp = a.compare && mode != REF_MODE_DEVICE_ONLY && mode != REF_MODE_CLOUD_ONLY;
     char cmp_platform[4300];
     snprintf(cmp_platform, sizeof cmp_platform, "%s.compare", platform);
     if (!a.quiet)
-        cli_scenario_banner(stdout, s);
+        cli_scenario_banner(stdout, a.file, &in);
     if (cmp) {
-        compare(s, &a, REF_MODE_DEVICE_ONLY, cmp_platform, &dev);
-        compare(s, &a, REF_MODE_CLOUD_ONLY, cmp_platform, &cloud);
+        compare(&in, &a, REF_MODE_DEVICE_ONLY, cmp_platform, &dev);
+        compare(&in, &a, REF_MODE_CLOUD_ONLY, cmp_platform, &cloud);
         remove(cmp_platform);
     }
     struct sim_result r;
-    if (sim_run(s, &a.opts, &r, &err) != SIM_OK) {
+    if (sim_run(&in, &a.opts, &r, &err) != SIM_OK) {
         remove(platform);
         cli_die("%s", err.msg);
     }
     char net[256], ecost[96], ccost[96];
-    cost_label(s, REF_EDGE, ecost, sizeof ecost);
-    cost_label(s, REF_CLOUD, ccost, sizeof ccost);
+    cost_label(&in, REF_EDGE, ecost, sizeof ecost);
+    cost_label(&in, REF_CLOUD, ccost, sizeof ccost);
     const struct res_context ctx = {
         .scenario_path = a.file,
-        .model_name = scn_scenario_model_name(s),
+        .model_name = in.model_name,
         .network_model = sim_run_network_model(&a.opts, net, sizeof net),
-        .timing = scn_scenario_timing(s) == SCN_TIMING_OVERLAP ? "overlap" : "additive",
+        .timing = in.plan.overlap ? "overlap" : "additive",
         .edge_cost = ecost,
         .cloud_cost = ccost,
-        .seed = a.seed >= 0 ? (unsigned long long)a.seed : scn_scenario_seed(s),
+        .seed = (unsigned long long)in.seed,
     };
     if (!a.quiet)
         res_report_print(stdout, &ctx, &r, cmp ? &dev : NULL, cmp ? &cloud : NULL);

@@ -80,11 +80,11 @@ static void show_fact(const char *label, const struct mdl_fact *f, enum scn_quan
 
 static void show_cost(const scn_scenario_t *s, enum ref_place side)
 {
-    const struct mdl_cost *c = scn_scenario_cost(s, side);
+    const struct mdl_cost *c = &scn_scenario_input(s)->cost[side];
     char ovh[64];
     printf("  %-20s %s at %s dense peak; compute efficiency %g, memory efficiency %g, stage "
            "overhead %s", "cost model", mdl_cost_method_name(c->method),
-           mdl_precision_name(scn_scenario_cost_precision(s, side)), c->compute_efficiency,
+           mdl_precision_name(scn_scenario_input(s)->precision[side]), c->compute_efficiency,
            c->memory_efficiency, scn_units_format(c->stage_overhead_s, SCN_Q_TIME, ovh, sizeof ovh));
     if (c->method == MDL_COST_CALIBRATED)
         printf("; roofline times x %.4g from a measured throughput", c->scale);
@@ -122,13 +122,13 @@ static void show_header(const scn_scenario_t *s)
     printf("%-10s", "chain");
     for (int i = 0; i < n; i++)
         printf("%s%s", i ? " -> " : " ", chain[i]);
-    printf("\n%-10s %s\n\n", "about", scn_scenario_description(s));
-    const struct ref_config *m = scn_scenario_model(s);
-    const struct ref_plan_opts *o = scn_scenario_plan_opts(s);
-    const struct scn_workload *w = scn_scenario_workload(s);
+    printf("\n%-10s %s\n\n", "about", scn_scenario_input(s)->description);
+    const struct ref_config *m = &scn_scenario_input(s)->model;
+    const struct ref_plan_opts *o = &scn_scenario_input(s)->plan;
+    const struct mdl_workload *w = &scn_scenario_input(s)->workload;
     printf("%-10s %s: d=%" PRId64 ", hidden=%" PRId64 ", %" PRId64 " layers, %" PRId64
            "/%" PRId64 " heads, vocab %" PRId64 ", context %" PRId64 "  [%s]\n", "model",
-           scn_scenario_model_name(s), m->dim, m->hidden_dim, m->n_layers, m->n_heads,
+           scn_scenario_input(s)->model_name, m->dim, m->hidden_dim, m->n_layers, m->n_heads,
            m->n_kv_heads, m->vocab_size, m->seq_len, origin(s, "$.model"));
     printf("%-10s %s  [%s]\n", "mode", ref_mode_name(o->mode), origin(s, "$.mode"));
     int n_adapted = 0;
@@ -143,16 +143,16 @@ static void show_header(const scn_scenario_t *s)
            origin(s, "$.adapter_bits"), o->kv_bits, origin(s, "$.kv_bits"));
     printf("%-10s %s  [%s]\n", "transfer", ref_dtype_name(o->transfer), origin(s, "$.transfer"));
     printf("%-10s %s  [%s]\n", "timing",
-           scn_scenario_timing(s) == SCN_TIMING_OVERLAP ? "overlap" : "additive",
+           scn_scenario_input(s)->plan.overlap ? "overlap" : "additive",
            origin(s, "$.timing"));
     printf("%-10s %s first; prompt %" PRId64 " tokens, %" PRId64 " new tokens, batch %" PRId64
            ", %" PRId64 " device(s), %" PRId64 " cloud GPU(s)\n", "workload",
            ref_phase_name(w->phase), w->prompt_tokens, w->new_tokens, w->batch, w->devices,
-           scn_scenario_cloud_gpus(s));
+           scn_scenario_input(s)->cloud_gpus);
     printf("%-10s naive split up message %s  [%s]\n", "accounting",
            o->naive_up_qkv ? "d + 2 kv wide (q, k, v deltas)" : "d wide (the paper's basis)",
            origin(s, "$.accounting.naive_up"));
-    printf("%-10s %" PRIu64 "  [%s]\n", "seed", scn_scenario_seed(s), origin(s, "$.seed"));
+    printf("%-10s %" PRIu64 "  [%s]\n", "seed", scn_scenario_input(s)->seed, origin(s, "$.seed"));
 }
 
 int cli_cmd_show(int argc, char **argv)
@@ -165,9 +165,9 @@ int cli_cmd_show(int argc, char **argv)
     if (scn_scenario_load(argv[first], &s, &err) != SIM_OK)
         cli_die("%s", err.msg);
     show_header(s);
-    show_device("edge", s, scn_scenario_edge(s), REF_EDGE);
-    show_device("cloud", s, scn_scenario_cloud(s), REF_CLOUD);
-    const struct mdl_link *l = scn_scenario_link(s);
+    show_device("edge", s, &scn_scenario_input(s)->edge, REF_EDGE);
+    show_device("cloud", s, &scn_scenario_input(s)->cloud, REF_CLOUD);
+    const struct mdl_link *l = &scn_scenario_input(s)->link;
     printf("\n%-10s %s: %s\n", "link", l->name, l->description);
     show_fact("uplink (D2C)", &l->uplink_Bps, SCN_Q_BANDWIDTH);
     show_fact("downlink (C2D)", &l->downlink_Bps, SCN_Q_BANDWIDTH);
@@ -180,20 +180,20 @@ int cli_cmd_show(int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
-void cli_scenario_banner(FILE *f, const scn_scenario_t *s)
+void cli_scenario_banner(FILE *f, const char *path, const struct mdl_input *in)
 {
-    const struct ref_plan_opts *o = scn_scenario_plan_opts(s);
-    const struct scn_workload *w = scn_scenario_workload(s);
-    const struct mdl_device *e = scn_scenario_edge(s), *c = scn_scenario_cloud(s);
-    const struct mdl_link *l = scn_scenario_link(s);
+    const struct ref_plan_opts *o = &in->plan;
+    const struct mdl_workload *w = &in->workload;
+    const struct mdl_device *e = &in->edge, *c = &in->cloud;
+    const struct mdl_link *l = &in->link;
     char a[64], b[64], d[64], x[64], y[64], z[64];
-    const enum mdl_precision pe = scn_scenario_cost_precision(s, REF_EDGE);
-    const enum mdl_precision pc = scn_scenario_cost_precision(s, REF_CLOUD);
-    fprintf(f, "scenario  %s\n", scn_scenario_path(s));
+    const enum mdl_precision pe = in->precision[REF_EDGE];
+    const enum mdl_precision pc = in->precision[REF_CLOUD];
+    fprintf(f, "scenario  %s\n", path);
     fprintf(f, "  model   %s, %s, r_c2d=%lld r_d2c=%lld, %s transfer, %s timing\n",
-            scn_scenario_model_name(s), ref_mode_name(o->mode), (long long)o->rank_c2d,
+            in->model_name, ref_mode_name(o->mode), (long long)o->rank_c2d,
             (long long)o->rank_d2c, ref_dtype_name(o->transfer),
-            scn_scenario_timing(s) == SCN_TIMING_OVERLAP ? "overlap" : "additive");
+            o->overlap ? "overlap" : "additive");
     fprintf(f, "  edge    %s: %s, %s %s dense, %g-bit weights\n", e->name,
             scn_units_format(e->mem_bw_Bps.value, SCN_Q_BANDWIDTH, a, sizeof a),
             scn_units_format(e->peak_dense_flops[pe].value, SCN_Q_FLOPS, b, sizeof b),

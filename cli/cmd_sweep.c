@@ -12,6 +12,7 @@
 #include "util/afile.h"
 #include "results/report.h"
 #include "scenarios/scenario.h"
+#include "analysis/batch.h"
 #include "sim/run.h"
 
 #define MAX_VARY 8
@@ -149,23 +150,26 @@ static void write_row(FILE *f, const struct sweep_args *a, int64_t p, const stru
 
 int cli_cmd_sweep(int argc, char **argv)
 {
-    struct sweep_args a = {.jobs = cli_default_jobs()};
+    struct sweep_args a = {.jobs = ana_default_jobs()};
     sweep_parse(argc, argv, &a);
     int64_t n_points = 1;
     for (int k = 0; k < a.n_vary; k++)
         n_points *= a.vary[k].n;
-    // load every point first: a bad value fails before anything runs
-    scn_scenario_t **sc = sim_xcalloc((size_t)n_points, sizeof *sc);
+    // resolve every point first: a bad value fails before anything runs
+    struct mdl_input *in = sim_xcalloc((size_t)n_points, sizeof *in);
     struct sim_err err;
     for (int64_t p = 0; p < n_points; p++) {
         char bufs[MAX_VARY][256];
         const char *ov[MAX_SET + MAX_VARY];
         const int n = point_overrides(&a, p, bufs, ov);
-        if (scn_scenario_load_with(a.file, ov, n, &sc[p], &err) != SIM_OK)
+        scn_scenario_t *s = NULL;
+        if (scn_scenario_load_with(a.file, ov, n, &s, &err) != SIM_OK)
             cli_die("%s", err.msg);
+        in[p] = *scn_scenario_input(s);
+        scn_scenario_destroy(s);
     }
     if (!a.quiet) {
-        cli_scenario_banner(stderr, sc[0]);
+        cli_scenario_banner(stderr, a.file, &in[0]);
         fprintf(stderr, "sweep: %lld points over", (long long)n_points);
         for (int k = 0; k < a.n_vary; k++)
             fprintf(stderr, " %s (%d)", a.vary[k].key, a.vary[k].n);
@@ -173,7 +177,7 @@ int cli_cmd_sweep(int argc, char **argv)
     }
     struct sim_summary *res = sim_xcalloc((size_t)n_points, sizeof *res);
     int64_t failed = -1;
-    if (cli_simulate_all(sc, n_points, a.jobs, "sweep", a.quiet, res, &failed, &err) != SIM_OK)
+    if (cli_simulate_all(in, n_points, a.jobs, "sweep", a.quiet, res, &failed, &err) != SIM_OK)
         cli_die("%s (point %lld)", err.msg, (long long)failed + 1);
     struct sim_afile f;
     if (sim_afile_open(&f, a.out, &err) != SIM_OK)
@@ -185,12 +189,10 @@ int cli_cmd_sweep(int argc, char **argv)
         cli_die("%s", err.msg);
     if (!a.quiet)
         fprintf(stderr, "plsim sweep: %lld points -> %s\n", (long long)n_points, a.out);
-    for (int64_t p = 0; p < n_points; p++)
-        scn_scenario_destroy(sc[p]);
     for (int k = 0; k < a.n_vary; k++)
         for (int i = 0; i < a.vary[k].n; i++)
             free(a.vary[k].values[i]);
-    free(sc);
+    free(in);
     free(res);
     return CLI_EXIT_OK;
 }

@@ -27,20 +27,8 @@ struct scn_scenario {
     const char *chain_ptrs[MAX_CHAIN];
     int n_chain;
     struct scn_origins origins; /* which file set each value */
-    char description[256];
-    char model_name[64];
-    struct ref_config model;
-    struct ref_plan_opts plan;
-    struct mdl_device edge, cloud;
-    int64_t cloud_gpus;
-    struct mdl_link link;
-    struct scn_workload workload;
-    enum scn_timing timing;
-    struct mdl_cost cost[2];
-    enum mdl_precision precision[2];
+    struct mdl_input in;        /* the resolved values */
     int scope[2];         /* -1: the catalog's, 0: model, 1: decoder only */
-    int downlink_counted; /* 0: downlink transfers take no time */
-    uint64_t seed;
 };
 
 
@@ -203,19 +191,19 @@ static enum sim_status resolve_model(const struct ctx *c, struct sim_err *err)
     if (st != SIM_OK)
         return st;
     struct sim_err why;
-    if (mdl_llm_load(name, &s->model, &why) != SIM_OK)
+    if (mdl_llm_load(name, &s->in.model, &why) != SIM_OK)
         return sim_err_set(err, SIM_EINVAL, "%s: $.model: %s", c->file, why.msg);
-    snprintf(s->model_name, sizeof s->model_name, "%s", name);
-    ref_plan_opts_default(&s->plan);
-    ref_mode_parse(mode, &s->plan.mode);
+    snprintf(s->in.model_name, sizeof s->in.model_name, "%s", name);
+    ref_plan_opts_default(&s->in.plan);
+    ref_mode_parse(mode, &s->in.plan.mode);
     return SIM_OK;
 }
 
 static enum sim_status resolve_ranks(const struct ctx *c, struct sim_err *err)
 {
     struct scn_scenario *s = c->s;
-    const int needs = s->plan.mode == REF_MODE_NAIVE_SPLIT || s->plan.mode == REF_MODE_PRIVATELORA ||
-                      s->plan.mode == REF_MODE_PL_FIRST_K;
+    const int needs = s->in.plan.mode == REF_MODE_NAIVE_SPLIT || s->in.plan.mode == REF_MODE_PRIVATELORA ||
+                      s->in.plan.mode == REF_MODE_PL_FIRST_K;
     double r = 0, rc = 0, rd = 0;
     enum sim_status st = get_num(c, "rank", NULL, SCN_Q_COUNT, 0, 0, &r, err);
     if (st == SIM_OK)
@@ -226,8 +214,8 @@ static enum sim_status resolve_ranks(const struct ctx *c, struct sim_err *err)
         return st;
     if (needs && (rc < 1 || rd < 1))
         return sim_err_set(err, SIM_EINVAL, "%s: $.rank: mode %s needs a rank >= 1 (or rank_c2d "
-                           "and rank_d2c)", where(c, "$.rank"), ref_mode_name(s->plan.mode));
-    const double dim = (double)s->model.dim;
+                           "and rank_d2c)", where(c, "$.rank"), ref_mode_name(s->in.plan.mode));
+    const double dim = (double)s->in.model.dim;
     if (rc > dim || rd > dim)
         return sim_err_set(err, SIM_EINVAL, "%s: $.%s: rank %g is larger than the width %g of %s",
                            where(c, rc > dim ? (at(c->root, "rank_c2d", NULL) ? "$.rank_c2d"
@@ -236,37 +224,37 @@ static enum sim_status resolve_ranks(const struct ctx *c, struct sim_err *err)
                                                                               : "$.rank")),
                            rc > dim ? (at(c->root, "rank_c2d", NULL) ? "rank_c2d" : "rank")
                                     : (at(c->root, "rank_d2c", NULL) ? "rank_d2c" : "rank"),
-                           rc > rd ? rc : rd, dim, s->model_name);
-    s->plan.rank_c2d = (int64_t)rc;
-    s->plan.rank_d2c = (int64_t)rd;
+                           rc > rd ? rc : rd, dim, s->in.model_name);
+    s->in.plan.rank_c2d = (int64_t)rc;
+    s->in.plan.rank_d2c = (int64_t)rd;
     const cJSON *layers = at(c->root, "adapted_layers", NULL);
     if (layers != NULL && cJSON_IsArray(layers)) {
-        s->plan.adapt_all = 0;
+        s->in.plan.adapt_all = 0;
         int i = 0;
         const cJSON *e = NULL;
         cJSON_ArrayForEach(e, layers)
         {
-            if (e->valuedouble >= (double)s->model.n_layers)
+            if (e->valuedouble >= (double)s->in.model.n_layers)
                 return sim_err_set(err, SIM_EINVAL, "%s: $.adapted_layers[%d]: layer %g does not "
                                    "exist; %s has layers 0..%lld", where(c, "$.adapted_layers"),
                                    i, e->valuedouble,
-                                   s->model_name, (long long)s->model.n_layers - 1);
-            s->plan.adapted[(int)e->valuedouble] = 1;
+                                   s->in.model_name, (long long)s->in.model.n_layers - 1);
+            s->in.plan.adapted[(int)e->valuedouble] = 1;
             i++;
         }
     }
     double k = 0;
-    st = get_num(c, "first_k", NULL, SCN_Q_COUNT, s->plan.mode == REF_MODE_PL_FIRST_K, 0, &k, err);
-    if (st == SIM_OK && k > (double)s->model.n_layers)
+    st = get_num(c, "first_k", NULL, SCN_Q_COUNT, s->in.plan.mode == REF_MODE_PL_FIRST_K, 0, &k, err);
+    if (st == SIM_OK && k > (double)s->in.model.n_layers)
         st = sim_err_set(err, SIM_EINVAL, "%s: $.first_k: %g exceeds the %lld layers of %s",
-                         where(c, "$.first_k"), k, (long long)s->model.n_layers, s->model_name);
-    s->plan.first_k = (int64_t)k;
+                         where(c, "$.first_k"), k, (long long)s->in.model.n_layers, s->in.model_name);
+    s->in.plan.first_k = (int64_t)k;
     return st;
 }
 
 static enum sim_status resolve_precisions(const struct ctx *c, struct sim_err *err)
 {
-    struct ref_plan_opts *o = &c->s->plan;
+    struct ref_plan_opts *o = &c->s->in.plan;
     const char *transfer = NULL, *timing = NULL, *naive = NULL;
     enum sim_status st = get_num(c, "edge_weight_bits", NULL, SCN_Q_COUNT, 1, 0,
                                  &o->weight_bits[REF_EDGE], err);
@@ -288,17 +276,16 @@ static enum sim_status resolve_precisions(const struct ctx *c, struct sim_err *e
         st = get_str(c, "accounting", "downlink", "counted", &down, err);
     if (st != SIM_OK)
         return st;
-    c->s->downlink_counted = strcmp(down, "ignored") != 0;
+    c->s->in.downlink_counted = strcmp(down, "ignored") != 0;
     ref_dtype_parse(transfer, &o->transfer);
-    c->s->timing = strcmp(timing, "overlap") == 0 ? SCN_TIMING_OVERLAP : SCN_TIMING_ADDITIVE;
-    o->overlap = c->s->timing == SCN_TIMING_OVERLAP;
+    o->overlap = strcmp(timing, "overlap") == 0;
     o->naive_up_qkv = strcmp(naive, "qkv") == 0;
     return SIM_OK;
 }
 
 static enum sim_status resolve_workload(const struct ctx *c, struct sim_err *err)
 {
-    struct scn_workload *w = &c->s->workload;
+    struct mdl_workload *w = &c->s->in.workload;
     const char *phase = NULL;
     double p = 0, n = 0, b = 0, dev = 0, gpus = 0, seed = 0;
     enum sim_status st = get_str(c, "workload", "phase", NULL, &phase, err);
@@ -321,13 +308,14 @@ static enum sim_status resolve_workload(const struct ctx *c, struct sim_err *err
     w->new_tokens = (int64_t)n;
     w->batch = (int64_t)b;
     w->devices = (int64_t)dev;
-    c->s->cloud_gpus = (int64_t)gpus;
-    c->s->seed = (uint64_t)seed;
-    if (p + n > (double)c->s->model.seq_len)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens = %g "
-                           "exceeds the %lld-token context of %s", c->file, p + n,
-                           (long long)c->s->model.seq_len, c->s->model_name);
-    struct ref_plan_opts *o = &c->s->plan;
+    c->s->in.cloud_gpus = (int64_t)gpus;
+    c->s->in.seed = (uint64_t)seed;
+    // the prefill makes the first token and the last needs no position
+    if (p + n - 1 > (double)c->s->in.model.seq_len)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = "
+                           "%g exceeds the %lld-token context of %s", c->file, p + n - 1,
+                           (long long)c->s->in.model.seq_len, c->s->in.model_name);
+    struct ref_plan_opts *o = &c->s->in.plan;
     o->phase = REF_PHASE_PREFILL;
     o->n_tokens = w->prompt_tokens;
     o->batch = w->batch;
@@ -381,7 +369,7 @@ static enum sim_status resolve_device(const struct ctx *c, const char *key, enum
     snprintf(prefix, sizeof prefix, "$.%s", key);
     override_fact(c, v, "memory_bandwidth", SCN_Q_BANDWIDTH, &d->mem_bw_Bps, prefix);
     override_fact(c, v, "memory_capacity", SCN_Q_BYTES, &d->mem_capacity_bytes, prefix);
-    const enum mdl_precision prec = c->s->precision[cat == SCN_CAT_EDGE ? REF_EDGE : REF_CLOUD];
+    const enum mdl_precision prec = c->s->in.precision[cat == SCN_CAT_EDGE ? REF_EDGE : REF_CLOUD];
     override_fact(c, v, "peak_flops", SCN_Q_FLOPS, &d->peak_dense_flops[prec], prefix);
     return SIM_OK;
 }
@@ -392,7 +380,7 @@ static enum sim_status resolve_link(const struct ctx *c, struct sim_err *err)
     if (v == NULL)
         return sim_err_set(err, SIM_EINVAL, "%s: $.link: missing; expected a link name or object",
                            c->file);
-    struct mdl_link *l = &c->s->link;
+    struct mdl_link *l = &c->s->in.link;
     const cJSON *n = cJSON_IsString(v) ? v : cJSON_GetObjectItemCaseSensitive(v, "name");
     if (n != NULL) {
         char path[4096];
@@ -431,7 +419,7 @@ static enum sim_status resolve_cost_options(const struct ctx *c, struct sim_err 
     for (int side = 0; side < 2; side++) {
         const cJSON *o = at(c->root, "cost", sides[side]);
         const struct ctx sub = {.s = c->s, .root = o != NULL ? o : c->root, .file = c->file};
-        struct mdl_cost *k = &c->s->cost[side];
+        struct mdl_cost *k = &c->s->in.cost[side];
         const char *method = "roofline", *prec = "fp16", *scope = "catalog";
         enum sim_status st = SIM_OK;
         memset(k, 0, sizeof *k);
@@ -458,7 +446,7 @@ static enum sim_status resolve_cost_options(const struct ctx *c, struct sim_err 
         k->method = strcmp(method, "calibrated") == 0 ? MDL_COST_CALIBRATED : MDL_COST_ROOFLINE;
         for (int p = 0; p < MDL_PREC_COUNT; p++)
             if (strcmp(prec, mdl_precision_name((enum mdl_precision)p)) == 0)
-                c->s->precision[side] = (enum mdl_precision)p;
+                c->s->in.precision[side] = (enum mdl_precision)p;
     }
     return SIM_OK;
 }
@@ -468,30 +456,32 @@ static enum sim_status calibrate_side(const struct ctx *c, int side, const struc
                                       struct sim_err *err)
 {
     struct scn_scenario *s = c->s;
-    const double bits = s->plan.weight_bits[side];
-    const struct mdl_measured *m = mdl_device_find_measured(d, s->model_name, bits,
+    const double bits = s->in.plan.weight_bits[side];
+    const struct mdl_measured *m = mdl_device_find_measured(d, s->in.model_name, bits,
                                                             REF_PHASE_DECODE);
     if (m == NULL)
         return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.method: calibrated needs a measured "
                            "decode throughput of %s at %g-bit weights on %s, and the catalog "
                            "has none", c->file, side == REF_EDGE ? "edge" : "cloud",
-                           s->model_name, bits, d->name);
+                           s->in.model_name, bits, d->name);
     // The measured setting: the whole model on that side, one decode step
     // at the workload's mean decode context. Attention and KV traffic are
     // linear in the context, so the mean decode step then takes exactly
     // 1 / measured rate (decode positions run prompt .. prompt+new-2).
-    struct ref_plan_opts o = s->plan;
+    struct ref_plan_opts o = s->in.plan;
     o.mode = side == REF_EDGE ? REF_MODE_DEVICE_ONLY : REF_MODE_CLOUD_ONLY;
     o.phase = REF_PHASE_DECODE;
     o.n_tokens = 1;
     o.batch = 1;
-    const int64_t n = s->workload.new_tokens;
-    o.pos = s->workload.prompt_tokens + (n >= 2 ? (n - 2) / 2 : 0);
+    const int64_t n = s->in.workload.new_tokens;
+    o.pos = s->in.workload.prompt_tokens + (n >= 2 ? (n - 2) / 2 : 0);
+    if (o.pos >= s->in.model.seq_len) // no decode step: the context of the prefill's end
+        o.pos = s->in.model.seq_len - 1;
     struct ref_plan *p = NULL;
     struct sim_err why;
-    enum sim_status st = ref_plan_build(&s->model, &o, &p, &why);
+    enum sim_status st = ref_plan_build(&s->in.model, &o, &p, &why);
     if (st == SIM_OK)
-        st = mdl_cost_calibrate(&s->cost[side], p, (enum ref_place)side,
+        st = mdl_cost_calibrate(&s->in.cost[side], p, (enum ref_place)side,
                                 s->scope[side] >= 0 ? s->scope[side] : m->decoder_only,
                                 m->tokens_per_s.value, &why);
     ref_plan_destroy(p);
@@ -505,9 +495,9 @@ static enum sim_status calibrate_side(const struct ctx *c, int side, const struc
 static enum sim_status resolve_costs(const struct ctx *c, struct sim_err *err)
 {
     for (int side = 0; side < 2; side++) {
-        const struct mdl_device *d = side == REF_EDGE ? &c->s->edge : &c->s->cloud;
-        struct mdl_cost *k = &c->s->cost[side];
-        const enum mdl_precision prec = c->s->precision[side];
+        const struct mdl_device *d = side == REF_EDGE ? &c->s->in.edge : &c->s->in.cloud;
+        struct mdl_cost *k = &c->s->in.cost[side];
+        const enum mdl_precision prec = c->s->in.precision[side];
         if (!d->peak_dense_flops[prec].present)
             return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.precision: %s lists no dense %s "
                                "peak; choose another precision or set $.%s.peak_flops", c->file,
@@ -627,9 +617,9 @@ static enum sim_status resolve_all(struct scn_scenario *s, const char *path, cJS
     if (st == SIM_OK)
         st = resolve_cost_options(&c, err);
     if (st == SIM_OK)
-        st = resolve_device(&c, "edge", SCN_CAT_EDGE, &s->edge, err);
+        st = resolve_device(&c, "edge", SCN_CAT_EDGE, &s->in.edge, err);
     if (st == SIM_OK)
-        st = resolve_device(&c, "cloud", SCN_CAT_GPU, &s->cloud, err);
+        st = resolve_device(&c, "cloud", SCN_CAT_GPU, &s->in.cloud, err);
     if (st == SIM_OK)
         st = resolve_link(&c, err);
     if (st == SIM_OK)
@@ -637,13 +627,10 @@ static enum sim_status resolve_all(struct scn_scenario *s, const char *path, cJS
     if (st == SIM_OK) {
         const char *desc = NULL;
         get_str(&c, "description", NULL, "", &desc, err);
-        snprintf(s->description, sizeof s->description, "%s", desc);
-        // the plan options must build a plan: the last cross-field check
-        struct ref_plan *p = NULL;
-        struct sim_err why;
-        if (ref_plan_build(&s->model, &s->plan, &p, &why) != SIM_OK)
-            st = sim_err_set(err, SIM_EINVAL, "%s: %s", path, why.msg);
-        ref_plan_destroy(p);
+        snprintf(s->in.description, sizeof s->in.description, "%s", desc);
+        // the last check is the simulator's own: what loads is what runs
+        snprintf(s->in.origin, sizeof s->in.origin, "%s", path);
+        st = mdl_input_check(&s->in, err);
     }
     return st;
 }
@@ -667,28 +654,7 @@ const char *scn_presets_dir(void)
 // ---- accessors ----
 
 const char *scn_scenario_path(const scn_scenario_t *s) { return s->path; }
-const char *scn_scenario_description(const scn_scenario_t *s) { return s->description; }
-const char *scn_scenario_model_name(const scn_scenario_t *s) { return s->model_name; }
-const struct ref_config *scn_scenario_model(const scn_scenario_t *s) { return &s->model; }
-const struct ref_plan_opts *scn_scenario_plan_opts(const scn_scenario_t *s) { return &s->plan; }
-const struct mdl_device *scn_scenario_edge(const scn_scenario_t *s) { return &s->edge; }
-const struct mdl_device *scn_scenario_cloud(const scn_scenario_t *s) { return &s->cloud; }
-int64_t scn_scenario_cloud_gpus(const scn_scenario_t *s) { return s->cloud_gpus; }
-const struct mdl_link *scn_scenario_link(const scn_scenario_t *s) { return &s->link; }
-const struct scn_workload *scn_scenario_workload(const scn_scenario_t *s) { return &s->workload; }
-enum scn_timing scn_scenario_timing(const scn_scenario_t *s) { return s->timing; }
-uint64_t scn_scenario_seed(const scn_scenario_t *s) { return s->seed; }
-int scn_scenario_downlink_counted(const scn_scenario_t *s) { return s->downlink_counted; }
-
-const struct mdl_cost *scn_scenario_cost(const scn_scenario_t *s, enum ref_place side)
-{
-    return &s->cost[side == REF_EDGE ? REF_EDGE : REF_CLOUD];
-}
-
-enum mdl_precision scn_scenario_cost_precision(const scn_scenario_t *s, enum ref_place side)
-{
-    return s->precision[side == REF_EDGE ? REF_EDGE : REF_CLOUD];
-}
+const struct mdl_input *scn_scenario_input(const scn_scenario_t *s) { return &s->in; }
 
 const char *scn_scenario_origin(const scn_scenario_t *s, const char *jpath)
 {

@@ -11,6 +11,10 @@
  *
  *   FILE: $.workload.batch: expected an integer >= 1, found -3
  *
+ * The result is a struct mdl_input (models/input.h), checked by
+ * mdl_input_check: a file that loads is one that runs. The scenario
+ * keeps, beside it, which file set each value (for `plsim show`).
+ *
  * Loading never prints; the caller reports err and exits 2.
  */
 #ifndef SCENARIOS_SCENARIO_H
@@ -18,25 +22,11 @@
 
 #include <stdint.h>
 
-#include "models/cost.h"
-#include "models/hw.h"
+#include "models/input.h"
 #include "reference/accounting.h"
 #include "util/status.h"
 
 typedef struct scn_scenario scn_scenario_t;
-
-/* Timing of a PrivateLoRA layer: every stage in sequence, or the base
- * q, k, v projection overlapping the low-rank round trip. */
-enum scn_timing { SCN_TIMING_ADDITIVE, SCN_TIMING_OVERLAP };
-
-/* What a workload runs. */
-struct scn_workload {
-    enum ref_phase phase;  /* the phase the summary leads with */
-    int64_t prompt_tokens; /* tokens prefilled per sequence */
-    int64_t new_tokens;    /* tokens decoded per sequence */
-    int64_t batch;         /* sequences per device stepped together */
-    int64_t devices;       /* identical edge devices sharing the cell */
-};
 
 /* Loads and resolves path. On SIM_OK *out is a new scenario (free with
  * scn_scenario_destroy); otherwise *out is NULL and err holds one line,
@@ -59,27 +49,11 @@ const char *scn_presets_dir(void);
 
 // ---- accessors (borrowed; valid while the scenario lives) ----
 
+/* The file asked for. */
 const char *scn_scenario_path(const scn_scenario_t *s);
-const char *scn_scenario_description(const scn_scenario_t *s);
-const char *scn_scenario_model_name(const scn_scenario_t *s);
-const struct ref_config *scn_scenario_model(const scn_scenario_t *s);
-/* Plan options with every scenario choice set; phase, n_tokens, batch
- * and pos describe the first prefill step. */
-const struct ref_plan_opts *scn_scenario_plan_opts(const scn_scenario_t *s);
-const struct mdl_device *scn_scenario_edge(const scn_scenario_t *s);
-const struct mdl_device *scn_scenario_cloud(const scn_scenario_t *s);
-int64_t scn_scenario_cloud_gpus(const scn_scenario_t *s);
-const struct mdl_link *scn_scenario_link(const scn_scenario_t *s);
-const struct scn_workload *scn_scenario_workload(const scn_scenario_t *s);
-enum scn_timing scn_scenario_timing(const scn_scenario_t *s);
-/* The cost model of a side (REF_EDGE or REF_CLOUD), calibrated if asked. */
-const struct mdl_cost *scn_scenario_cost(const scn_scenario_t *s, enum ref_place side);
-/* Compute precision whose dense peak the side's cost model uses. */
-enum mdl_precision scn_scenario_cost_precision(const scn_scenario_t *s, enum ref_place side);
-uint64_t scn_scenario_seed(const scn_scenario_t *s);
-/* 0 when the scenario ignores downlink transfer time (accounting.downlink
- * "ignored", the reading in which the paper's t covers the uplink only). */
-int scn_scenario_downlink_counted(const scn_scenario_t *s);
+
+/* The resolved input: what a simulation runs. Copy it to vary it. */
+const struct mdl_input *scn_scenario_input(const scn_scenario_t *s);
 
 /* Which file set the value at jpath (e.g. "$.link.rtt"), or NULL when
  * it comes from a default or the catalog. */

@@ -69,18 +69,18 @@ static void replay_free(struct replay *r)
 }
 
 /* Cost-model duration of every stage of p into a new array. */
-static double *durations(const scn_scenario_t *s, const struct ref_plan *p)
+static double *durations(const struct mdl_input *in, const struct ref_plan *p)
 {
     double *d = sim_xcalloc((size_t)p->n_stages, sizeof *d);
     for (int i = 0; i < p->n_stages; i++) {
         const struct ref_stage *st = &p->stages[i];
         if (st->kind == REF_STAGE_COMPUTE)
-            d[i] = mdl_cost_stage_s(scn_scenario_cost(s, st->place), st);
+            d[i] = mdl_cost_stage_s(&in->cost[st->place], st);
     }
     return d;
 }
 
-static enum sim_status build_plan(const scn_scenario_t *s, const struct ref_plan_opts *base,
+static enum sim_status build_plan(const struct mdl_input *in, const struct ref_plan_opts *base,
                                   enum ref_phase ph, int64_t n, int64_t pos,
                                   struct ref_plan **out, struct sim_err *err)
 {
@@ -89,48 +89,46 @@ static enum sim_status build_plan(const scn_scenario_t *s, const struct ref_plan
     o.n_tokens = n;
     o.pos = pos;
     struct sim_err why;
-    if (ref_plan_build(scn_scenario_model(s), &o, out, &why) != SIM_OK)
-        return sim_err_set(err, SIM_EINVAL, "%s: %s", scn_scenario_path(s), why.msg);
+    if (ref_plan_build(&in->model, &o, out, &why) != SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s", in->origin, why.msg);
     return SIM_OK;
 }
 
-static enum sim_status replay_build(const scn_scenario_t *s, const struct sim_run_opts *o,
-                                    struct replay *r, struct sim_err *err)
+static enum sim_status replay_build(const struct mdl_input *in, struct replay *r,
+                                    struct sim_err *err)
 {
     memset(r, 0, sizeof *r);
-    const struct scn_workload *w = scn_scenario_workload(s);
-    struct ref_plan_opts base = *scn_scenario_plan_opts(s);
-    if (o->override_mode)
-        base.mode = o->mode;
+    const struct mdl_workload *w = &in->workload;
+    struct ref_plan_opts base = in->plan;
     r->batch = w->batch;
-    enum sim_status st = build_plan(s, &base, REF_PHASE_PREFILL, w->prompt_tokens, 0,
+    enum sim_status st = build_plan(in, &base, REF_PHASE_PREFILL, w->prompt_tokens, 0,
                                     &r->prefill, err);
     if (st == SIM_OK)
-        st = build_plan(s, &base, REF_PHASE_DECODE, 1, w->prompt_tokens, &r->decode, err);
+        st = build_plan(in, &base, REF_PHASE_DECODE, 1, w->prompt_tokens, &r->decode, err);
     if (st != SIM_OK)
         return st;
     r->n_steps = (int)w->new_tokens; // the prefill yields the first token
     r->steps = sim_xcalloc((size_t)r->n_steps, sizeof *r->steps);
-    r->steps[0] = (struct step_spec){r->prefill, durations(s, r->prefill), REF_PHASE_PREFILL,
+    r->steps[0] = (struct step_spec){r->prefill, durations(in, r->prefill), REF_PHASE_PREFILL,
                                      0, w->prompt_tokens};
     for (int k = 1; k < r->n_steps && st == SIM_OK; k++) {
         // decode plans differ only in costs that grow with the context
         struct ref_plan *p = NULL;
         const int64_t pos = w->prompt_tokens + k - 1;
-        st = build_plan(s, &base, REF_PHASE_DECODE, 1, pos, &p, err);
+        st = build_plan(in, &base, REF_PHASE_DECODE, 1, pos, &p, err);
         if (st != SIM_OK)
             break;
         SIM_ASSERT(p->n_stages == r->decode->n_stages, "decode plans changed shape");
-        r->steps[k] = (struct step_spec){r->decode, durations(s, p), REF_PHASE_DECODE, pos, 1};
+        r->steps[k] = (struct step_spec){r->decode, durations(in, p), REF_PHASE_DECODE, pos, 1};
         ref_plan_destroy(p);
     }
     r->max_stages = r->prefill->n_stages > r->decode->n_stages ? r->prefill->n_stages
                                                                 : r->decode->n_stages;
-    const struct mdl_link *l = scn_scenario_link(s);
+    const struct mdl_link *l = &in->link;
     r->lat_s = l->rtt_s.value / 2.0;
     r->bw_up_Bps = l->uplink_Bps.value;
     r->bw_down_Bps = l->downlink_Bps.value;
-    r->downlink_counted = scn_scenario_downlink_counted(s);
+    r->downlink_counted = in->downlink_counted;
     return st;
 }
 
@@ -470,13 +468,13 @@ static void engine_init(const struct sim_run_opts *o)
     simgrid_init(&argc, argv);
 }
 
-static enum sim_status simulate(const scn_scenario_t *s, const struct sim_run_opts *o,
+static enum sim_status simulate(const struct mdl_input *in, const struct sim_run_opts *o,
                                 struct sim_result *out, struct sim_err *err)
 {
     struct replay rp;
-    enum sim_status st = replay_build(s, o, &rp, err);
-    const struct scn_workload *w = scn_scenario_workload(s);
-    const int64_t n_dev = w->devices, n_gpu = scn_scenario_cloud_gpus(s);
+    enum sim_status st = replay_build(in, &rp, err);
+    const struct mdl_workload *w = &in->workload;
+    const int64_t n_dev = w->devices, n_gpu = in->cloud_gpus;
     const struct sim_platform_spec ps = {n_dev, n_gpu, rp.bw_up_Bps, rp.bw_down_Bps, rp.lat_s};
     if (st == SIM_OK)
         st = sim_platform_write(&ps, o->platform_path, err);
@@ -515,7 +513,7 @@ static enum sim_status simulate(const scn_scenario_t *s, const struct sim_run_op
         }
     }
     simgrid_run();
-    analyse(&rp, devs, n_dev, o->override_mode ? o->mode : scn_scenario_plan_opts(s)->mode, out);
+    analyse(&rp, devs, n_dev, in->plan.mode, out);
     if (o->trace)
         collect_events(&rp, devs, n_dev, out);
     out->summary.wall_s = (double)clock() / CLOCKS_PER_SEC - wall0;
@@ -560,12 +558,12 @@ static int read_all(int fd, void *buf, size_t n)
 }
 
 /* Child side: simulate, then send status, message and result. */
-static _Noreturn void child(const scn_scenario_t *s, const struct sim_run_opts *o, int fd)
+static _Noreturn void child(const struct mdl_input *in, const struct sim_run_opts *o, int fd)
 {
     struct sim_result r;
     memset(&r, 0, sizeof r);
     struct sim_err err = {""};
-    const int32_t st = (int32_t)simulate(s, o, &r, &err);
+    const int32_t st = (int32_t)simulate(in, o, &r, &err);
     int bad = write_all(fd, &st, sizeof st) || write_all(fd, &err, sizeof err);
     if (st == SIM_OK)
         bad = bad || write_all(fd, &r.summary, sizeof r.summary) ||
@@ -579,14 +577,13 @@ static _Noreturn void child(const scn_scenario_t *s, const struct sim_run_opts *
     _exit(bad ? 3 : 0);
 }
 
-enum sim_status sim_run_start(const scn_scenario_t *s, const struct sim_run_opts *o,
+enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_opts *o,
                               struct sim_job *job, struct sim_err *err)
 {
-    const struct mdl_link *l = scn_scenario_link(s);
-    if ((l->jitter_s.present && l->jitter_s.value > 0) || (l->loss.present && l->loss.value > 0) ||
-        l->trace[0] != '\0')
-        return sim_err_set(err, SIM_EINVAL, "%s: $.link: jitter, loss and bandwidth traces are "
-                           "not modelled yet; remove them to simulate", scn_scenario_path(s));
+    // what validate accepts is what runs: the same check
+    const enum sim_status chk = mdl_input_check(in, err);
+    if (chk != SIM_OK)
+        return chk;
     int fds[2];
     if (pipe(fds) != 0)
         return sim_err_set(err, SIM_EIO, "pipe: %s", strerror(errno));
@@ -600,7 +597,7 @@ enum sim_status sim_run_start(const scn_scenario_t *s, const struct sim_run_opts
     }
     if (pid == 0) {
         close(fds[0]);
-        child(s, o, fds[1]);
+        child(in, o, fds[1]);
     }
     close(fds[1]);
     job->pid = (int)pid;
@@ -642,12 +639,12 @@ enum sim_status sim_run_finish(struct sim_job *job, struct sim_result *out, stru
     return SIM_OK;
 }
 
-enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
+enum sim_status sim_run(const struct mdl_input *in, const struct sim_run_opts *o,
                         struct sim_result *out, struct sim_err *err)
 {
     memset(out, 0, sizeof *out);
     struct sim_job job;
-    const enum sim_status st = sim_run_start(s, o, &job, err);
+    const enum sim_status st = sim_run_start(in, o, &job, err);
     return st != SIM_OK ? st : sim_run_finish(&job, out, err);
 }
 

@@ -17,7 +17,7 @@
 #ifndef SIM_RUN_H
 #define SIM_RUN_H
 
-#include "scenarios/scenario.h"
+#include "models/input.h"
 #include "sim/result.h"
 #include "util/status.h"
 
@@ -27,18 +27,16 @@ struct sim_run_opts {
     const char *platform_path; /* where the platform XML is written and kept */
     const char *cfg[SIM_MAX_CFG]; /* extra "--cfg=..." arguments for SimGrid */
     int n_cfg;
-    int override_mode;         /* 1: simulate mode instead of the scenario's */
-    enum ref_mode mode;
     int trace;                 /* 1: return every stage's timing (events) */
     int progress;              /* 1: the simulation prints its progress on stderr
                                   (steps done, elapsed, ETA) once past a second */
 };
 
-/* Runs the simulation in a child process and fills *out (free with
- * sim_result_free). SIM_EINVAL when the scenario asks for something the
- * simulator does not model (err says what), SIM_EIO when the child
- * failed. */
-enum sim_status sim_run(const scn_scenario_t *s, const struct sim_run_opts *o,
+/* Runs the simulation of in (resolved by scenarios/, or varied through
+ * the setters of models/input) in a child process and fills *out (free
+ * with sim_result_free). SIM_EINVAL when mdl_input_check refuses the
+ * input (err says what), SIM_EIO when the child failed. */
+enum sim_status sim_run(const struct mdl_input *in, const struct sim_run_opts *o,
                         struct sim_result *out, struct sim_err *err);
 
 /* A simulation running in a child process. */
@@ -49,7 +47,7 @@ struct sim_job {
 
 /* Starts the simulation in a child and returns at once; finish it with
  * sim_run_finish. Errors as sim_run. */
-enum sim_status sim_run_start(const scn_scenario_t *s, const struct sim_run_opts *o,
+enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_opts *o,
                               struct sim_job *job, struct sim_err *err);
 
 /* Waits for a started job and fills *out. */

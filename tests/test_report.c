@@ -14,7 +14,8 @@
 
 #include "tests/helpers.h"
 #include "scenarios/scenario.h"
-#include "sim/breakeven.h"
+#include "analysis/breakeven.h"
+#include "scenarios/scenario.h"
 #include "sim/run.h"
 
 #define SRC PLSIM_SOURCE_DIR
@@ -69,37 +70,51 @@ Test(res_trace, trace_is_json_with_one_slice_per_stage_and_tracks_named)
     th_remove_dir(dir);
 }
 
-Test(sim_breakeven, rtt_crossing_with_device_only_matches_the_closed_form)
+/* The resolved input of a preset with overrides. */
+static struct mdl_input preset(const char *name, const char *const *set, int n_set)
+{
+    char path[300];
+    snprintf(path, sizeof path, SRC "/scenarios/%s", name);
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    cr_assert_eq(scn_scenario_load_with(path, set, n_set, &s, &err), SIM_OK, "%s", err.msg);
+    const struct mdl_input in = *scn_scenario_input(s);
+    scn_scenario_destroy(s);
+    return in;
+}
+
+Test(ana_breakeven, rtt_crossing_with_device_only_matches_the_closed_form)
 {
     // Additive PrivateLoRA: every decode step pays 33 RTT for 7B, so
     // 1/tps(rtt) = 1/tps(0) + 33 rtt and the crossing with the device's
     // constant rate D is rtt* = (1/D - 1/tps(0)) / 33.
-    const char *path = SRC "/scenarios/paper-7b.json";
     const char *set[] = {"workload.new_tokens=3", "workload.prompt_tokens=16"};
-    struct sim_breakeven b;
+    const struct mdl_input in = preset("paper-7b.json", set, 2);
+    struct ana_breakeven b;
     struct sim_err err;
-    cr_assert_eq(sim_breakeven_find(path, set, 2, REF_MODE_DEVICE_ONLY, SIM_OVER_RTT, 0.0, 0.1,
-                                    &b, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(ana_breakeven_find(&in, REF_MODE_DEVICE_ONLY, ANA_OVER_RTT, 0.0, 0.1, &b,
+                                    &err), SIM_OK, "%s", err.msg);
     cr_assert(b.found);
     const double closed = (1.0 / b.tps_lo[1] - 1.0 / b.tps_lo[0]) / 33.0;
     cr_expect(fabs(b.x - closed) <= 1e-6 * closed, "found %.12g s, closed form %.12g s", b.x,
               closed);
     cr_expect(fabs(b.tps_x - b.tps_lo[1]) <= 1e-6 * b.tps_lo[1]);
     // against cloud-only there is no crossing: the cloud is faster at any RTT
-    cr_assert_eq(sim_breakeven_find(path, set, 2, REF_MODE_CLOUD_ONLY, SIM_OVER_RTT, 0.0, 0.1,
-                                    &b, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(ana_breakeven_find(&in, REF_MODE_CLOUD_ONLY, ANA_OVER_RTT, 0.0, 0.1, &b, &err),
+                 SIM_OK, "%s", err.msg);
     cr_expect_not(b.found);
     cr_expect_gt(b.tps_lo[1], b.tps_lo[0]);
 }
 
-Test(sim_breakeven, bad_range_is_refused)
+Test(ana_breakeven, bad_range_is_refused)
 {
-    struct sim_breakeven b;
+    const struct mdl_input in = preset("paper-7b.json", NULL, 0);
+    struct ana_breakeven b;
     struct sim_err err;
-    cr_expect_eq(sim_breakeven_find(SRC "/scenarios/paper-7b.json", NULL, 0, REF_MODE_DEVICE_ONLY,
-                                    SIM_OVER_UPLINK, 0.0, 1e6, &b, &err), SIM_EINVAL);
-    cr_expect_eq(sim_breakeven_find(SRC "/scenarios/paper-7b.json", NULL, 0, REF_MODE_DEVICE_ONLY,
-                                    SIM_OVER_RTT, 0.5, 0.1, &b, &err), SIM_EINVAL);
+    cr_expect_eq(ana_breakeven_find(&in, REF_MODE_DEVICE_ONLY, ANA_OVER_UPLINK, 0.0, 1e6, &b,
+                                    &err), SIM_EINVAL);
+    cr_expect_eq(ana_breakeven_find(&in, REF_MODE_DEVICE_ONLY, ANA_OVER_RTT, 0.5, 0.1, &b, &err),
+                 SIM_EINVAL);
 }
 
 Test(res_plots, figures_render_as_png_and_svg)

@@ -41,15 +41,15 @@ Test(scn_scenario, every_preset_validates)
 Test(scn_scenario, paper_preset_resolves_to_si_with_provenance)
 {
     scn_scenario_t *s = load_ok(SRC "/scenarios/paper-7b.json");
-    const struct ref_plan_opts *o = scn_scenario_plan_opts(s);
+    const struct ref_plan_opts *o = &scn_scenario_input(s)->plan;
     cr_expect_eq(o->mode, REF_MODE_PRIVATELORA);
     cr_expect_eq(o->rank_c2d, 64);
     cr_expect_eq(o->transfer, REF_DTYPE_FP16);
-    cr_expect_eq(scn_scenario_link(s)->uplink_Bps.value, 7.5e6);
-    cr_expect_eq(scn_scenario_link(s)->rtt_s.value, 0.0);
-    cr_expect_eq(scn_scenario_edge(s)->mem_bw_Bps.value, 4.27e10);
-    cr_expect_eq(scn_scenario_workload(s)->batch, 1);
-    cr_expect_eq(scn_scenario_workload(s)->devices, 1);
+    cr_expect_eq(scn_scenario_input(s)->link.uplink_Bps.value, 7.5e6);
+    cr_expect_eq(scn_scenario_input(s)->link.rtt_s.value, 0.0);
+    cr_expect_eq(scn_scenario_input(s)->edge.mem_bw_Bps.value, 4.27e10);
+    cr_expect_eq(scn_scenario_input(s)->workload.batch, 1);
+    cr_expect_eq(scn_scenario_input(s)->workload.devices, 1);
     cr_expect_str_eq(scn_scenario_origin(s, "$.rank"), SRC "/scenarios/paper-7b.json");
     cr_expect_null(scn_scenario_origin(s, "$.kv_bits")); // a default
     scn_scenario_destroy(s);
@@ -58,12 +58,12 @@ Test(scn_scenario, paper_preset_resolves_to_si_with_provenance)
 Test(scn_scenario, extends_overrides_key_by_key)
 {
     scn_scenario_t *s = load_ok(SRC "/scenarios/lora-two-layers.json");
-    const struct ref_plan_opts *o = scn_scenario_plan_opts(s);
+    const struct ref_plan_opts *o = &scn_scenario_input(s)->plan;
     cr_expect_eq(o->mode, REF_MODE_NAIVE_SPLIT); // from lora-all-layers
     cr_expect_eq(o->rank_c2d, 16);
     cr_expect_eq(o->adapt_all, 0);
     cr_expect(o->adapted[15] && o->adapted[31] && !o->adapted[14]);
-    cr_expect_str_eq(scn_scenario_model_name(s), "llama2-7b"); // from paper-7b
+    cr_expect_str_eq(scn_scenario_input(s)->model_name, "llama2-7b"); // from paper-7b
     int n = 0;
     scn_scenario_chain(s, &n);
     cr_expect_eq(n, 3);
@@ -98,7 +98,7 @@ Test(scn_scenario, inline_link_object_overrides_its_catalog_base)
     put(dir, "rtt.json", text);
     snprintf(path, sizeof path, "%s/rtt.json", dir);
     scn_scenario_t *s = load_ok(path);
-    const struct mdl_link *l = scn_scenario_link(s);
+    const struct mdl_link *l = &scn_scenario_input(s)->link;
     cr_expect_str_eq(l->name, "paper-5g");
     cr_expect_eq(l->rtt_s.value, 0.03);
     cr_expect_eq(l->rtt_s.kind, MDL_KIND_OVERRIDE);
@@ -111,16 +111,16 @@ Test(scn_scenario, inline_link_object_overrides_its_catalog_base)
 Test(scn_scenario, calibrated_cloud_reproduces_the_measured_decoder_time)
 {
     scn_scenario_t *s = load_ok(SRC "/scenarios/paper-7b.json");
-    struct ref_plan_opts o = *scn_scenario_plan_opts(s);
+    struct ref_plan_opts o = *&scn_scenario_input(s)->plan;
     o.mode = REF_MODE_CLOUD_ONLY;
     o.phase = REF_PHASE_DECODE;
     o.n_tokens = 1;
     // calibrated at the mean decode context: prompt + (new_tokens - 2) / 2
-    o.pos = scn_scenario_workload(s)->prompt_tokens + (scn_scenario_workload(s)->new_tokens - 2) / 2;
+    o.pos = scn_scenario_input(s)->workload.prompt_tokens + (scn_scenario_input(s)->workload.new_tokens - 2) / 2;
     struct ref_plan *p = NULL;
     struct sim_err err;
-    cr_assert_eq(ref_plan_build(scn_scenario_model(s), &o, &p, &err), SIM_OK);
-    const struct mdl_cost *c = scn_scenario_cost(s, REF_CLOUD);
+    cr_assert_eq(ref_plan_build(&scn_scenario_input(s)->model, &o, &p, &err), SIM_OK);
+    const struct mdl_cost *c = &scn_scenario_input(s)->cost[REF_CLOUD];
     cr_expect_eq(c->method, MDL_COST_CALIBRATED);
     double decoder_s = 0;
     for (int i = 0; i < p->n_stages; i++)
@@ -135,15 +135,15 @@ Test(scn_scenario, roofline_edge_gives_the_papers_lm_head_time)
 {
     // paper/hardware notes: LM head 6.14 ms = 32000 x 4096 x 2 B / 42.7 GB/s
     scn_scenario_t *s = load_ok(SRC "/scenarios/paper-7b.json");
-    struct ref_plan_opts o = *scn_scenario_plan_opts(s);
+    struct ref_plan_opts o = *&scn_scenario_input(s)->plan;
     o.phase = REF_PHASE_DECODE;
     o.n_tokens = 1;
     struct ref_plan *p = NULL;
     struct sim_err err;
-    cr_assert_eq(ref_plan_build(scn_scenario_model(s), &o, &p, &err), SIM_OK);
+    cr_assert_eq(ref_plan_build(&scn_scenario_input(s)->model, &o, &p, &err), SIM_OK);
     for (int i = 0; i < p->n_stages; i++)
         if (p->stages[i].op == REF_OP_LM_HEAD)
-            cr_expect_float_eq(mdl_cost_stage_s(scn_scenario_cost(s, REF_EDGE), &p->stages[i]),
+            cr_expect_float_eq(mdl_cost_stage_s(&scn_scenario_input(s)->cost[REF_EDGE], &p->stages[i]),
                                32000.0 * 4096 * 2 / 42.7e9, 1e-15);
     ref_plan_destroy(p);
     scn_scenario_destroy(s);
@@ -185,6 +185,11 @@ static struct bad bads[] = {
     {"zero-uplink", EXT "\"link\": {\"uplink\": 0}}", "$.link.uplink: expected a value > 0"},
     {"non-finite", EXT "\"kv_bits\": 1e999}", "$.kv_bits: expected a finite value"},
     {"loss-one", EXT "\"link\": {\"loss\": 1.5}}", "$.link.loss: expected a value >= 0"},
+    {"jitter-unmodelled", EXT "\"link\": {\"jitter\": \"5 ms\"}}",
+     "$.link.jitter: is not modelled yet"},
+    {"loss-unmodelled", EXT "\"link\": {\"loss\": 0.01}}", "$.link.loss: is not modelled yet"},
+    {"trace-unmodelled", EXT "\"link\": {\"trace\": \"5g.csv\"}}",
+     "$.link.trace: is not modelled yet"},
     {"efficiency", EXT "\"cost\": {\"edge\": {\"compute_efficiency\": 1.5}}}",
      "$.cost.edge.compute_efficiency: expected a value > 0"},
     {"bad-enum", EXT "\"mode\": \"privatelor\"}", "(did you mean 'privatelora'?)"},
@@ -312,6 +317,48 @@ Test(scn_scenario, validate_exits_two_on_every_malformed_file_and_zero_on_preset
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+Test(scn_scenario, validate_and_run_refuse_what_the_engine_cannot_honour_alike)
+{
+    const char *bin = getenv("PLSIM_BIN");
+    cr_assert_not_null(bin);
+    char dir[128], cmd[1024], out[2][512];
+    temp_dir(dir, sizeof dir);
+    write_battery(dir);
+    const char *verbs[2] = {"validate", "run"};
+    const char *files[] = {"jitter-unmodelled", "loss-unmodelled", "trace-unmodelled"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        for (int v = 0; v < 2; v++) {
+            snprintf(cmd, sizeof cmd, "%s %s %s/%s.json 2>&1 >/dev/null", bin, verbs[v], dir,
+                     files[f]);
+            FILE *p = popen(cmd, "r");
+            cr_assert_not_null(p);
+            const size_t n = fread(out[v], 1, sizeof out[v] - 1, p);
+            out[v][n] = '\0';
+            const int st = pclose(p);
+            cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s %s: exit %d", verbs[v],
+                      files[f], WEXITSTATUS(st));
+        }
+        cr_expect_str_eq(out[0], out[1], "validate and run differ on %s", files[f]);
+    }
+    th_remove_dir(dir);
+}
+
+Test(scn_scenario, last_generated_token_needs_no_context_position)
+{
+    // a 4096-token prompt and one new token fit LLaMA 2's 4096 context:
+    // the prefill makes that token and nothing runs at position 4096
+    const char *fits[] = {"workload.prompt_tokens=4096", "workload.new_tokens=1"};
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", fits, 2, &s, &err),
+                 SIM_OK, "%s", err.msg);
+    scn_scenario_destroy(s);
+    const char *over[] = {"workload.prompt_tokens=4096", "workload.new_tokens=2"};
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", over, 2, &s, &err),
+                 SIM_EINVAL);
+    cr_expect(strstr(err.msg, "exceeds the 4096-token context") != NULL, "%s", err.msg);
+}
+
 Test(scn_scenario, command_line_overrides_win_and_are_checked)
 {
     const char *ov[] = {"link.rtt=30ms", "rank=16", "workload.batch=4"};
@@ -319,9 +366,9 @@ Test(scn_scenario, command_line_overrides_win_and_are_checked)
     struct sim_err err;
     cr_assert_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", ov, 3, &s, &err), SIM_OK,
                  "%s", err.msg);
-    cr_expect_eq(scn_scenario_link(s)->rtt_s.value, 0.03); // 30 ms, not 30 s
-    cr_expect_eq(scn_scenario_plan_opts(s)->rank_c2d, 16);
-    cr_expect_eq(scn_scenario_workload(s)->batch, 4);
+    cr_expect_eq(scn_scenario_input(s)->link.rtt_s.value, 0.03); // 30 ms, not 30 s
+    cr_expect_eq(scn_scenario_input(s)->plan.rank_c2d, 16);
+    cr_expect_eq(scn_scenario_input(s)->workload.batch, 4);
     cr_expect_str_eq(scn_scenario_origin(s, "$.rank"), "(command line)");
     cr_expect_str_eq(scn_scenario_path(s), SRC "/scenarios/paper-7b.json");
     scn_scenario_destroy(s);

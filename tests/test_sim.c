@@ -29,21 +29,21 @@
 /* Step end times by the closed form; returns the number of steps. */
 static int closed_form(const scn_scenario_t *s, double *step_end, int cap)
 {
-    const struct scn_workload *w = scn_scenario_workload(s);
-    const struct mdl_link *l = scn_scenario_link(s);
+    const struct mdl_workload *w = &scn_scenario_input(s)->workload;
+    const struct mdl_link *l = &scn_scenario_input(s)->link;
     const double lat = l->rtt_s.value / 2, bw_up = l->uplink_Bps.value;
     const double bw_down = l->downlink_Bps.value;
     double clock[2] = {0, 0};
     const int n_steps = (int)w->new_tokens;
     cr_assert_leq(n_steps, cap);
     for (int k = 0; k < n_steps; k++) {
-        struct ref_plan_opts o = *scn_scenario_plan_opts(s);
+        struct ref_plan_opts o = scn_scenario_input(s)->plan;
         o.phase = k == 0 ? REF_PHASE_PREFILL : REF_PHASE_DECODE;
         o.n_tokens = k == 0 ? w->prompt_tokens : 1;
         o.pos = k == 0 ? 0 : w->prompt_tokens + k - 1;
         struct ref_plan *p = NULL;
         struct sim_err err;
-        cr_assert_eq(ref_plan_build(scn_scenario_model(s), &o, &p, &err), SIM_OK, "%s", err.msg);
+        cr_assert_eq(ref_plan_build(&scn_scenario_input(s)->model, &o, &p, &err), SIM_OK, "%s", err.msg);
         double *f = calloc((size_t)p->n_stages, sizeof *f);
         double end = 0;
         for (int i = 0; i < p->n_stages; i++) {
@@ -54,11 +54,11 @@ static int closed_form(const scn_scenario_t *s, double *step_end, int cap)
             for (int d = 0; d < st->n_deps; d++)
                 ready = fmax(ready, f[st->deps[d]]);
             if (st->kind == REF_STAGE_COMPUTE) {
-                f[i] = ready + mdl_cost_stage_s(scn_scenario_cost(s, st->place), st);
+                f[i] = ready + mdl_cost_stage_s(&scn_scenario_input(s)->cost[st->place], st);
                 clock[side] = f[i];
             } else {
                 const double bw = st->place == REF_LINK_UP ? bw_up : bw_down;
-                const int counted = st->place == REF_LINK_UP || scn_scenario_downlink_counted(s);
+                const int counted = st->place == REF_LINK_UP || scn_scenario_input(s)->downlink_counted;
                 clock[side] = ready;
                 f[i] = ready + lat + (counted ? (double)st->msg_bytes / bw : 0.0);
             }
@@ -111,7 +111,7 @@ static void simulate(const char *dir, const scn_scenario_t *s, struct sim_result
     snprintf(platform, sizeof platform, "%s/platform.xml", dir);
     o.platform_path = platform;
     struct sim_err err;
-    cr_assert_eq(sim_run(s, &o, r, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(sim_run(scn_scenario_input(s), &o, r, &err), SIM_OK, "%s", err.msg);
 }
 
 // ---- closed form, parameterised ----
@@ -211,18 +211,18 @@ Test(sim_run, privatelora_7b_at_47ms_pays_one_rtt_per_layer_plus_one)
     cr_expect(fabs(d->b.latency_s - 33 * 0.047) < 1e-12, "latency %.15g s", d->b.latency_s);
     double decode_s = 0; // the two decode steps, at contexts 32 and 33
     for (int64_t pos = 32; pos <= 33; pos++) {
-        struct ref_plan_opts o = *scn_scenario_plan_opts(s);
+        struct ref_plan_opts o = scn_scenario_input(s)->plan;
         o.phase = REF_PHASE_DECODE;
         o.n_tokens = 1;
         o.pos = pos;
         struct ref_plan *p = NULL;
         struct sim_err err;
-        cr_assert_eq(ref_plan_build(scn_scenario_model(s), &o, &p, &err), SIM_OK);
+        cr_assert_eq(ref_plan_build(&scn_scenario_input(s)->model, &o, &p, &err), SIM_OK);
         double closed = 33 * 0.047;
         for (int i = 0; i < p->n_stages; i++) {
             const struct ref_stage *st = &p->stages[i];
             if (st->kind == REF_STAGE_COMPUTE)
-                closed += mdl_cost_stage_s(scn_scenario_cost(s, st->place), st);
+                closed += mdl_cost_stage_s(&scn_scenario_input(s)->cost[st->place], st);
             else
                 closed += (double)st->msg_bytes /
                           (st->place == REF_LINK_UP ? 14.56e6 / 8 : 265.8e6 / 8);

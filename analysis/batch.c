@@ -1,28 +1,27 @@
 /*
- * cli/batch: many simulations in parallel child processes, results in
- * input order. Shared by sweep and paper.
+ * analysis/batch: parallel simulations. See batch.h.
  */
+#include "analysis/batch.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "sim/run.h"
 
-int cli_default_jobs(void)
+int ana_default_jobs(void)
 {
     const long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : (int)n;
 }
 
-enum sim_status cli_simulate_all(scn_scenario_t *const *sc, int64_t n, int jobs,
-                                 const char *what, int quiet, struct sim_summary *out,
-                                 int64_t *failed, struct sim_err *err)
+enum sim_status ana_simulate_all(const struct mdl_input *in, int64_t n, int jobs,
+                                 ana_progress_fn progress, void *progress_ctx,
+                                 struct sim_summary *out, int64_t *failed, struct sim_err *err)
 {
     struct sim_job *job = sim_xcalloc((size_t)n, sizeof *job);
     char (*platform)[96] = sim_xcalloc((size_t)n, sizeof *platform);
-    struct cli_progress prog;
-    cli_progress_begin(&prog, what, n, quiet);
     enum sim_status st = SIM_OK;
     int64_t started = 0, done = 0;
     *failed = -1;
@@ -33,7 +32,7 @@ enum sim_status cli_simulate_all(scn_scenario_t *const *sc, int64_t n, int jobs,
             snprintf(platform[started], sizeof platform[0], "/tmp/plsim-%ld-%lld.xml",
                      (long)getpid(), (long long)started);
             o.platform_path = platform[started];
-            st = sim_run_start(sc[started], &o, &job[started], err);
+            st = sim_run_start(&in[started], &o, &job[started], err);
             if (st != SIM_OK)
                 *failed = started;
             else
@@ -54,9 +53,9 @@ enum sim_status cli_simulate_all(scn_scenario_t *const *sc, int64_t n, int jobs,
         sim_result_free(&r);
         remove(platform[done]);
         done++;
-        cli_progress_update(&prog, done);
+        if (progress != NULL)
+            progress(progress_ctx, done);
     }
-    cli_progress_end(&prog);
     free(job);
     free(platform);
     return st;

@@ -1,7 +1,7 @@
 /*
  * sim/breakeven: root finding over simulations. See breakeven.h.
  */
-#include "sim/breakeven.h"
+#include "analysis/breakeven.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,39 +11,35 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
-#include "scenarios/scenario.h"
 #include "sim/run.h"
-
-#define MAX_SET 16
 
 /* What the GSL callback needs; the first failure is kept in st/err. */
 struct eval_ctx {
-    const char *path;
-    const char *set[MAX_SET + 1];
-    int n_set;
-    enum ref_mode vs;
-    enum sim_over over;
+    struct mdl_input in[2]; /* [0] the input, [1] the same in mode vs */
+    enum ana_over over;
     int evaluations;
     enum sim_status st;
     struct sim_err err;
 };
 
-/* Decode tokens/s of the scenario (other = 0) or of mode vs at x. */
+/* Keeps the first failure. */
+static void fail(struct eval_ctx *c, enum sim_status st, const struct sim_err *err)
+{
+    if (c->st == SIM_OK) {
+        c->st = st;
+        c->err = *err;
+    }
+}
+
+/* Decode tokens/s of the input (other = 0) or of mode vs at x. */
 static double tps_at(struct eval_ctx *c, double x, int other)
 {
-    char ov[96];
-    if (c->over == SIM_OVER_RTT)
-        snprintf(ov, sizeof ov, "link.rtt=%.17g", x);
-    else
-        snprintf(ov, sizeof ov, "link.uplink=%.17g", x);
-    c->set[c->n_set] = ov;
-    scn_scenario_t *s = NULL;
+    struct mdl_input *in = &c->in[other];
     struct sim_err err;
-    if (scn_scenario_load_with(c->path, c->set, c->n_set + 1, &s, &err) != SIM_OK) {
-        if (c->st == SIM_OK) {
-            c->st = SIM_EINVAL;
-            c->err = err;
-        }
+    enum sim_status st = c->over == ANA_OVER_RTT ? mdl_input_set_rtt_s(in, x, &err)
+                                                 : mdl_input_set_uplink_Bps(in, x, &err);
+    if (st != SIM_OK) {
+        fail(c, st, &err);
         return NAN;
     }
     char platform[96];
@@ -51,17 +47,11 @@ static double tps_at(struct eval_ctx *c, double x, int other)
     struct sim_run_opts o;
     memset(&o, 0, sizeof o);
     o.platform_path = platform;
-    o.override_mode = other;
-    o.mode = c->vs;
     struct sim_result r;
-    const enum sim_status st = sim_run(s, &o, &r, &err);
+    st = sim_run(in, &o, &r, &err);
     remove(platform);
-    scn_scenario_destroy(s);
     if (st != SIM_OK) {
-        if (c->st == SIM_OK) {
-            c->st = st;
-            c->err = err;
-        }
+        fail(c, st, &err);
         return NAN;
     }
     const double tps = r.summary.decode_tps;
@@ -72,7 +62,7 @@ static double tps_at(struct eval_ctx *c, double x, int other)
 /* The variable the solver moves: x itself, or log10 of a bandwidth. */
 static double to_x(const struct eval_ctx *c, double u)
 {
-    return c->over == SIM_OVER_UPLINK ? pow(10.0, u) : u;
+    return c->over == ANA_OVER_UPLINK ? pow(10.0, u) : u;
 }
 
 static double difference(double u, void *params)
@@ -83,19 +73,18 @@ static double difference(double u, void *params)
     return tps_at(c, x, 0) - tps_at(c, x, 1);
 }
 
-enum sim_status sim_breakeven_find(const char *path, const char *const *set, int n_set,
-                                   enum ref_mode vs, enum sim_over over, double lo, double hi,
-                                   struct sim_breakeven *out, struct sim_err *err)
+enum sim_status ana_breakeven_find(const struct mdl_input *in, enum ref_mode vs,
+                                   enum ana_over over, double lo, double hi,
+                                   struct ana_breakeven *out, struct sim_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (n_set > MAX_SET)
-        return sim_err_set(err, SIM_EINVAL, "at most %d overrides", MAX_SET);
-    if (!(lo < hi) || lo < 0 || (over == SIM_OVER_UPLINK && !(lo > 0)))
+    if (!(lo < hi) || lo < 0 || (over == ANA_OVER_UPLINK && !(lo > 0)))
         return sim_err_set(err, SIM_EINVAL, "the search range must have 0 <= lo < hi (lo > 0 "
                            "for a bandwidth), found [%g, %g]", lo, hi);
-    struct eval_ctx c = {.path = path, .n_set = n_set, .vs = vs, .over = over, .st = SIM_OK};
-    for (int i = 0; i < n_set; i++)
-        c.set[i] = set[i];
+    struct eval_ctx c = {.in = {*in, *in}, .over = over, .st = SIM_OK};
+    const enum sim_status ms = mdl_input_set_mode(&c.in[1], vs, err);
+    if (ms != SIM_OK)
+        return ms;
     out->lo = lo;
     out->hi = hi;
     for (int k = 0; k < 2; k++) {
@@ -112,8 +101,8 @@ enum sim_status sim_breakeven_find(const char *path, const char *const *set, int
     gsl_function F = {.function = difference, .params = &c};
     gsl_root_fsolver *solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     SIM_ASSERT(solver != NULL, "out of memory for the root finder");
-    const double u_lo = over == SIM_OVER_UPLINK ? log10(lo) : lo;
-    const double u_hi = over == SIM_OVER_UPLINK ? log10(hi) : hi;
+    const double u_lo = over == ANA_OVER_UPLINK ? log10(lo) : lo;
+    const double u_hi = over == ANA_OVER_UPLINK ? log10(hi) : hi;
     int status = gsl_root_fsolver_set(solver, &F, u_lo, u_hi);
     double u = 0.5 * (u_lo + u_hi);
     int converged = 0;
@@ -123,7 +112,7 @@ enum sim_status sim_breakeven_find(const char *path, const char *const *set, int
         // the bracket is within 1e-7 relative (and 1 ns for an RTT)
         const int t = gsl_root_test_interval(gsl_root_fsolver_x_lower(solver),
                                              gsl_root_fsolver_x_upper(solver),
-                                             over == SIM_OVER_RTT ? 1e-9 : 0.0, 1e-7);
+                                             over == ANA_OVER_RTT ? 1e-9 : 0.0, 1e-7);
         converged = t == GSL_SUCCESS;
     }
     gsl_root_fsolver_free(solver);

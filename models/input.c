@@ -1,0 +1,155 @@
+/*
+ * models/input: checks and typed setters of the resolved input. See
+ * input.h.
+ */
+#include "models/input.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A plan of the input's mode for one step must build. */
+static enum sim_status plan_builds(const struct mdl_input *in, enum ref_phase ph, int64_t n,
+                                   int64_t pos, struct sim_err *err)
+{
+    struct ref_plan_opts o = in->plan;
+    o.phase = ph;
+    o.n_tokens = n;
+    o.pos = pos;
+    o.batch = in->workload.batch;
+    struct ref_plan *p = NULL;
+    struct sim_err why;
+    const enum sim_status st = ref_plan_build(&in->model, &o, &p, &why);
+    ref_plan_destroy(p);
+    if (st != SIM_OK)
+        return sim_err_set(err, st, "%s: %s", in->origin, why.msg);
+    return SIM_OK;
+}
+
+static enum sim_status check_workload(const struct mdl_input *in, struct sim_err *err)
+{
+    const struct mdl_workload *w = &in->workload;
+    if (w->prompt_tokens < 1 || w->new_tokens < 1 || w->batch < 1 || w->devices < 1 ||
+        in->cloud_gpus < 1)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens, new_tokens, batch, "
+                           "devices and cloud GPUs must be >= 1", in->origin);
+    // the prefill makes the first token; each later one is a decode step
+    // at the next position, and the last token needs no position
+    const int64_t context = w->prompt_tokens + w->new_tokens - 1;
+    if (context > in->model.seq_len)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = %"
+                           PRId64 " exceeds the %" PRId64 "-token context of %s", in->origin,
+                           context, in->model.seq_len, in->model_name);
+    return SIM_OK;
+}
+
+static enum sim_status check_link(const struct mdl_input *in, struct sim_err *err)
+{
+    const struct mdl_link *l = &in->link;
+    if (!(l->uplink_Bps.value > 0.0) || !(l->downlink_Bps.value > 0.0) ||
+        !isfinite(l->uplink_Bps.value) || !isfinite(l->downlink_Bps.value))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link: uplink and downlink must be positive "
+                           "and finite, found %g and %g B/s", in->origin, l->uplink_Bps.value,
+                           l->downlink_Bps.value);
+    if (!(l->rtt_s.value >= 0.0) || !isfinite(l->rtt_s.value))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.rtt: expected a finite duration >= 0, "
+                           "found %g s", in->origin, l->rtt_s.value);
+    // what the engine cannot honour is refused, by validate and run alike
+    static const char *const later = "is not modelled yet; remove it to simulate";
+    if (l->jitter_s.present && l->jitter_s.value > 0.0)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.jitter: %s", in->origin, later);
+    if (l->loss.present && l->loss.value > 0.0)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.loss: %s", in->origin, later);
+    if (l->trace[0] != '\0')
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s", in->origin, later);
+    return SIM_OK;
+}
+
+static enum sim_status check_costs(const struct mdl_input *in, struct sim_err *err)
+{
+    static const char *const side[2] = {"edge", "cloud"};
+    for (int s = 0; s < 2; s++) {
+        const struct mdl_cost *c = &in->cost[s];
+        if (!(c->peak_flops > 0.0) || !(c->mem_bw_Bps > 0.0) || !isfinite(c->peak_flops) ||
+            !isfinite(c->mem_bw_Bps))
+            return sim_err_set(err, SIM_EINVAL, "%s: $.%s: peak FLOPS and memory bandwidth must "
+                               "be positive and finite", in->origin, side[s]);
+        if (!(c->scale > 0.0) || !isfinite(c->scale) || !(c->stage_overhead_s >= 0.0) ||
+            !isfinite(c->stage_overhead_s))
+            return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s: the cost model's scale must be "
+                               "positive and its stage overhead >= 0, both finite", in->origin,
+                               side[s]);
+    }
+    return SIM_OK;
+}
+
+enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
+{
+    enum sim_status st = check_workload(in, err);
+    if (st == SIM_OK)
+        st = check_link(in, err);
+    if (st == SIM_OK)
+        st = check_costs(in, err);
+    const struct mdl_workload *w = &in->workload;
+    if (st == SIM_OK)
+        st = plan_builds(in, REF_PHASE_PREFILL, w->prompt_tokens, 0, err);
+    if (st == SIM_OK && w->new_tokens > 1)
+        st = plan_builds(in, REF_PHASE_DECODE, 1, w->prompt_tokens + w->new_tokens - 2, err);
+    return st;
+}
+
+// ---- setters ----
+
+/* Marks a fact as set by a setter (a sweep or a search). */
+static void set_fact(struct mdl_fact *f, double v)
+{
+    f->value = v;
+    f->kind = MDL_KIND_OVERRIDE;
+    f->present = 1;
+    snprintf(f->source, sizeof f->source, "varied by the run");
+}
+
+enum sim_status mdl_input_set_rtt_s(struct mdl_input *in, double rtt_s, struct sim_err *err)
+{
+    if (!(rtt_s >= 0.0) || !isfinite(rtt_s))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.rtt: expected a finite duration >= 0, "
+                           "found %g s", in->origin, rtt_s);
+    set_fact(&in->link.rtt_s, rtt_s);
+    return SIM_OK;
+}
+
+static enum sim_status set_rate(struct mdl_input *in, struct mdl_fact *f, const char *key,
+                                double Bps, struct sim_err *err)
+{
+    if (!(Bps > 0.0) || !isfinite(Bps))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.%s: expected a finite rate > 0, found "
+                           "%g B/s", in->origin, key, Bps);
+    set_fact(f, Bps);
+    return SIM_OK;
+}
+
+enum sim_status mdl_input_set_uplink_Bps(struct mdl_input *in, double Bps, struct sim_err *err)
+{
+    return set_rate(in, &in->link.uplink_Bps, "uplink", Bps, err);
+}
+
+enum sim_status mdl_input_set_downlink_Bps(struct mdl_input *in, double Bps,
+                                           struct sim_err *err)
+{
+    return set_rate(in, &in->link.downlink_Bps, "downlink", Bps, err);
+}
+
+enum sim_status mdl_input_set_mode(struct mdl_input *in, enum ref_mode mode,
+                                   struct sim_err *err)
+{
+    if (mode < 0 || mode >= REF_MODE_COUNT)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.mode: unknown mode %d", in->origin,
+                           (int)mode);
+    const enum ref_mode old = in->plan.mode;
+    in->plan.mode = mode;
+    const enum sim_status st = mdl_input_check(in, err);
+    if (st != SIM_OK)
+        in->plan.mode = old;
+    return st;
+}

@@ -1,0 +1,73 @@
+/*
+ * models/input: the resolved input of one simulation, as plain data.
+ *
+ * scenarios/ turns a JSON file (and its extends chain, and command-line
+ * overrides) into this struct once: every number in SI units, catalog
+ * entries copied in with their provenance, cost models calibrated. The
+ * simulator (sim/) and what drives it (analysis/: sweeps, break-even,
+ * the paper) take this struct and never read a file. To vary a run, copy
+ * the struct and change it through the typed setters below, which check
+ * what they change the way the loader does.
+ *
+ * No I/O and no JSON here.
+ */
+#ifndef MODELS_INPUT_H
+#define MODELS_INPUT_H
+
+#include <stdint.h>
+
+#include "models/cost.h"
+#include "models/hw.h"
+#include "reference/accounting.h"
+#include "util/status.h"
+
+/* What a workload runs. */
+struct mdl_workload {
+    enum ref_phase phase;  /* the phase the summary leads with */
+    int64_t prompt_tokens; /* tokens prefilled per sequence */
+    int64_t new_tokens;    /* tokens generated per sequence (the prefill makes the first) */
+    int64_t batch;         /* sequences per device stepped together */
+    int64_t devices;       /* identical edge devices sharing the cell */
+};
+
+/* One simulation's input. Plain data: copy it freely. */
+struct mdl_input {
+    char origin[1024];       /* the scenario file it was resolved from, for messages */
+    char description[256];
+    char model_name[64];     /* LLM catalog name */
+    struct ref_config model; /* its architecture */
+    struct ref_plan_opts plan; /* mode, ranks, layers, precisions, timing; phase,
+                                  n_tokens, batch and pos describe the prefill */
+    struct mdl_device edge;  /* the phone */
+    struct mdl_device cloud; /* one GPU */
+    int64_t cloud_gpus;      /* GPUs serving the devices, round robin */
+    struct mdl_link link;    /* the cell: uplink, downlink, RTT */
+    struct mdl_workload workload;
+    struct mdl_cost cost[2]; /* [REF_EDGE], [REF_CLOUD], calibrated if asked */
+    enum mdl_precision precision[2]; /* compute precision of each side's peak */
+    int downlink_counted;    /* 0: downlink messages take no transfer time (the
+                                paper's reading, accounting.downlink "ignored") */
+    uint64_t seed;           /* the run's seed */
+};
+
+/* SIM_OK when the input can be simulated: a plan builds for its prefill
+ * and decode steps, the workload is positive, the link's rates are
+ * positive and its RTT not negative, and nothing is asked that the
+ * engine does not model (jitter, loss, traces); otherwise SIM_EINVAL
+ * with "ORIGIN: $.json.path: what is wrong". */
+enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err);
+
+// ---- typed setters: each changes one value and checks the result ----
+
+/* Round-trip propagation latency, seconds (>= 0). */
+enum sim_status mdl_input_set_rtt_s(struct mdl_input *in, double rtt_s, struct sim_err *err);
+/* Cell uplink (edge -> cloud) and downlink rates, bytes/s (> 0). */
+enum sim_status mdl_input_set_uplink_Bps(struct mdl_input *in, double Bps,
+                                         struct sim_err *err);
+enum sim_status mdl_input_set_downlink_Bps(struct mdl_input *in, double Bps,
+                                           struct sim_err *err);
+/* The mode of every step (the cost models stay those of the input). */
+enum sim_status mdl_input_set_mode(struct mdl_input *in, enum ref_mode mode,
+                                   struct sim_err *err);
+
+#endif
