@@ -8,6 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
+#include <cJSON.h>
+
+#include "analysis/text.h"
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
@@ -128,4 +133,28 @@ enum sim_status ana_breakeven_find(const struct mdl_input *in, enum ref_mode vs,
     out->tps_x = tps_at(&c, out->x, 0);
     out->evaluations = c.evaluations + 2;
     return SIM_OK;
+}
+
+char *ana_breakeven_json(const char *scenario, enum ref_mode vs, enum ana_over over,
+                         const struct ana_breakeven *b)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "scenario", scenario);
+    cJSON_AddStringToObject(o, "vs", ref_mode_name(vs));
+    cJSON_AddStringToObject(o, "over", over == ANA_OVER_RTT ? "rtt" : "uplink");
+    cJSON_AddStringToObject(o, "unit", over == ANA_OVER_RTT ? "s" : "B/s");
+    cJSON_AddBoolToObject(o, "found", b->found);
+    if (b->found) {
+        cJSON_AddNumberToObject(o, "value", b->x);
+        cJSON_AddNumberToObject(o, "decode_tps_at_value", b->tps_x);
+    } else {
+        cJSON_AddNullToObject(o, "value");
+    }
+    cJSON_AddNumberToObject(o, "range_lo", b->lo);
+    cJSON_AddNumberToObject(o, "range_hi", b->hi);
+    cJSON_AddNumberToObject(o, "decode_tps_lo", b->tps_lo[0]);
+    cJSON_AddNumberToObject(o, "other_tps_lo", b->tps_lo[1]);
+    cJSON_AddNumberToObject(o, "decode_tps_hi", b->tps_hi[0]);
+    cJSON_AddNumberToObject(o, "other_tps_hi", b->tps_hi[1]);
+    return ana_json_take(o);
 }

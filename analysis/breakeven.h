@@ -33,4 +33,10 @@ enum sim_status ana_breakeven_find(const struct mdl_input *in, enum ref_mode vs,
                                    enum ana_over over, double lo, double hi,
                                    struct ana_breakeven *out, struct sim_err *err);
 
+/* The result as JSON text (caller frees with free()): the scenario's
+ * name, the other mode, the variable and its SI unit, the crossing or
+ * null, and the speeds at both ends of the range. */
+char *ana_breakeven_json(const char *scenario, enum ref_mode vs, enum ana_over over,
+                         const struct ana_breakeven *b);
+
 #endif

@@ -58,9 +58,6 @@ enum sim_status cli_simulate_all(const struct mdl_input *in, int64_t n, int jobs
                                  const char *what, int quiet, struct sim_summary *out,
                                  int64_t *failed, struct sim_err *err);
 
-/* A few lines echoing a resolved input with its units; path names the
- * scenario file. */
-void cli_scenario_banner(FILE *f, const char *path, const struct mdl_input *in);
 
 /* Subcommands: each returns the process exit code. */
 int cli_cmd_checkpoint(int argc, char **argv);
@@ -76,7 +73,7 @@ int cli_cmd_paper(int argc, char **argv);
 int cli_cmd_breakeven(int argc, char **argv);
 int cli_cmd_plots(int argc, char **argv);
 
-/* Simulates and renders every figure into dir (also used by paper). */
-enum sim_status cli_plots_make(const char *dir, int jobs, int quiet, struct sim_err *err);
+/* analysis/figures with progress on stderr (also used by paper). */
+enum sim_status cli_figures_make(const char *dir, int jobs, int quiet, struct sim_err *err);
 
 #endif

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cJSON.h>
-
 #include "cli/cli.h"
 #include "scenarios/units.h"
 #include "analysis/breakeven.h"
@@ -77,14 +75,20 @@ int cli_cmd_breakeven(int argc, char **argv)
     scn_scenario_t *s = NULL;
     if (scn_scenario_load_with(argv[optind], set, n_set, &s, &err) != SIM_OK)
         cli_die("%s", err.msg);
+    struct sim_afile f = {.f = NULL}; // the output is checked before any simulation
+    if (out != NULL && sim_afile_open(&f, out, &err) != SIM_OK) {
+        scn_scenario_destroy(s);
+        cli_die("%s", err.msg);
+    }
     struct ana_breakeven b;
     const enum sim_status st = ana_breakeven_find(scn_scenario_input(s), vs, over, lo, hi, &b,
                                                   &err);
     scn_scenario_destroy(s);
-    if (st == SIM_EINVAL)
-        cli_die("%s", err.msg);
-    if (st != SIM_OK)
-        cli_die("breakeven: %s", err.msg);
+    if (st != SIM_OK) {
+        if (out != NULL)
+            sim_afile_abort(&f);
+        cli_die("%s%s", st == SIM_EINVAL ? "" : "breakeven: ", err.msg);
+    }
     char a[64], z[64], x[64];
     scn_units_format(lo, q, a, sizeof a);
     scn_units_format(hi, q, z, sizeof z);
@@ -98,29 +102,10 @@ int cli_cmd_breakeven(int argc, char **argv)
                "%.4g vs %.4g at %s\n", argv[optind], ref_mode_name(vs), what, a, z, b.tps_lo[0],
                b.tps_lo[1], a, b.tps_hi[0], b.tps_hi[1], z);
     if (out != NULL) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "scenario", argv[optind]);
-        cJSON_AddStringToObject(o, "vs", ref_mode_name(vs));
-        cJSON_AddStringToObject(o, "over", over == ANA_OVER_RTT ? "rtt" : "uplink");
-        cJSON_AddStringToObject(o, "unit", over == ANA_OVER_RTT ? "s" : "B/s");
-        cJSON_AddBoolToObject(o, "found", b.found);
-        if (b.found) {
-            cJSON_AddNumberToObject(o, "value", b.x);
-            cJSON_AddNumberToObject(o, "decode_tps_at_value", b.tps_x);
-        } else {
-            cJSON_AddNullToObject(o, "value");
-        }
-        cJSON_AddNumberToObject(o, "range_lo", lo);
-        cJSON_AddNumberToObject(o, "range_hi", hi);
-        cJSON_AddNumberToObject(o, "decode_tps_lo", b.tps_lo[0]);
-        cJSON_AddNumberToObject(o, "other_tps_lo", b.tps_lo[1]);
-        cJSON_AddNumberToObject(o, "decode_tps_hi", b.tps_hi[0]);
-        cJSON_AddNumberToObject(o, "other_tps_hi", b.tps_hi[1]);
-        char *text = cJSON_Print(o);
-        cJSON_Delete(o);
-        const enum sim_status ws = sim_afile_write_text(out, text, &err);
-        cJSON_free(text);
-        if (ws != SIM_OK)
+        char *text = ana_breakeven_json(argv[optind], vs, over, &b);
+        fputs(text, f.f);
+        free(text);
+        if (sim_afile_commit(&f, &err) != SIM_OK)
             cli_die("%s", err.msg);
     }
     return CLI_EXIT_OK;

@@ -4,12 +4,12 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cJSON.h>
-
+#include "analysis/forward.h"
 #include "cli/cli.h"
 #include "util/afile.h"
 #include "reference/checkpoint.h"
@@ -205,135 +205,37 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
         cli_usage_error(cmd, "--layers needs --rank");
 }
 
-/* Bytes that crossed, by phase and direction. */
-struct crossed {
-    int64_t bytes[2][2]; /* [prefill, decode][up, down] */
-    int64_t messages;
-};
-
-static void count_crossed(const struct ref_boundary *b, int from, int phase, struct crossed *c)
-{
-    for (int i = from; i < b->n_log; i++) {
-        c->bytes[phase][b->log[i].dir == REF_LINK_UP ? 0 : 1] += b->log[i].bytes;
-        c->messages++;
-    }
-}
-
-/* Prints the ids, per-token bytes and settings as JSON on stdout. */
-static void forward_print_json(const struct forward_args *a, const int32_t *ids,
-                               const struct crossed *c)
-{
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "checkpoint", a->checkpoint);
-    cJSON_AddStringToObject(root, "mode", ref_mode_name(a->mode));
-    cJSON_AddStringToObject(root, "transfer", ref_dtype_name(a->transfer));
-    cJSON_AddNumberToObject(root, "rank_c2d", (double)a->rank_c2d);
-    cJSON_AddNumberToObject(root, "rank_d2c", (double)a->rank_d2c);
-    cJSON_AddNumberToObject(root, "first_k", (double)a->first_k);
-    cJSON_AddStringToObject(root, "naive_up", "qkv");
-    cJSON_AddNumberToObject(root, "prompt_tokens", (double)a->n_tokens);
-    cJSON_AddNumberToObject(root, "decode_steps", (double)a->steps);
-    cJSON *arr = cJSON_AddArrayToObject(root, "ids");
-    for (int64_t i = 0; i < a->steps; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber(ids[i]));
-    cJSON_AddNumberToObject(root, "messages", (double)c->messages);
-    const double n[2] = {(double)a->n_tokens, (double)a->steps};
-    static const char *const keys[2][2] = {
-        {"prefill_bytes_up_per_token", "prefill_bytes_down_per_token"},
-        {"decode_bytes_up_per_token", "decode_bytes_down_per_token"}};
-    for (int ph = 0; ph < 2; ph++)
-        for (int dir = 0; dir < 2; dir++) {
-            if (n[ph] > 0)
-                cJSON_AddNumberToObject(root, keys[ph][dir], (double)c->bytes[ph][dir] / n[ph]);
-            else
-                cJSON_AddNullToObject(root, keys[ph][dir]);
-        }
-    char *text = cJSON_Print(root);
-    puts(text);
-    cJSON_free(text);
-    cJSON_Delete(root);
-}
-
 /* Runs prefill + decode; writes logits rows to f when not NULL. */
 static enum sim_status forward_run(const struct forward_args *a,
                                    const struct ref_checkpoint *ck,
                                    const struct ref_lora *lora, FILE *f,
                                    struct sim_err *err)
 {
-    const int64_t V = ck->cfg.vocab_size;
     struct ref_session_opts so;
     ref_session_opts_default(&so);
     so.mode = a->mode;
     so.transfer = a->transfer;
     so.first_k = a->first_k;
     so.max_tokens = a->n_tokens;
-    ref_session_t *s = NULL;
-    enum sim_status st = ref_session_create(ck, lora, &so, &s, err);
-    if (st != SIM_OK)
-        return st;
-    float *logits = sim_xmalloc((size_t)V * sizeof(float));
-    int32_t *ids = sim_xcalloc((size_t)a->steps + 1, sizeof *ids);
-    const struct ref_boundary *b = ref_session_boundary(s);
-    struct crossed crossed;
-    memset(&crossed, 0, sizeof crossed);
-    st = ref_session_step(s, a->tokens, 1, a->n_tokens, logits, err);
-    count_crossed(b, 0, 0, &crossed);
-    for (int64_t i = 0; st == SIM_OK; i++) {
-        if (f != NULL && fwrite(logits, sizeof(float), (size_t)V, f) != (size_t)V) {
-            st = sim_err_set(err, SIM_EIO, "%s: write failed", a->logits);
-            break;
-        }
-        if (i == a->steps)
-            break;
-        ids[i] = (int32_t)ref_argmax(logits, V); // greedy
-        const int from = b->n_log;
-        st = ref_session_step(s, &ids[i], 1, 1, logits, err);
-        count_crossed(b, from, 1, &crossed);
-    }
+    struct ana_forward out;
+    const enum sim_status st = ana_forward_run(ck, lora, &so, a->tokens, a->n_tokens, a->steps,
+                                               f, &out, err);
     if (st == SIM_OK && a->json) {
-        forward_print_json(a, ids, &crossed);
+        char *text = ana_forward_json(a->checkpoint, &so, a->rank_c2d, a->rank_d2c, &out);
+        puts(text);
+        free(text);
     } else if (st == SIM_OK) {
-        for (int64_t i = 0; i < a->steps; i++)
-            printf("%s%d", i ? " " : "", ids[i]);
-        if (a->steps > 0)
+        for (int64_t i = 0; i < out.steps; i++)
+            printf("%s%d", i ? " " : "", out.ids[i]);
+        if (out.steps > 0)
             printf("\n");
         fprintf(stderr, "boundary (%s, %s): %" PRId64 " messages, %" PRId64 " bytes up, %"
                 PRId64 " bytes down\n", ref_mode_name(a->mode), ref_dtype_name(a->transfer),
-                crossed.messages, crossed.bytes[0][0] + crossed.bytes[1][0],
-                crossed.bytes[0][1] + crossed.bytes[1][1]);
+                out.messages, out.bytes[0][0] + out.bytes[1][0],
+                out.bytes[0][1] + out.bytes[1][1]);
     }
-    free(ids);
-    free(logits);
-    ref_session_destroy(s);
+    ana_forward_free(&out);
     return st;
-}
-
-/* Checks the arguments against the checkpoint before any work. */
-static enum sim_status forward_check(const struct forward_args *a, const struct ref_config *c,
-                                     struct sim_err *err)
-{
-    if (a->rank_c2d > c->dim || a->rank_d2c > c->dim)
-        return sim_err_set(err, SIM_EINVAL, "%s: rank %" PRId64 " is larger than the width %"
-                           PRId64, a->checkpoint, a->rank_c2d > a->rank_d2c ? a->rank_c2d
-                                                                            : a->rank_d2c,
-                           c->dim);
-    for (int64_t i = 0; i < a->n_layers; i++)
-        if (a->layers[i] >= c->n_layers)
-            return sim_err_set(err, SIM_EINVAL, "%s: --layers: layer %" PRId64 " does not "
-                               "exist; the model has layers 0..%" PRId64, a->checkpoint,
-                               a->layers[i], c->n_layers - 1);
-    // every decode step runs its token through the model for its logits
-    if (a->n_tokens + a->steps > c->seq_len)
-        return sim_err_set(err, SIM_EINVAL, "%s: %" PRId64 " prompt tokens and %" PRId64
-                           " decode steps need a context of %" PRId64 "; seq_len is %" PRId64,
-                           a->checkpoint, a->n_tokens, a->steps, a->n_tokens + a->steps,
-                           c->seq_len);
-    for (int64_t i = 0; i < a->n_tokens; i++)
-        if (a->tokens[i] >= c->vocab_size)
-            return sim_err_set(err, SIM_EINVAL, "%s: --tokens: token %d is outside the "
-                               "vocabulary [0, %" PRId64 ")", a->checkpoint, (int)a->tokens[i],
-                               c->vocab_size);
-    return SIM_OK;
 }
 
 int cli_cmd_forward(int argc, char **argv)
@@ -347,7 +249,9 @@ int cli_cmd_forward(int argc, char **argv)
     struct ref_checkpoint *ck = NULL;
     enum sim_status st = ref_checkpoint_load(a.checkpoint, &ck, &err);
     if (st == SIM_OK)
-        st = forward_check(&a, &ck->cfg, &err);
+        st = ana_forward_check(&ck->cfg, a.checkpoint, a.tokens, a.n_tokens, a.steps,
+                               a.rank_c2d > a.rank_d2c ? a.rank_c2d : a.rank_d2c, a.layers,
+                               a.n_layers, &err);
     struct ref_lora *lora = NULL;
     if (st == SIM_OK && a.rank_c2d > 0) {
         uint8_t adapted[REF_MAX_LAYERS] = {0};

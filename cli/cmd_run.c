@@ -11,9 +11,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/afile.h"
+#include "util/paths.h"
 #include "results/report.h"
 #include "results/trace.h"
 #include "scenarios/scenario.h"
+#include "scenarios/show.h"
 #include "sim/run.h"
 
 static const char run_help[] =
@@ -96,21 +99,6 @@ static void run_parse(int argc, char **argv, struct run_args *a)
     a->file = argv[optind];
 }
 
-/* mkdir -p; 0 on success. */
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return (mkdir(buf, 0777) != 0 && errno != EEXIST) ? -1 : 0;
-}
-
 /* Simulates mode m of in for comparison. */
 static void compare(const struct mdl_input *in, const struct run_args *a, enum ref_mode m,
                     const char *platform, struct sim_summary *out)
@@ -148,7 +136,7 @@ int cli_cmd_run(int argc, char **argv)
         cli_die("%s", err.msg);
     char platform[4200], tmp_platform[64] = "";
     if (a.out_dir != NULL) {
-        if (make_dirs(a.out_dir) != 0)
+        if (sim_mkdirs(a.out_dir) != 0)
             cli_die("%s: cannot create directory: %s", a.out_dir, strerror(errno));
         snprintf(platform, sizeof platform, "%s/platform.xml", a.out_dir);
     } else {
@@ -156,6 +144,12 @@ int cli_cmd_run(int argc, char **argv)
         snprintf(platform, sizeof platform, "%s", tmp_platform);
     }
     a.opts.platform_path = platform;
+    if (a.trace != NULL) { // the trace's folder must take a file before any work
+        struct sim_afile probe;
+        if (sim_afile_open(&probe, a.trace, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+        sim_afile_abort(&probe);
+    }
     a.opts.progress = !a.quiet && isatty(STDERR_FILENO); // the main run reports its steps
     struct mdl_input in = *scn_scenario_input(s);
     if (a.set_mode && mdl_input_set_mode(&in, a.mode, &err) != SIM_OK)
@@ -168,7 +162,7 @@ int cli_cmd_run(int argc, char **argv)
     char cmp_platform[4300];
     snprintf(cmp_platform, sizeof cmp_platform, "%s.compare", platform);
     if (!a.quiet)
-        cli_scenario_banner(stdout, a.file, &in);
+        scn_input_banner(stdout, a.file, &in);
     if (cmp) {
         compare(&in, &a, REF_MODE_DEVICE_ONLY, cmp_platform, &dev);
         compare(&in, &a, REF_MODE_CLOUD_ONLY, cmp_platform, &cloud);

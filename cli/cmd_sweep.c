@@ -12,11 +12,11 @@
 #include "util/afile.h"
 #include "results/report.h"
 #include "scenarios/scenario.h"
+#include "scenarios/show.h"
 #include "analysis/batch.h"
+#include "analysis/sweep.h"
 #include "sim/run.h"
 
-#define MAX_VARY 8
-#define MAX_VALUES 64
 #define MAX_SET 16
 
 static const char sweep_help[] =
@@ -32,42 +32,15 @@ static const char sweep_help[] =
     "  plsim sweep scenarios/paper-7b.json --vary link.rtt=0ms,10ms,47ms \\\n"
     "    --vary rank=16,64 -o rtt.csv\n";
 
-struct vary {
-    char key[128];
-    char *values[MAX_VALUES]; /* owned copies */
-    int n;
-};
-
 struct sweep_args {
     const char *file;
     const char *out;
-    struct vary vary[MAX_VARY];
-    int n_vary;
+    struct ana_sweep sweep;
     const char *set[MAX_SET];
     int n_set;
     int jobs;
     int quiet;
 };
-
-static void add_vary(struct sweep_args *a, const char *spec)
-{
-    const char *eq = strchr(spec, '=');
-    if (eq == NULL || eq == spec || eq[1] == '\0')
-        cli_usage_error("sweep", "--vary: expected KEY=V1,V2,..., found '%s'", spec);
-    if (a->n_vary == MAX_VARY)
-        cli_usage_error("sweep", "--vary: at most %d keys", MAX_VARY);
-    struct vary *v = &a->vary[a->n_vary++];
-    snprintf(v->key, sizeof v->key, "%.*s", (int)(eq - spec), spec);
-    char *list = strdup(eq + 1), *save = NULL;
-    for (char *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
-        if (v->n == MAX_VALUES)
-            cli_usage_error("sweep", "--vary %s: at most %d values", v->key, MAX_VALUES);
-        v->values[v->n++] = strdup(t);
-    }
-    free(list);
-    if (v->n == 0)
-        cli_usage_error("sweep", "--vary %s: no values", v->key);
-}
 
 static void sweep_parse(int argc, char **argv, struct sweep_args *a)
 {
@@ -78,7 +51,12 @@ static void sweep_parse(int argc, char **argv, struct sweep_args *a)
     int c;
     while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'v': add_vary(a, optarg); break;
+        case 'v': {
+            struct sim_err err;
+            if (ana_sweep_add_axis(&a->sweep, optarg, &err) != SIM_OK)
+                cli_usage_error("sweep", "%s", err.msg);
+            break;
+        }
         case 's':
             if (a->n_set == MAX_SET)
                 cli_usage_error("sweep", "--set: at most %d", MAX_SET);
@@ -93,105 +71,59 @@ static void sweep_parse(int argc, char **argv, struct sweep_args *a)
     }
     if (optind != argc - 1)
         cli_usage_error("sweep", "give exactly one scenario file");
-    if (a->n_vary == 0 || a->out == NULL)
+    if (a->sweep.n_axes == 0 || a->out == NULL)
         cli_usage_error("sweep", "--vary KEY=... and -o OUT.csv are required");
     a->file = argv[optind];
-}
-
-/* The overrides of point p: --set values, then this point's values. */
-static int point_overrides(const struct sweep_args *a, int64_t p, char bufs[][256],
-                           const char **ov)
-{
-    int n = 0;
-    for (int i = 0; i < a->n_set; i++)
-        ov[n++] = a->set[i];
-    for (int k = a->n_vary - 1; k >= 0; k--) {
-        const struct vary *v = &a->vary[k];
-        snprintf(bufs[k], 256, "%s=%s", v->key, v->values[p % v->n]);
-        p /= v->n;
-    }
-    for (int k = 0; k < a->n_vary; k++)
-        ov[n++] = bufs[k];
-    return n;
-}
-
-static void write_header(FILE *f, const struct sweep_args *a)
-{
-    for (int k = 0; k < a->n_vary; k++)
-        fprintf(f, "%s,", a->vary[k].key);
-    struct sim_summary dummy;
-    memset(&dummy, 0, sizeof dummy);
-    const char *names[32];
-    double values[32];
-    const int n = res_summary_fields(&dummy, names, values, 32);
-    for (int i = 0; i < n; i++)
-        fprintf(f, "%s%s", names[i], i + 1 < n ? "," : "\n");
-}
-
-static void write_row(FILE *f, const struct sweep_args *a, int64_t p, const struct sim_summary *s)
-{
-    int64_t q = p;
-    int idx[MAX_VARY];
-    for (int k = a->n_vary - 1; k >= 0; k--) {
-        idx[k] = (int)(q % a->vary[k].n);
-        q /= a->vary[k].n;
-    }
-    for (int k = 0; k < a->n_vary; k++)
-        fprintf(f, "\"%s\",", a->vary[k].values[idx[k]]);
-    const char *names[32];
-    double values[32];
-    const int n = res_summary_fields(s, names, values, 32);
-    for (int i = 0; i < n; i++) {
-        if (isfinite(values[i]))
-            fprintf(f, "%.17g", values[i]);
-        fputs(i + 1 < n ? "," : "\n", f);
-    }
 }
 
 int cli_cmd_sweep(int argc, char **argv)
 {
     struct sweep_args a = {.jobs = ana_default_jobs()};
     sweep_parse(argc, argv, &a);
-    int64_t n_points = 1;
-    for (int k = 0; k < a.n_vary; k++)
-        n_points *= a.vary[k].n;
-    // resolve every point first: a bad value fails before anything runs
-    struct mdl_input *in = sim_xcalloc((size_t)n_points, sizeof *in);
+    const struct ana_sweep *sw = &a.sweep;
+    const int64_t n_points = ana_sweep_points(sw);
+    // the output first, then every point resolved: a bad value or an
+    // unwritable path fails before anything runs
+    struct sim_afile f;
     struct sim_err err;
+    if (sim_afile_open(&f, a.out, &err) != SIM_OK)
+        cli_die("%s", err.msg);
+    struct mdl_input *in = sim_xcalloc((size_t)n_points, sizeof *in);
     for (int64_t p = 0; p < n_points; p++) {
-        char bufs[MAX_VARY][256];
-        const char *ov[MAX_SET + MAX_VARY];
-        const int n = point_overrides(&a, p, bufs, ov);
+        char bufs[ANA_SWEEP_MAX_AXES][256];
+        const char *ov[MAX_SET + ANA_SWEEP_MAX_AXES];
+        for (int i = 0; i < a.n_set; i++) // --set first: the point's values win
+            ov[i] = a.set[i];
+        const int n = a.n_set + ana_sweep_point_overrides(sw, p, bufs, ov + a.n_set);
         scn_scenario_t *s = NULL;
-        if (scn_scenario_load_with(a.file, ov, n, &s, &err) != SIM_OK)
+        if (scn_scenario_load_with(a.file, ov, n, &s, &err) != SIM_OK) {
+            sim_afile_abort(&f);
             cli_die("%s", err.msg);
+        }
         in[p] = *scn_scenario_input(s);
         scn_scenario_destroy(s);
     }
     if (!a.quiet) {
-        cli_scenario_banner(stderr, a.file, &in[0]);
+        scn_input_banner(stderr, a.file, &in[0]);
         fprintf(stderr, "sweep: %lld points over", (long long)n_points);
-        for (int k = 0; k < a.n_vary; k++)
-            fprintf(stderr, " %s (%d)", a.vary[k].key, a.vary[k].n);
+        for (int k = 0; k < sw->n_axes; k++)
+            fprintf(stderr, " %s (%d)", sw->axis[k].key, sw->axis[k].n);
         fprintf(stderr, "\n");
     }
     struct sim_summary *res = sim_xcalloc((size_t)n_points, sizeof *res);
     int64_t failed = -1;
-    if (cli_simulate_all(in, n_points, a.jobs, "sweep", a.quiet, res, &failed, &err) != SIM_OK)
+    if (cli_simulate_all(in, n_points, a.jobs, "sweep", a.quiet, res, &failed, &err) != SIM_OK) {
+        sim_afile_abort(&f);
         cli_die("%s (point %lld)", err.msg, (long long)failed + 1);
-    struct sim_afile f;
-    if (sim_afile_open(&f, a.out, &err) != SIM_OK)
-        cli_die("%s", err.msg);
-    write_header(f.f, &a);
+    }
+    ana_sweep_write_header(f.f, sw);
     for (int64_t p = 0; p < n_points; p++)
-        write_row(f.f, &a, p, &res[p]);
+        ana_sweep_write_row(f.f, sw, p, &res[p]);
     if (sim_afile_commit(&f, &err) != SIM_OK)
         cli_die("%s", err.msg);
     if (!a.quiet)
         fprintf(stderr, "plsim sweep: %lld points -> %s\n", (long long)n_points, a.out);
-    for (int k = 0; k < a.n_vary; k++)
-        for (int i = 0; i < a.vary[k].n; i++)
-            free(a.vary[k].values[i]);
+    ana_sweep_free(&a.sweep);
     free(in);
     free(res);
     return CLI_EXIT_OK;

@@ -3,6 +3,8 @@
  */
 #include "util/paths.h"
 
+#include <errno.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,4 +52,18 @@ const char *sim_data_dir(void)
     }
     snprintf(dir, sizeof dir, "%s", PLSIM_SOURCE_DIR);
     return dir;
+}
+
+int sim_mkdirs(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return (mkdir(buf, 0777) != 0 && errno != EEXIST) ? -1 : 0;
 }

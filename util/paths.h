@@ -12,4 +12,7 @@
 /* The data directory. Borrowed; computed once per call site's process. */
 const char *sim_data_dir(void);
 
+/* mkdir -p path; 0 on success, -1 with errno set. */
+int sim_mkdirs(const char *path);
+
 #endif

@@ -1,0 +1,142 @@
+/*
+ * tests/test_analysis: the analysis layer with synthetic inputs: the
+ * paper's evaluation rules on made-up summaries, sweep grids, and the
+ * comm table's arithmetic. No simulation runs here.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/paper.h"
+#include "analysis/sweep.h"
+#include "analysis/tables.h"
+
+/* The first row of a kind, or NULL. */
+static const struct ana_paper_row *first_row(enum ana_row_kind kind, int checked)
+{
+    int n;
+    const struct ana_paper_row *rows = ana_paper_rows(&n);
+    for (int i = 0; i < n; i++)
+        if (rows[i].kind == kind && (checked ? !isnan(rows[i].tol) : isnan(rows[i].tol)))
+            return &rows[i];
+    return NULL;
+}
+
+Test(ana_paper, a_speed_row_passes_inside_its_tolerance_and_fails_outside)
+{
+    const struct ana_paper_row *r = first_row(ANA_ROW_TPS, 1);
+    cr_assert_not_null(r);
+    struct sim_summary res[ANA_PAPER_N_SIMS];
+    memset(res, 0, sizeof res);
+    struct ana_outcome o;
+    struct sim_err err;
+    res[r->a].decode_tps = r->paper * (1.0 + 0.99 * r->tol);
+    cr_assert_eq(ana_paper_evaluate_row(r, res, &o, &err), SIM_OK);
+    cr_expect(o.checked && o.pass, "%s: %g inside %g", r->label, o.sim, r->tol);
+    res[r->a].decode_tps = r->paper * (1.0 - 1.01 * r->tol);
+    ana_paper_evaluate_row(r, res, &o, &err);
+    cr_expect(o.checked && !o.pass, "%s: %g outside %g", r->label, o.sim, r->tol);
+    cr_expect_float_eq(o.err, -1.01 * r->tol, 1e-12);
+    res[r->a].decode_tps = NAN; // a run that produced nothing never passes
+    ana_paper_evaluate_row(r, res, &o, &err);
+    cr_expect_not(o.pass);
+}
+
+Test(ana_paper, an_unchecked_row_is_reported_whatever_its_value)
+{
+    const struct ana_paper_row *r = first_row(ANA_ROW_TPS, 0);
+    cr_assert_not_null(r, "the LoRA^P rows are reported, not checked");
+    struct sim_summary res[ANA_PAPER_N_SIMS];
+    memset(res, 0, sizeof res);
+    res[r->a].decode_tps = 7.0 * r->paper;
+    struct ana_outcome o;
+    struct sim_err err;
+    cr_assert_eq(ana_paper_evaluate_row(r, res, &o, &err), SIM_OK);
+    cr_expect_not(o.checked);
+    cr_expect(o.pass);
+}
+
+Test(ana_paper, a_claim_must_reach_its_value_from_below_only)
+{
+    const struct ana_paper_row *r = first_row(ANA_ROW_AT_LEAST, 1);
+    cr_assert_not_null(r);
+    struct sim_summary res[ANA_PAPER_N_SIMS];
+    memset(res, 0, sizeof res);
+    struct ana_outcome o;
+    struct sim_err err;
+    res[r->b].decode_tps = 10.0;
+    res[r->a].decode_tps = 10.0 * r->paper / 100.0 * 1.5; // far above: still a pass
+    ana_paper_evaluate_row(r, res, &o, &err);
+    cr_expect(o.pass);
+    res[r->a].decode_tps = 10.0 * r->paper / 100.0 * 0.999;
+    ana_paper_evaluate_row(r, res, &o, &err);
+    cr_expect_not(o.pass, "%s: %g below %g", r->label, o.sim, r->paper);
+}
+
+Test(ana_paper, resource_and_comm_rows_come_from_the_catalogs_not_the_summaries)
+{
+    struct sim_summary res[ANA_PAPER_N_SIMS];
+    memset(res, 0, sizeof res); // no simulation at all
+    const enum ana_row_kind kinds[] = {ANA_ROW_MEM_PL, ANA_ROW_MEM_FULL, ANA_ROW_FLOPS_FULL,
+                                       ANA_ROW_COMM};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const struct ana_paper_row *r = first_row(kinds[k], 1);
+        cr_assert_not_null(r);
+        struct ana_outcome o;
+        struct sim_err err;
+        cr_assert_eq(ana_paper_evaluate_row(r, res, &o, &err), SIM_OK, "%s", err.msg);
+        cr_expect(o.pass, "%s: %g vs the paper's %g", r->label, o.sim, r->paper);
+    }
+}
+
+Test(ana_sweep, points_are_the_product_and_the_last_axis_varies_fastest)
+{
+    struct ana_sweep s;
+    memset(&s, 0, sizeof s);
+    struct sim_err err;
+    cr_assert_eq(ana_sweep_add_axis(&s, "rank=16,64", &err), SIM_OK);
+    cr_assert_eq(ana_sweep_add_axis(&s, "link.rtt=0ms,10ms,47ms", &err), SIM_OK);
+    cr_expect_eq(ana_sweep_points(&s), 6);
+    char bufs[ANA_SWEEP_MAX_AXES][256];
+    const char *ov[ANA_SWEEP_MAX_AXES];
+    cr_assert_eq(ana_sweep_point_overrides(&s, 4, bufs, ov), 2);
+    cr_expect_str_eq(ov[0], "rank=64");
+    cr_expect_str_eq(ov[1], "link.rtt=10ms");
+    cr_expect_eq(ana_sweep_add_axis(&s, "workload.batch", &err), SIM_EINVAL);
+    ana_sweep_free(&s);
+}
+
+Test(ana_sweep, a_product_over_the_bound_is_refused_before_any_work)
+{
+    struct ana_sweep s;
+    memset(&s, 0, sizeof s);
+    struct sim_err err;
+    char spec[2048] = "rank=1";
+    for (int i = 2; i <= 60; i++)
+        snprintf(spec + strlen(spec), sizeof spec - strlen(spec), ",%d", i);
+    enum sim_status st = SIM_OK;
+    for (int k = 0; k < 4 && st == SIM_OK; k++) // 60^3 = 216000 > the bound
+        st = ana_sweep_add_axis(&s, spec, &err);
+    cr_expect_eq(st, SIM_EINVAL);
+    cr_expect(strstr(err.msg, "exceed the bound") != NULL, "%s", err.msg);
+    ana_sweep_free(&s);
+}
+
+Test(ana_tables, comm_rows_of_7b_match_the_papers_arithmetic)
+{
+    const struct ana_acct_opts o = {.model = "llama2-7b", .rank = 32, .rank_d2c = 32,
+                                    .bits = 16, .prompt_tokens = 128, .first_k = 1};
+    struct ana_comm_row rows[ANA_COMM_ROWS];
+    struct sim_err err;
+    cr_assert_eq(ana_comm_rows(&o, rows, &err), SIM_OK, "%s", err.msg);
+    const struct ana_comm_row *naive = &rows[REF_MODE_COUNT + REF_MODE_NAIVE_SPLIT];
+    const struct ana_comm_row *pl = &rows[REF_MODE_COUNT + REF_MODE_PRIVATELORA];
+    // bits per decoded token: d x 2 x L x 16 and 3 r x 2 x L x 16
+    cr_expect_eq(8.0 * (naive->layer_up + naive->layer_down), 4096.0 * 2 * 32 * 16);
+    cr_expect_eq(8.0 * (pl->layer_up + pl->layer_down), 3.0 * 32 * 2 * 32 * 16);
+    const struct ana_acct_opts wide = {.model = "llama2-7b", .rank = 5000, .rank_d2c = 5000,
+                                       .bits = 16, .prompt_tokens = 128, .first_k = 1};
+    cr_expect_eq(ana_comm_rows(&wide, rows, &err), SIM_EINVAL);
+    cr_expect_null(ana_comm_json(&wide, &err));
+}
