@@ -219,9 +219,9 @@ static enum sim_status resource_value(const struct ana_paper_row *r, double *v,
         return st;
     switch (r->kind) {
     case ANA_ROW_MEM_PL: *v = pc.pl_edge_bytes / 1e6; break;
-    case ANA_ROW_FLOPS_PL: *v = pc.pl_edge_flops / 1e9; break;
+    case ANA_ROW_FLOPS_PL: *v = pc.pl_edge_flop / 1e9; break;
     case ANA_ROW_MEM_FULL: *v = pc.full_bytes / 1e6; break;
-    case ANA_ROW_FLOPS_FULL: *v = pc.full_flops / 1e9; break;
+    case ANA_ROW_FLOPS_FULL: *v = pc.full_flop / 1e9; break;
     case ANA_ROW_TPS: case ANA_ROW_PERCENT: case ANA_ROW_AT_LEAST: case ANA_ROW_COMM: *v = NAN;
     }
     return SIM_OK;

@@ -275,26 +275,26 @@ char *ana_resources_text(const struct ana_acct_opts *a, struct sim_err *err)
         fprintf(f, "%-20s %14.1f %14.1f %16.4f %16.4f\n", ref_mode_name((enum ref_mode)m),
                 side_sum(r->memory_bytes[REF_EDGE]) / 1e6,
                 side_sum(r->memory_bytes[REF_CLOUD]) / 1e6,
-                side_sum(r->flops_per_token[REF_EDGE]) / 1e9,
-                side_sum(r->flops_per_token[REF_CLOUD]) / 1e9);
+                side_sum(r->flop_per_token[REF_EDGE]) / 1e9,
+                side_sum(r->flop_per_token[REF_CLOUD]) / 1e9);
     }
     fprintf(f, "\nComponents under privatelora (params, MB, GFLOP per token):\n");
     fprintf(f, "%-10s %6s %16s %12s %12s\n", "component", "side", "params", "MB", "GFLOP/tok");
     const struct ref_resources *pl = &all->mode[REF_MODE_PRIVATELORA];
     for (int side = 0; side < 2; side++)
         for (int c = 0; c < REF_C_COUNT; c++)
-            if (pl->params[side][c] > 0 || pl->flops_per_token[side][c] > 0)
+            if (pl->params[side][c] > 0 || pl->flop_per_token[side][c] > 0)
                 fprintf(f, "%-10s %6s %16" PRId64 " %12.3f %12.5f\n",
                         ref_component_name((enum ref_component)c),
                         side == REF_EDGE ? "edge" : "cloud", pl->params[side][c],
-                        pl->memory_bytes[side][c] / 1e6, pl->flops_per_token[side][c] / 1e9);
+                        pl->memory_bytes[side][c] / 1e6, pl->flop_per_token[side][c] / 1e9);
     const struct ref_paper_counting *pc = &all->paper;
     fprintf(f, "\nThe paper's countings (resource table, MB = 1e6 bytes):\n");
     fprintf(f, "  PL edge, LM head + M at 16 bits:                 %10.1f MB %8.3f GFLOP/tok\n",
-            pc->pl_edge_bytes / 1e6, pc->pl_edge_flops / 1e9);
+            pc->pl_edge_bytes / 1e6, pc->pl_edge_flop / 1e9);
     fprintf(f, "  full model, attn + MLP + LM head at %2" PRId64
             " bits:     %10.1f MB %8.3f GFLOP/tok\n", a->bits, pc->full_bytes / 1e6,
-            pc->full_flops / 1e9);
+            pc->full_flop / 1e9);
     fclose(f);
     free(all);
     return text;
@@ -320,13 +320,13 @@ char *ana_resources_json(const struct ana_acct_opts *a, struct sim_err *err)
         for (int side = 0; side < 2; side++) {
             cJSON *s = cJSON_AddObjectToObject(o, side == REF_EDGE ? "edge" : "cloud");
             cJSON_AddNumberToObject(s, "memory_bytes", side_sum(r->memory_bytes[side]));
-            cJSON_AddNumberToObject(s, "flops_per_token", side_sum(r->flops_per_token[side]));
+            cJSON_AddNumberToObject(s, "flops_per_token", side_sum(r->flop_per_token[side]));
             cJSON *comp = cJSON_AddObjectToObject(s, "components");
             for (int c = 0; c < REF_C_COUNT; c++) {
                 cJSON *e = cJSON_AddObjectToObject(comp, ref_component_name((enum ref_component)c));
                 cJSON_AddNumberToObject(e, "params", (double)r->params[side][c]);
                 cJSON_AddNumberToObject(e, "memory_bytes", r->memory_bytes[side][c]);
-                cJSON_AddNumberToObject(e, "flops_per_token", r->flops_per_token[side][c]);
+                cJSON_AddNumberToObject(e, "flops_per_token", r->flop_per_token[side][c]);
             }
         }
         cJSON_AddItemToArray(modes, o);
@@ -334,9 +334,9 @@ char *ana_resources_json(const struct ana_acct_opts *a, struct sim_err *err)
     const struct ref_paper_counting *pc = &all->paper;
     cJSON *p = cJSON_AddObjectToObject(root, "paper_counting");
     cJSON_AddNumberToObject(p, "pl_edge_memory_bytes", pc->pl_edge_bytes);
-    cJSON_AddNumberToObject(p, "pl_edge_flops_per_token", pc->pl_edge_flops);
+    cJSON_AddNumberToObject(p, "pl_edge_flops_per_token", pc->pl_edge_flop);
     cJSON_AddNumberToObject(p, "full_model_memory_bytes", pc->full_bytes);
-    cJSON_AddNumberToObject(p, "full_model_flops_per_token", pc->full_flops);
+    cJSON_AddNumberToObject(p, "full_model_flops_per_token", pc->full_flop);
     free(all);
     return ana_json_take(root);
 }

@@ -38,6 +38,9 @@ static const char run_help[] =
     "  --cfg=X:V     a SimGrid setting; the default network model is CM02 with\n"
     "                cross-traffic off and TCP-gamma 0, so a transfer takes\n"
     "                latency + bytes / bandwidth exactly\n"
+    "  --log=X:V     a SimGrid log setting; --log=plsim.thres:debug prints one\n"
+    "                line per plan stage (device, step, op, place, layer,\n"
+    "                bytes, simulated start and end)\n"
     "  -q            print nothing but errors\n\n"
     "Example:\n  plsim run scenarios/realistic-5g-us.json -o out/us\n";
 
@@ -61,6 +64,7 @@ static void run_parse(int argc, char **argv, struct run_args *a)
         {"seed", required_argument, 0, 's'}, {"mode", required_argument, 0, 'm'},
         {"no-compare", no_argument, 0, 'n'}, {"cfg", required_argument, 0, 'c'},
         {"trace", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
+        {"log", required_argument, 0, 'l'},
         {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
     };
     int c;
@@ -80,11 +84,14 @@ static void run_parse(int argc, char **argv, struct run_args *a)
                 cli_usage_error("run", "--set: at most 16");
             a->set[a->n_set++] = optarg;
             break;
-        case 'c': {
+        case 'c':
+        case 'l': {
             if (a->opts.n_cfg == SIM_MAX_CFG || strchr(optarg, ':') == NULL)
-                cli_usage_error("run", "--cfg: expected NAME:VALUE (at most %d)", SIM_MAX_CFG);
+                cli_usage_error("run", "--%s: expected NAME:VALUE (at most %d)",
+                                c == 'c' ? "cfg" : "log", SIM_MAX_CFG);
             static char cfg_store[SIM_MAX_CFG][256]; // lives as long as the process
-            snprintf(cfg_store[a->opts.n_cfg], sizeof cfg_store[0], "--cfg=%s", optarg);
+            snprintf(cfg_store[a->opts.n_cfg], sizeof cfg_store[0], "--%s=%s",
+                     c == 'c' ? "cfg" : "log", optarg);
             a->opts.cfg[a->opts.n_cfg] = cfg_store[a->opts.n_cfg];
             a->opts.n_cfg++;
             break;
@@ -133,6 +140,8 @@ int cli_cmd_run(int argc, char **argv)
     scn_scenario_t *s = NULL;
     struct sim_err err;
     if (scn_scenario_load_with(a.file, a.set, a.n_set, &s, &err) != SIM_OK)
+        cli_die("%s", err.msg);
+    if (sim_run_check_opts(&a.opts, &err) != SIM_OK)
         cli_die("%s", err.msg);
     char platform[4200], tmp_platform[64] = "";
     if (a.out_dir != NULL) {

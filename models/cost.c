@@ -14,7 +14,7 @@ const char *mdl_cost_method_name(enum mdl_cost_method m)
 static double roofline_s(const struct mdl_cost *c, const struct ref_stage *s)
 {
     const double bytes = s->weight_bytes + s->kv_read_bytes + s->kv_write_bytes;
-    const double t_compute = s->flops / (c->peak_flops * c->compute_efficiency);
+    const double t_compute = s->flop / (c->peak_flop_per_s * c->compute_efficiency);
     const double t_memory = bytes / (c->mem_bw_Bps * c->memory_efficiency);
     return fmax(t_compute, t_memory);
 }

@@ -32,7 +32,7 @@ const char *mdl_cost_method_name(enum mdl_cost_method m); /* "roofline", "calibr
 /* The cost model of one side. */
 struct mdl_cost {
     enum mdl_cost_method method;
-    double peak_flops;          /* dense flop/s at the compute precision */
+    double peak_flop_per_s;          /* dense flop/s at the compute precision */
     double mem_bw_Bps;          /* bytes/s */
     double compute_efficiency;  /* (0, 1] fraction of peak reached */
     double memory_efficiency;   /* (0, 1] fraction of bandwidth reached */

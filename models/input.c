@@ -20,11 +20,25 @@ static enum sim_status plan_builds(const struct mdl_input *in, enum ref_phase ph
     o.batch = in->workload.batch;
     struct ref_plan *p = NULL;
     struct sim_err why;
-    const enum sim_status st = ref_plan_build(&in->model, &o, &p, &why);
-    ref_plan_destroy(p);
+    enum sim_status st = ref_plan_build(&in->model, &o, &p, &why);
     if (st != SIM_OK)
         return sim_err_set(err, st, "%s: %s", in->origin, why.msg);
-    return SIM_OK;
+    // every stage must take a time the engine can run: a cost model with an
+    // absurdly small peak or bandwidth would stall it for ever
+    const double year_s = 3.15576e7;
+    for (int i = 0; i < p->n_stages && st == SIM_OK; i++) {
+        const struct ref_stage *g = &p->stages[i];
+        if (g->kind != REF_STAGE_COMPUTE)
+            continue;
+        const double t = mdl_cost_stage_s(&in->cost[g->place], g);
+        if (!(t >= 0.0) || !(t < year_s))
+            st = sim_err_set(err, SIM_EINVAL, "%s: $.%s: stage %s (layer %lld) would take %g s; "
+                             "check the peak FLOPS and memory bandwidth", in->origin,
+                             ref_place_name(g->place), ref_op_name(g->op), (long long)g->layer,
+                             t);
+    }
+    ref_plan_destroy(p);
+    return st;
 }
 
 static enum sim_status check_workload(const struct mdl_input *in, struct sim_err *err)
@@ -71,7 +85,7 @@ static enum sim_status check_costs(const struct mdl_input *in, struct sim_err *e
     static const char *const side[2] = {"edge", "cloud"};
     for (int s = 0; s < 2; s++) {
         const struct mdl_cost *c = &in->cost[s];
-        if (!(c->peak_flops > 0.0) || !(c->mem_bw_Bps > 0.0) || !isfinite(c->peak_flops) ||
+        if (!(c->peak_flop_per_s > 0.0) || !(c->mem_bw_Bps > 0.0) || !isfinite(c->peak_flop_per_s) ||
             !isfinite(c->mem_bw_Bps))
             return sim_err_set(err, SIM_EINVAL, "%s: $.%s: peak FLOPS and memory bandwidth must "
                                "be positive and finite", in->origin, side[s]);

@@ -216,7 +216,7 @@ static int compute(struct ref_plan *p, enum ref_place side, int64_t layer, enum 
     s.place = side;
     s.layer = layer;
     s.op = op;
-    s.flops = c.flops;
+    s.flop = c.flop;
     s.weight_params = c.params;
     const double bits = is_adapter ? p->opts.adapter_bits : p->opts.weight_bits[side];
     s.weight_bytes = c.params * bits / 8.0;
@@ -473,7 +473,7 @@ void ref_plan_sum(const struct ref_plan *p, struct ref_plan_totals *t)
         const struct ref_stage *s = &p->stages[i];
         if (s->kind == REF_STAGE_COMPUTE) {
             const int side = s->place == REF_EDGE ? REF_EDGE : REF_CLOUD;
-            t->flops[side] += s->flops;
+            t->flop[side] += s->flop;
             t->weight_bytes[side] += s->weight_bytes;
             t->kv_read_bytes[side] += s->kv_read_bytes;
             t->kv_write_bytes[side] += s->kv_write_bytes;
@@ -537,7 +537,7 @@ static void put(struct ref_resources *r, int side, enum ref_component c,
     r->params[side][c] += n;
     r->memory_bytes[side][c] += (double)n * bits / 8.0;
     if (is_matmul)
-        r->flops_per_token[side][c] += 2.0 * (double)n;
+        r->flop_per_token[side][c] += 2.0 * (double)n;
 }
 
 enum sim_status ref_resources_compute(const struct ref_config *cfg,
@@ -564,7 +564,7 @@ enum sim_status ref_resources_compute(const struct ref_config *cfg,
     put(r, io_side, REF_C_EMBEDDING, V * d, wb[io_side], 0);
     // a shared head stores nothing more but still costs 2*V*d per token
     put(r, io_side, REF_C_LM_HEAD, cfg->shared_classifier ? 0 : V * d, wb[io_side], 0);
-    r->flops_per_token[io_side][REF_C_LM_HEAD] += 2.0 * (double)(V * d);
+    r->flop_per_token[io_side][REF_C_LM_HEAD] += 2.0 * (double)(V * d);
     for (int64_t l = 0; l < cfg->n_layers; l++) {
         const int side = o->mode == REF_MODE_DEVICE_ONLY || l < k ? REF_EDGE : REF_CLOUD;
         put(r, side, REF_C_ATTN, attn, wb[side], 1);
@@ -607,8 +607,8 @@ enum sim_status ref_paper_counting(const struct ref_config *cfg, int64_t rank,
     const double body = (double)(full.params[REF_EDGE][REF_C_ATTN] +
                                  full.params[REF_EDGE][REF_C_MLP]);
     out->pl_edge_bytes = (head + m) * 16.0 / 8.0;
-    out->pl_edge_flops = 2.0 * (head + m);
+    out->pl_edge_flop = 2.0 * (head + m);
     out->full_bytes = (body + head) * full_bits / 8.0;
-    out->full_flops = 2.0 * (body + head);
+    out->full_flop = 2.0 * (body + head);
     return SIM_OK;
 }

@@ -153,7 +153,7 @@ struct ref_stage {
     int64_t layer;       /* decoder layer, or -1 */
     enum ref_op op;      /* what the stage does; ref_op_name for text */
     /* compute */
-    double flops;          /* dense FLOPs of this stage, whole batch */
+    double flop;           /* dense floating-point operations of this stage, whole batch */
     double weight_params;  /* weight elements read (base or adapter) */
     double weight_bytes;   /* their bytes at the side's or adapter bits */
     double kv_read_bytes;  /* KV-cache bytes read */
@@ -190,7 +190,7 @@ void ref_plan_destroy(struct ref_plan *p);
 
 /* Sums over a plan. Index sides with REF_EDGE / REF_CLOUD. */
 struct ref_plan_totals {
-    double flops[2];          /* per side */
+    double flop[2];           /* dense floating-point operations per side */
     double weight_bytes[2];   /* per side */
     double kv_read_bytes[2];  /* per side */
     double kv_write_bytes[2]; /* per side */
@@ -242,7 +242,7 @@ const char *ref_component_name(enum ref_component c);
 struct ref_resources {
     int64_t params[2][REF_C_COUNT];         /* [side][component] */
     double memory_bytes[2][REF_C_COUNT];    /* at weight/adapter bits */
-    double flops_per_token[2][REF_C_COUNT]; /* dense */
+    double flop_per_token[2][REF_C_COUNT]; /* dense */
 };
 
 /* Places the components for opts->mode (and first_k) and fills r.
@@ -261,9 +261,9 @@ enum sim_status ref_resources_compute(const struct ref_config *cfg,
  * FLOPs are 2 per counted weight. */
 struct ref_paper_counting {
     double pl_edge_bytes;
-    double pl_edge_flops;
+    double pl_edge_flop;
     double full_bytes;
-    double full_flops;
+    double full_flop;
 };
 
 enum sim_status ref_paper_counting(const struct ref_config *cfg, int64_t rank,

@@ -39,7 +39,7 @@ void ref_matmul(float *out, const float *x, const float *w, int64_t N,
 
 void ref_cost_add(struct ref_cost *a, struct ref_cost b)
 {
-    a->flops += b.flops;
+    a->flop += b.flop;
     a->params += b.params;
     a->bytes += b.bytes;
 }
@@ -48,7 +48,7 @@ struct ref_cost ref_matmul_cost(int64_t N, int64_t n, int64_t dout)
 {
     const double macs = (double)N * (double)n * (double)dout;
     const double bytes = 4.0 * ((double)dout * n + (double)N * n);
-    return (struct ref_cost){.flops = 2.0 * macs, .params = (double)n * (double)dout,
+    return (struct ref_cost){.flop = 2.0 * macs, .params = (double)n * (double)dout,
                              .bytes = bytes};
 }
 
@@ -78,13 +78,13 @@ void ref_embed(float *out, const float *table, const int32_t *tokens, int64_t N,
 struct ref_cost ref_embed_cost(int64_t N, int64_t d)
 {
     const double rows = (double)N * (double)d;
-    return (struct ref_cost){.flops = 0.0, .params = rows, .bytes = 4.0 * rows};
+    return (struct ref_cost){.flop = 0.0, .params = rows, .bytes = 4.0 * rows};
 }
 
 struct ref_cost ref_rmsnorm_cost(int64_t N, int64_t d)
 {
     // a square-and-add and a scale-and-multiply per element
-    return (struct ref_cost){.flops = 4.0 * (double)N * (double)d, .params = (double)d,
+    return (struct ref_cost){.flop = 4.0 * (double)N * (double)d, .params = (double)d,
                              .bytes = 4.0 * ((double)N * d + (double)d)};
 }
 
@@ -193,8 +193,8 @@ struct ref_cost ref_attention_cost(int64_t n_new, int64_t pos0,
     // sum over new queries t of (pos0 + t + 1) keys
     const double keys = (double)n_new * (double)pos0 +
                         (double)n_new * (double)(n_new + 1) / 2.0;
-    const double flops = 4.0 * keys * (double)n_heads * (double)hs;
+    const double flop = 4.0 * keys * (double)n_heads * (double)hs;
     const double kv_rows = (double)(pos0 + n_new);
     const double bytes = 4.0 * 2.0 * kv_rows * (double)n_kv_heads * hs;
-    return (struct ref_cost){.flops = flops, .bytes = bytes};
+    return (struct ref_cost){.flop = flop, .bytes = bytes};
 }

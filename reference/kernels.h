@@ -29,7 +29,7 @@
  * (rotary, softmax, SwiGLU, residual add) are not counted, by
  * convention: they have no cost function. */
 struct ref_cost {
-    double flops;  /* dense floating-point operations */
+    double flop;   /* dense floating-point operations (a count) */
     double params; /* weight elements read (0 for activations-only ops) */
     double bytes;  /* bytes of operands read (fp32) */
 };

@@ -156,10 +156,10 @@ static enum sim_status parse_peaks(const char *file, const char *jpath, const cJ
         if (st != SIM_OK)
             return st;
         if (strcmp(sparsity, "dense") == 0) {
-            d->peak_dense_flops[pr] = f;
+            d->peak_dense_flop_per_s[pr] = f;
             dense++;
         } else if (strcmp(sparsity, "sparse") == 0) {
-            d->peak_sparse_flops[pr] = f;
+            d->peak_sparse_flop_per_s[pr] = f;
         } else {
             return sim_err_set(err, SIM_EINVAL, "%s: %s.sparsity: expected dense or sparse, "
                                "found '%s'", file, p, sparsity);

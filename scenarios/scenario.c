@@ -370,7 +370,7 @@ static enum sim_status resolve_device(const struct ctx *c, const char *key, enum
     override_fact(c, v, "memory_bandwidth", SCN_Q_BANDWIDTH, &d->mem_bw_Bps, prefix);
     override_fact(c, v, "memory_capacity", SCN_Q_BYTES, &d->mem_capacity_bytes, prefix);
     const enum mdl_precision prec = c->s->in.precision[cat == SCN_CAT_EDGE ? REF_EDGE : REF_CLOUD];
-    override_fact(c, v, "peak_flops", SCN_Q_FLOPS, &d->peak_dense_flops[prec], prefix);
+    override_fact(c, v, "peak_flops", SCN_Q_FLOPS, &d->peak_dense_flop_per_s[prec], prefix);
     return SIM_OK;
 }
 
@@ -498,14 +498,14 @@ static enum sim_status resolve_costs(const struct ctx *c, struct sim_err *err)
         const struct mdl_device *d = side == REF_EDGE ? &c->s->in.edge : &c->s->in.cloud;
         struct mdl_cost *k = &c->s->in.cost[side];
         const enum mdl_precision prec = c->s->in.precision[side];
-        if (!d->peak_dense_flops[prec].present)
+        if (!d->peak_dense_flop_per_s[prec].present)
             return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.precision: %s lists no dense %s "
                                "peak; choose another precision or set $.%s.peak_flops", c->file,
                                side == REF_EDGE ? "edge" : "cloud", d->name,
                                mdl_precision_name(prec), side == REF_EDGE ? "edge" : "cloud");
-        k->peak_flops = d->peak_dense_flops[prec].value;
+        k->peak_flop_per_s = d->peak_dense_flop_per_s[prec].value;
         k->mem_bw_Bps = d->mem_bw_Bps.value;
-        if (!(k->peak_flops > 0.0) || !(k->mem_bw_Bps > 0.0))
+        if (!(k->peak_flop_per_s > 0.0) || !(k->mem_bw_Bps > 0.0))
             return sim_err_set(err, SIM_EINVAL, "%s: $.%s: peak FLOPS and memory bandwidth must "
                                "be positive", c->file, side == REF_EDGE ? "edge" : "cloud");
         if (k->method == MDL_COST_CALIBRATED) {

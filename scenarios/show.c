@@ -49,11 +49,11 @@ static void show_device(FILE *f, const char *role, const scn_scenario_t *s, cons
     show_fact(f, "memory bandwidth", &d->mem_bw_Bps, SCN_Q_BANDWIDTH);
     show_fact(f, "memory capacity", &d->mem_capacity_bytes, SCN_Q_BYTES);
     for (int p = 0; p < MDL_PREC_COUNT; p++) {
-        if (!d->peak_dense_flops[p].present)
+        if (!d->peak_dense_flop_per_s[p].present)
             continue;
         char label[32];
         snprintf(label, sizeof label, "peak %s dense", mdl_precision_name((enum mdl_precision)p));
-        show_fact(f, label, &d->peak_dense_flops[p], SCN_Q_FLOPS);
+        show_fact(f, label, &d->peak_dense_flop_per_s[p], SCN_Q_FLOPS);
     }
     for (int i = 0; i < d->n_measured; i++) {
         const struct mdl_measured *m = &d->measured[i];
@@ -138,11 +138,11 @@ void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in)
             o->overlap ? "overlap" : "additive");
     fprintf(f, "  edge    %s: %s, %s %s dense, %g-bit weights\n", e->name,
             scn_units_format(e->mem_bw_Bps.value, SCN_Q_BANDWIDTH, a, sizeof a),
-            scn_units_format(e->peak_dense_flops[pe].value, SCN_Q_FLOPS, b, sizeof b),
+            scn_units_format(e->peak_dense_flop_per_s[pe].value, SCN_Q_FLOPS, b, sizeof b),
             mdl_precision_name(pe), o->weight_bits[REF_EDGE]);
     fprintf(f, "  cloud   %s: %s, %s %s dense, %g-bit weights\n", c->name,
             scn_units_format(c->mem_bw_Bps.value, SCN_Q_BANDWIDTH, d, sizeof d),
-            scn_units_format(c->peak_dense_flops[pc].value, SCN_Q_FLOPS, x, sizeof x),
+            scn_units_format(c->peak_dense_flop_per_s[pc].value, SCN_Q_FLOPS, x, sizeof x),
             mdl_precision_name(pc), o->weight_bits[REF_CLOUD]);
     fprintf(f, "  link    %s: up %s, down %s, RTT %s\n", l->name,
             scn_units_format(l->uplink_Bps.value, SCN_Q_BANDWIDTH, y, sizeof y),

@@ -6,6 +6,7 @@
 #include "sim/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,9 +22,12 @@
 #include <simgrid/host.h>
 #include <simgrid/mailbox.h>
 #include <xbt/config.h>
+#include <xbt/log.h>
 
 #include "models/cost.h"
 #include "sim/platform.h"
+
+XBT_LOG_NEW_DEFAULT_CATEGORY(plsim, "plsim's simulation: one debug line per plan stage");
 
 /* Sanitizer builds use thread contexts: ASan cannot follow SimGrid's raw
  * context switches and may report false positives (simgrid-notes.md). */
@@ -141,6 +145,8 @@ struct stage_time {
 
 /* Shared by the two actors of one device. */
 struct device {
+    int index;               /* 0-based, for the log */
+    int finished;            /* actors of this device that walked every step */
     const struct replay *rp;
     sg_mailbox_t up, down;   /* edge -> cloud, cloud -> edge */
     struct stage_time *t;    /* n_steps x max_stages */
@@ -155,6 +161,8 @@ struct actor_arg {
 
 /* Scratch of one actor's walk over a step. */
 struct walk {
+    int device;       /* the device walked for, for the log */
+    int step;         /* the step walked */
     const struct ref_plan *p;
     struct stage_time *t;
     sg_comm_t *recv;  /* per stage: posted receive */
@@ -167,8 +175,11 @@ static void finish_recv(struct walk *w, int j)
     sg_comm_wait(w->recv[j]); // adopts and releases the comm's reference
     w->t[j].end = simgrid_get_clock();
     w->pending[j] = 0;
-    SIM_ASSERT(w->data[j] == &w->p->stages[j], "message %s matched the wrong stage",
-               ref_op_name(w->p->stages[j].op));
+    const struct ref_stage *s = &w->p->stages[j];
+    SIM_ASSERT(w->data[j] == s, "message %s matched the wrong stage", ref_op_name(s->op));
+    XBT_DEBUG("device %d step %d %-11s %-5s layer %3lld %9lld B  %.9f -> %.9f", w->device,
+              w->step, ref_op_name(s->op), ref_place_name(s->place), (long long)s->layer,
+              (long long)s->msg_bytes, w->t[j].start, w->t[j].end);
 }
 
 static void wait_deps(struct walk *w, int i)
@@ -183,6 +194,7 @@ static void wait_deps(struct walk *w, int i)
 static void walk_step(struct device *dev, enum ref_place side, int k, struct walk *w)
 {
     const struct step_spec *sp = &dev->rp->steps[k];
+    w->step = k;
     w->p = sp->plan;
     w->t = dev->t + (size_t)k * (size_t)dev->rp->max_stages;
     memset(w->pending, 0, (size_t)w->p->n_stages);
@@ -196,6 +208,9 @@ static void walk_step(struct device *dev, enum ref_place side, int k, struct wal
             if (sp->dur_s[i] > 0.0)
                 sg_actor_execute(sp->dur_s[i] * SIM_HOST_SPEED);
             w->t[i].end = simgrid_get_clock();
+            XBT_DEBUG("device %d step %d %-11s %-5s layer %3lld %14s %.9f -> %.9f", w->device,
+                      k, ref_op_name(s->op), ref_place_name(s->place), (long long)s->layer, "",
+                      w->t[i].start, w->t[i].end);
             continue;
         }
         const enum ref_place sender = s->place == REF_LINK_UP ? REF_EDGE : REF_CLOUD;
@@ -249,6 +264,7 @@ static void actor_main(int argc, char **argv)
     // plain mailbox is a rendezvous and would hold the transfer back).
     sg_mailbox_set_receiver(sg_mailbox_get_name(a->side == REF_EDGE ? a->dev->down : a->dev->up));
     struct walk w = {
+        .device = a->dev->index,
         .recv = sim_xcalloc((size_t)n, sizeof(sg_comm_t)),
         .data = sim_xcalloc((size_t)n, sizeof(void *)),
         .pending = sim_xcalloc((size_t)n, 1),
@@ -262,6 +278,7 @@ static void actor_main(int argc, char **argv)
     free(w.recv);
     free(w.data);
     free(w.pending);
+    a->dev->finished++;
 }
 
 // ---- the breakdown ----
@@ -482,7 +499,6 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         replay_free(&rp);
         return st;
     }
-    const double wall0 = (double)clock() / CLOCKS_PER_SEC;
     rp.progress = o->progress;
     rp.wall0_s = wall_now_s();
     engine_init(o);
@@ -491,6 +507,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     struct actor_arg *args = sim_xcalloc((size_t)(2 * n_dev), sizeof *args);
     for (int64_t d = 0; d < n_dev; d++) {
         char name[64];
+        devs[d].index = (int)d;
         devs[d].rp = &rp;
         devs[d].t = sim_xcalloc((size_t)rp.n_steps * (size_t)rp.max_stages,
                                 sizeof(struct stage_time));
@@ -513,16 +530,22 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         }
     }
     simgrid_run();
-    analyse(&rp, devs, n_dev, in->plan.mode, out);
-    if (o->trace)
-        collect_events(&rp, devs, n_dev, out);
-    out->summary.wall_s = (double)clock() / CLOCKS_PER_SEC - wall0;
+    for (int64_t d = 0; d < n_dev && st == SIM_OK; d++)
+        if (devs[d].finished != 2) // SimGrid reports a deadlock and returns
+            st = sim_err_set(err, SIM_EIO, "%s: the engine stopped before device %lld finished "
+                             "its steps (a deadlock)", in->origin, (long long)d);
+    if (st == SIM_OK) {
+        analyse(&rp, devs, n_dev, in->plan.mode, out);
+        if (o->trace)
+            collect_events(&rp, devs, n_dev, out);
+        out->summary.wall_s = wall_now_s() - rp.wall0_s; // a wall clock, not CPU time
+    }
     for (int64_t d = 0; d < n_dev; d++)
         free(devs[d].t);
     free(devs);
     free(args);
     replay_free(&rp);
-    return SIM_OK;
+    return st;
 }
 
 // ---- the fork ----
@@ -577,9 +600,45 @@ static _Noreturn void child(const struct mdl_input *in, const struct sim_run_opt
     _exit(bad ? 3 : 0);
 }
 
+/* SIM_EINVAL when SimGrid refuses the user's --cfg or --log arguments:
+ * a probe process initialises the engine with them, quietly, so that a
+ * bad name is one error line instead of the engine's stack trace. */
+enum sim_status sim_run_check_opts(const struct sim_run_opts *o, struct sim_err *err)
+{
+    if (o->n_cfg == 0)
+        return SIM_OK;
+    fflush(stdout);
+    fflush(stderr);
+    const pid_t pid = fork();
+    if (pid < 0)
+        return sim_err_set(err, SIM_EIO, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+        }
+        engine_init(o);
+        _exit(0);
+    }
+    int wstatus = 0;
+    waitpid(pid, &wstatus, 0);
+    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+        return SIM_OK;
+    char list[1024] = "";
+    for (int i = 0; i < o->n_cfg; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? " " : "",
+                 o->cfg[i]);
+    return sim_err_set(err, SIM_EINVAL, "SimGrid refused the settings %s (an unknown name or a "
+                       "bad value; `--cfg=help` lists them)", list);
+}
+
 enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_opts *o,
                               struct sim_job *job, struct sim_err *err)
 {
+    const enum sim_status args = sim_run_check_opts(o, err);
+    if (args != SIM_OK)
+        return args;
     // what validate accepts is what runs: the same check
     const enum sim_status chk = mdl_input_check(in, err);
     if (chk != SIM_OK)

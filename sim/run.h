@@ -25,12 +25,16 @@
 
 struct sim_run_opts {
     const char *platform_path; /* where the platform XML is written and kept */
-    const char *cfg[SIM_MAX_CFG]; /* extra "--cfg=..." arguments for SimGrid */
+    const char *cfg[SIM_MAX_CFG]; /* extra SimGrid arguments, "--cfg=..." or "--log=..." */
     int n_cfg;
     int trace;                 /* 1: return every stage's timing (events) */
     int progress;              /* 1: the simulation prints its progress on stderr
                                   (steps done, elapsed, ETA) once past a second */
 };
+
+/* SIM_EINVAL (one line in err) when SimGrid refuses the extra --cfg or
+ * --log arguments of o; sim_run_start checks this too. */
+enum sim_status sim_run_check_opts(const struct sim_run_opts *o, struct sim_err *err);
 
 /* Runs the simulation of in (resolved by scenarios/, or varied through
  * the setters of models/input) in a child process and fills *out (free

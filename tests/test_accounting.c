@@ -133,7 +133,7 @@ Test(ref_accounting, device_only_has_no_messages_and_cloud_only_sends_tokens)
     struct ref_plan_totals t;
     ref_plan_sum(p, &t);
     cr_expect_eq(t.bytes_up + t.bytes_down, 0);
-    cr_expect_eq(t.flops[REF_CLOUD], 0.0);
+    cr_expect_eq(t.flop[REF_CLOUD], 0.0);
     ref_plan_destroy(p);
     o.mode = REF_MODE_CLOUD_ONLY;
     o.phase = REF_PHASE_PREFILL;
@@ -142,7 +142,7 @@ Test(ref_accounting, device_only_has_no_messages_and_cloud_only_sends_tokens)
     ref_plan_sum(p, &t);
     cr_expect_eq(t.bytes_up, 40);  // 10 int32 token ids
     cr_expect_eq(t.bytes_down, 4); // the next token
-    cr_expect_eq(t.flops[REF_EDGE], 0.0);
+    cr_expect_eq(t.flop[REF_EDGE], 0.0);
     ref_plan_destroy(p);
 }
 
@@ -207,11 +207,11 @@ Test(ref_accounting, plan_flops_equal_sum_over_layers_plus_ends)
     double per_layer = 0, ends = 0;
     for (int i = 0; i < p->n_stages; i++) {
         if (p->stages[i].layer == 0)
-            per_layer += p->stages[i].flops;
+            per_layer += p->stages[i].flop;
         else if (p->stages[i].layer < 0)
-            ends += p->stages[i].flops;
+            ends += p->stages[i].flop;
     }
-    cr_expect_float_eq(t.flops[REF_EDGE], 40 * per_layer + ends, 1e-6 * t.flops[REF_EDGE]);
+    cr_expect_float_eq(t.flop[REF_EDGE], 40 * per_layer + ends, 1e-6 * t.flop[REF_EDGE]);
     ref_plan_destroy(p);
 }
 
@@ -319,13 +319,13 @@ ParameterizedTest(struct res_case *rc, ref_accounting,
     cr_assert_eq(ref_resources_compute(&c, &o, &pl, &err), SIM_OK);
     const double head = pl.memory_bytes[REF_EDGE][REF_C_LM_HEAD];
     const double m = pl.memory_bytes[REF_EDGE][REF_C_LORA_M];
-    const double edge_flops = pl.flops_per_token[REF_EDGE][REF_C_LM_HEAD] +
-                              pl.flops_per_token[REF_EDGE][REF_C_LORA_M];
+    const double edge_flop = pl.flop_per_token[REF_EDGE][REF_C_LM_HEAD] +
+                              pl.flop_per_token[REF_EDGE][REF_C_LORA_M];
     cr_expect_leq(fabs((head + m) / 1e6 / rc->pl_edge_mb - 1), 0.005, "%s PL edge %.2f MB",
                   rc->model, (head + m) / 1e6);
     // the table prints two significant digits: 0.27 covers 0.265..0.275
-    cr_expect_leq(fabs(edge_flops / 1e9 - rc->pl_edge_gflops), 0.005 + 1e-12,
-                  "%s PL edge %.4f GFLOPs", rc->model, edge_flops / 1e9);
+    cr_expect_leq(fabs(edge_flop / 1e9 - rc->pl_edge_gflops), 0.005 + 1e-12,
+                  "%s PL edge %.4f GFLOPs", rc->model, edge_flop / 1e9);
     o.mode = REF_MODE_DEVICE_ONLY;
     o.weight_bits[REF_EDGE] = 4;
     cr_assert_eq(ref_resources_compute(&c, &o, &dev, &err), SIM_OK);
@@ -334,18 +334,18 @@ ParameterizedTest(struct res_case *rc, ref_accounting,
                         dev.memory_bytes[REF_EDGE][REF_C_LM_HEAD];
     cr_expect_leq(fabs(full / 1e6 / rc->full4_mb - 1), 0.01, "%s full %.1f MB", rc->model,
                   full / 1e6);
-    const double ff = dev.flops_per_token[REF_EDGE][REF_C_ATTN] +
-                      dev.flops_per_token[REF_EDGE][REF_C_MLP] +
-                      dev.flops_per_token[REF_EDGE][REF_C_LM_HEAD];
+    const double ff = dev.flop_per_token[REF_EDGE][REF_C_ATTN] +
+                      dev.flop_per_token[REF_EDGE][REF_C_MLP] +
+                      dev.flop_per_token[REF_EDGE][REF_C_LM_HEAD];
     cr_expect_leq(fabs(ff / 1e9 / rc->full_gflops - 1), 0.01, "%s %.2f GFLOPs", rc->model,
                   ff / 1e9);
     // the library's counting, which the CLI and plsim paper use, is this one
     struct ref_paper_counting pc;
     cr_assert_eq(ref_paper_counting(&c, 128, 4, &pc, &err), SIM_OK);
     cr_expect_float_eq(pc.pl_edge_bytes, head + m, 1e-6);
-    cr_expect_float_eq(pc.pl_edge_flops, edge_flops, 1e-3);
+    cr_expect_float_eq(pc.pl_edge_flop, edge_flop, 1e-3);
     cr_expect_float_eq(pc.full_bytes, full, 1e-3);
-    cr_expect_float_eq(pc.full_flops, ff, 1e-3);
+    cr_expect_float_eq(pc.full_flop, ff, 1e-3);
 }
 
 Test(ref_accounting, paper_counting_counts_one_vocab_matrix_even_when_shared)
@@ -356,7 +356,7 @@ Test(ref_accounting, paper_counting_counts_one_vocab_matrix_even_when_shared)
     cr_assert_eq(ref_paper_counting(&c, 16, 4, &pc, &err), SIM_OK, "%s", err.msg);
     const double head = 32000.0 * 768, m = 12.0 * 3 * 16 * 16;
     cr_expect_float_eq(pc.pl_edge_bytes, (head + m) * 2, 1e-6);
-    cr_expect_float_eq(pc.pl_edge_flops, 2 * (head + m), 1e-6);
+    cr_expect_float_eq(pc.pl_edge_flop, 2 * (head + m), 1e-6);
 }
 
 Test(ref_accounting, counting_both_embedding_and_head_misses_the_paper)

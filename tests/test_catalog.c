@@ -32,8 +32,8 @@ Test(scn_catalog, paper_numbers_come_through_in_si)
                                          SCN_CAT_GPU, "a100-80g-pcie", &d, &err), SIM_OK, "%s",
                  err.msg);
     cr_expect_eq(d.mem_bw_Bps.value, 1.935e12);
-    cr_expect_eq(d.peak_dense_flops[MDL_FP16].value, 3.12e14);
-    cr_expect_eq(d.peak_sparse_flops[MDL_FP16].value, 6.24e14); // listed apart, never mixed
+    cr_expect_eq(d.peak_dense_flop_per_s[MDL_FP16].value, 3.12e14);
+    cr_expect_eq(d.peak_sparse_flop_per_s[MDL_FP16].value, 6.24e14); // listed apart, never mixed
     const struct mdl_measured *m = mdl_device_find_measured(&d, "llama2-7b", 16, REF_PHASE_DECODE);
     cr_assert_not_null(m);
     cr_expect_eq(m->tokens_per_s.value, 37.1);

@@ -219,3 +219,56 @@ Test(cli, forward_measured_bytes_equal_comm_for_every_mode)
     }
     remove(ck);
 }
+
+/* Number of lines in s. */
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+Test(cli, engine_and_output_errors_are_one_line_exit_two_and_early)
+{
+    const char *src = PLSIM_SOURCE_DIR;
+    char args[1024];
+    // a setting SimGrid does not know: one line, no stack trace, no leftovers
+    snprintf(args, sizeof args, "run %s/scenarios/paper-7b.json -q --cfg=bogus:1 -o "
+             "/tmp/plsim-cli-bogus-%ld", src, (long)getpid());
+    cr_expect_eq(plsim(args, buf, sizeof buf), 2, "%s", buf);
+    cr_expect_eq(lines(buf), 1, "%s", buf);
+    cr_expect(strstr(buf, "SimGrid refused the settings --cfg=bogus:1") != NULL, "%s", buf);
+    snprintf(args, sizeof args, "/tmp/plsim-cli-bogus-%ld", (long)getpid());
+    cr_expect_eq(access(args, F_OK), -1, "a refused run created %s", args);
+    // a peak so small a stage would never end: refused before the engine
+    snprintf(args, sizeof args, "run %s/scenarios/paper-7b.json -q --no-compare "
+             "--set edge.peak_flops=1e-300", src);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 2, "%s", buf);
+    cr_expect(strstr(buf, "would take") != NULL, "%s", buf);
+    // an output that cannot be written is found before any simulation
+    snprintf(args, sizeof args, "sweep %s/scenarios/paper-7b.json --vary rank=16,32 -q "
+             "-o /nonexistent-dir/s.csv", src);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 2, "%s", buf);
+    cr_expect(strstr(buf, "/nonexistent-dir/s.csv") != NULL, "%s", buf);
+    cr_expect_eq(lines(buf), 1, "%s", buf);
+}
+
+Test(cli, forward_with_more_steps_than_the_context_fails_before_computing)
+{
+    char ck[128], lg[128], args[512];
+    snprintf(ck, sizeof ck, "/tmp/plsim-cli-ctx-%ld.bin", (long)getpid());
+    snprintf(lg, sizeof lg, "/tmp/plsim-cli-ctx-%ld.f32", (long)getpid());
+    snprintf(args, sizeof args, "checkpoint --dim 32 --hidden-dim 64 --layers 2 --heads 4 "
+             "--kv-heads 2 --vocab 50 --seq-len 16 --seed 3 -o %s", ck);
+    cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1,2,3,4 --steps 13 --logits %s",
+             ck, lg);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 2, "%s", buf);
+    cr_expect(strstr(buf, "need a context of 17; seq_len is 16") != NULL, "%s", buf);
+    cr_expect_eq(lines(buf), 1, "no ids printed before the error: %s", buf);
+    cr_expect_eq(access(lg, F_OK), -1);
+    snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1,2,3,4 --steps 12", ck);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    remove(ck);
+}

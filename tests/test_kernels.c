@@ -22,7 +22,7 @@ Test(ref_kernels, matmul_matches_hand_arithmetic)
 Test(ref_kernels, matmul_cost_counts_two_flops_per_multiply_add)
 {
     const struct ref_cost c = ref_matmul_cost(3, 4096, 11008);
-    cr_expect_eq(c.flops, 2.0 * 3 * 4096 * 11008);
+    cr_expect_eq(c.flop, 2.0 * 3 * 4096 * 11008);
 }
 
 Test(ref_kernels, rmsnorm_scales_to_unit_rms)
@@ -99,7 +99,7 @@ Test(ref_kernels, attention_cost_counts_every_query_key_pair)
 {
     // 3 new tokens after 5 cached: keys 6 + 7 + 8 = 21
     const struct ref_cost c = ref_attention_cost(3, 5, 4, 2, 8);
-    cr_expect_eq(c.flops, 4.0 * 21 * 4 * 8);
+    cr_expect_eq(c.flop, 4.0 * 21 * 4 * 8);
     cr_expect_eq(c.bytes, 4.0 * 2 * 8 * 2 * 8);
 }
 

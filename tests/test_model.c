@@ -143,8 +143,8 @@ static void expect_step_equals_plan(const ref_session_t *s, int from,
         const struct ref_stage *g = &p->stages[i];
         const char *name = ref_op_name(g->op);
         if (g->kind == REF_STAGE_COMPUTE) {
-            cr_expect_eq(cost[i].flops, g->flops, "%s layer %lld: ran %.17g FLOPs, plan %.17g",
-                         name, (long long)g->layer, cost[i].flops, g->flops);
+            cr_expect_eq(cost[i].flop, g->flop, "%s layer %lld: ran %.17g FLOPs, plan %.17g",
+                         name, (long long)g->layer, cost[i].flop, g->flop);
             cr_expect_eq(cost[i].params, g->weight_params, "%s layer %lld: ran %.17g weights, "
                          "plan %.17g", name, (long long)g->layer, cost[i].params,
                          g->weight_params);
