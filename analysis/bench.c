@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "models/llm.h"
+#include "scenarios/catalog.h"
 #include "reference/kernels.h"
 #include "reference/model.h"
 #include "scenarios/scenario.h"
@@ -157,7 +157,7 @@ enum sim_status ana_bench_reference(const char *model, int64_t rank, int64_t n_t
                                     FILE *log, char **md_out, struct sim_err *err)
 {
     struct ref_config cfg;
-    enum sim_status st = mdl_llm_load(model, &cfg, err);
+    enum sim_status st = scn_llm_load(model, &cfg, err);
     if (st != SIM_OK)
         return st;
     if (rank > cfg.dim || n_tokens + 1 > cfg.seq_len)

@@ -25,7 +25,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_interp.h>
 
-#include "models/llm.h"
+#include "scenarios/catalog.h"
 #include "reference/accounting.h"
 #include "scenarios/scenario.h"
 #include "util/afile.h"
@@ -260,7 +260,7 @@ static enum sim_status write_uplink(const char *dir, const struct layout *L,
 static enum sim_status write_bytes(const char *dir, struct sim_err *err)
 {
     struct ref_config c;
-    if (mdl_llm_load("llama2-7b", &c, err) != SIM_OK)
+    if (scn_llm_load("llama2-7b", &c, err) != SIM_OK)
         return SIM_EINVAL;
     static const struct {
         const char *label;

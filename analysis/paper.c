@@ -12,7 +12,7 @@
 
 #include "analysis/text.h"
 
-#include "models/llm.h"
+#include "scenarios/catalog.h"
 #include "reference/accounting.h"
 #include "scenarios/scenario.h"
 
@@ -212,7 +212,7 @@ static enum sim_status resource_value(const struct ana_paper_row *r, double *v,
 {
     struct ref_config c;
     struct ref_paper_counting pc; // rank 128, as the table; r->a holds the bits
-    enum sim_status st = mdl_llm_load(r->model, &c, err);
+    enum sim_status st = scn_llm_load(r->model, &c, err);
     if (st == SIM_OK)
         st = ref_paper_counting(&c, 128, (double)r->a, &pc, err);
     if (st != SIM_OK)
@@ -233,7 +233,7 @@ static enum sim_status comm_reduction_value(const struct ana_paper_row *r, doubl
                                             struct sim_err *err)
 {
     struct ref_config c;
-    enum sim_status st = mdl_llm_load(r->model, &c, err);
+    enum sim_status st = scn_llm_load(r->model, &c, err);
     double layer[2] = {0, 0};
     for (int k = 0; k < 2 && st == SIM_OK; k++) {
         struct ref_plan_opts o;

@@ -12,13 +12,13 @@
 #include <cJSON.h>
 
 #include "analysis/text.h"
-#include "models/llm.h"
+#include "scenarios/catalog.h"
 
 /* Loads the model and checks the ranks and first_k against it. */
 static enum sim_status load_model(const struct ana_acct_opts *a, struct ref_config *cfg,
                                   struct sim_err *err)
 {
-    const enum sim_status st = mdl_llm_load(a->model, cfg, err);
+    const enum sim_status st = scn_llm_load(a->model, cfg, err);
     if (st != SIM_OK)
         return st;
     if (a->rank > cfg->dim || a->rank_d2c > cfg->dim)
@@ -189,7 +189,7 @@ char *ana_reduction_table_json(int64_t prompt_tokens, struct sim_err *err)
     cJSON *arr = cJSON_AddArrayToObject(root, "entries");
     for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
         struct ref_config cfg;
-        if (mdl_llm_load(models[m], &cfg, err) != SIM_OK) {
+        if (scn_llm_load(models[m], &cfg, err) != SIM_OK) {
             cJSON_Delete(root);
             return NULL;
         }

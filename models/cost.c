@@ -5,9 +5,12 @@
 
 #include <math.h>
 
+const char *const mdl_cost_method_names[3] = {"roofline", "calibrated", NULL};
+const char *const mdl_calibration_scope_names[4] = {"catalog", "model", "decoder", NULL};
+
 const char *mdl_cost_method_name(enum mdl_cost_method m)
 {
-    return m == MDL_COST_CALIBRATED ? "calibrated" : "roofline";
+    return mdl_cost_method_names[m == MDL_COST_CALIBRATED ? 1 : 0];
 }
 
 /* The roofline alone, without overhead or calibration. */

@@ -28,6 +28,12 @@
 enum mdl_cost_method { MDL_COST_ROOFLINE, MDL_COST_CALIBRATED };
 
 const char *mdl_cost_method_name(enum mdl_cost_method m); /* "roofline", "calibrated" */
+extern const char *const mdl_cost_method_names[3];
+
+/* Which stages a calibration matches against the measurement: the
+ * catalog entry's scope, the whole model, or the decoder layers only. */
+enum mdl_calibration_scope { MDL_SCOPE_CATALOG, MDL_SCOPE_MODEL, MDL_SCOPE_DECODER };
+extern const char *const mdl_calibration_scope_names[4];
 
 /* The cost model of one side. */
 struct mdl_cost {

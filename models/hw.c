@@ -5,21 +5,23 @@
 
 #include <string.h>
 
+const char *const mdl_kind_names[MDL_KIND_OVERRIDE + 2] = {"spec", "measured", "assumed",
+                                                            "override", NULL};
+const char *const mdl_catalog_kind_names[MDL_KIND_OVERRIDE + 1] = {"spec", "measured",
+                                                                   "assumed", NULL};
+const char *const mdl_precision_names[MDL_PREC_COUNT + 1] = {"fp32", "fp16", "bf16", "int8",
+                                                             "int4", NULL};
+const char *const mdl_sparsity_names[3] = {"dense", "sparse", NULL};
+const char *const mdl_scope_names[3] = {"model", "decoder", NULL};
+
 const char *mdl_kind_name(enum mdl_kind k)
 {
-    switch (k) {
-    case MDL_KIND_SPEC: return "spec";
-    case MDL_KIND_MEASURED: return "measured";
-    case MDL_KIND_ASSUMED: return "assumed";
-    case MDL_KIND_OVERRIDE: return "override";
-    }
-    return "?";
+    return (k >= 0 && k <= MDL_KIND_OVERRIDE) ? mdl_kind_names[k] : "?";
 }
 
 const char *mdl_precision_name(enum mdl_precision p)
 {
-    static const char *const names[MDL_PREC_COUNT] = {"fp32", "fp16", "bf16", "int8", "int4"};
-    return (p >= 0 && p < MDL_PREC_COUNT) ? names[p] : "?";
+    return (p >= 0 && p < MDL_PREC_COUNT) ? mdl_precision_names[p] : "?";
 }
 
 const struct mdl_measured *mdl_device_find_measured(const struct mdl_device *dev,

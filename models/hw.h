@@ -19,6 +19,12 @@ enum mdl_kind { MDL_KIND_SPEC, MDL_KIND_MEASURED, MDL_KIND_ASSUMED, MDL_KIND_OVE
 
 const char *mdl_kind_name(enum mdl_kind k); /* "spec", ..., "override" */
 
+/* Name tables, NULL-terminated, indexed by the enum or flag. */
+extern const char *const mdl_kind_names[MDL_KIND_OVERRIDE + 2];
+extern const char *const mdl_catalog_kind_names[MDL_KIND_OVERRIDE + 1]; /* what a catalog may say */
+extern const char *const mdl_sparsity_names[3]; /* dense, sparse (a peak's) */
+extern const char *const mdl_scope_names[3];    /* model, decoder (mdl_measured.decoder_only) */
+
 /* One number and its provenance. */
 struct mdl_fact {
     double value;      /* SI: bytes, seconds, flop/s, bytes/s, 1/s */
@@ -31,6 +37,7 @@ struct mdl_fact {
 enum mdl_precision { MDL_FP32, MDL_FP16, MDL_BF16, MDL_INT8, MDL_INT4, MDL_PREC_COUNT };
 
 const char *mdl_precision_name(enum mdl_precision p);
+extern const char *const mdl_precision_names[MDL_PREC_COUNT + 1];
 
 #define MDL_MAX_MEASURED 8
 

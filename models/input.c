@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *const mdl_downlink_names[3] = {"ignored", "counted", NULL};
+
 /* A plan of the input's mode for one step must build. */
 static enum sim_status plan_builds(const struct mdl_input *in, enum ref_phase ph, int64_t n,
                                    int64_t pos, struct sim_err *err)

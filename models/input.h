@@ -50,6 +50,9 @@ struct mdl_input {
     uint64_t seed;           /* the run's seed */
 };
 
+/* Names of downlink_counted: "ignored" (0), "counted" (1); NULL-terminated. */
+extern const char *const mdl_downlink_names[3];
+
 /* SIM_OK when the input can be simulated: a plan builds for its prefill
  * and decode steps, the workload is positive, the link's rates are
  * positive and its RTT not negative, and nothing is asked that the

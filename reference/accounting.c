@@ -14,10 +14,16 @@
 
 // ---- names ----
 
-static const char *const mode_names[REF_MODE_COUNT] = {
+const char *const ref_mode_names[REF_MODE_COUNT + 1] = {
     "device-only", "cloud-only", "naive-split", "privatelora",
-    "privatelora-first-k",
+    "privatelora-first-k", NULL,
 };
+const char *const ref_phase_names[3] = {"prefill", "decode", NULL};
+const char *const ref_transfer_names[REF_DTYPE_INT8 + 2] = {"fp32", "fp16", "bf16", "int8",
+                                                            NULL};
+const char *const ref_timing_names[3] = {"additive", "overlap", NULL};
+const char *const ref_naive_up_names[3] = {"d", "qkv", NULL};
+#define mode_names ref_mode_names
 
 static const char *const dtype_names[REF_DTYPE_COUNT] = {
     "fp32", "fp16", "bf16", "int8", "i32",
@@ -30,7 +36,7 @@ const char *ref_mode_name(enum ref_mode m)
 
 const char *ref_phase_name(enum ref_phase p)
 {
-    return p == REF_PHASE_PREFILL ? "prefill" : "decode";
+    return ref_phase_names[p == REF_PHASE_PREFILL ? 0 : 1];
 }
 
 const char *ref_dtype_name(enum ref_dtype t)

@@ -97,6 +97,14 @@ enum ref_op {
 /* "qkv_base", "act_down", ...; "?" out of range. */
 const char *ref_op_name(enum ref_op op);
 
+/* Name tables, NULL-terminated, indexed by the enum (or the flag): the
+ * one spelling of each name, which the scenario schema uses too. */
+extern const char *const ref_mode_names[REF_MODE_COUNT + 1];
+extern const char *const ref_phase_names[3];     /* prefill, decode */
+extern const char *const ref_transfer_names[REF_DTYPE_INT8 + 2]; /* wire types */
+extern const char *const ref_timing_names[3];    /* additive, overlap (opts.overlap) */
+extern const char *const ref_naive_up_names[3];  /* d, qkv (opts.naive_up_qkv) */
+
 const char *ref_mode_name(enum ref_mode m);   /* "privatelora", ... */
 const char *ref_phase_name(enum ref_phase p); /* "prefill", "decode" */
 const char *ref_dtype_name(enum ref_dtype t); /* "fp16", ... */

@@ -1,15 +1,31 @@
 /*
- * scenarios/catalog: reading the sourced hardware catalogs. See catalog.h.
+ * scenarios/catalog: the sourced catalogs read through the one schema.
+ * See catalog.h. Each entry kind has a field table: what its keys are,
+ * their units, ranges and names, and where each value goes.
  */
 #include "scenarios/catalog.h"
 
-#include <math.h>
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "models/llm.h"
 #include "scenarios/json.h"
-#include "scenarios/units.h"
+#include "scenarios/schema.h"
+#include "util/paths.h"
+
+#define BIG 1e15
+
+const char *scn_catalog_dir(void)
+{
+    static char dir[4096]; // resolved once per process
+    const char *env = getenv("PLSIM_MODELS_DIR");
+    if (env != NULL && env[0] != '\0')
+        return env;
+    if (dir[0] == '\0')
+        snprintf(dir, sizeof dir, "%s/models", sim_data_dir());
+    return dir;
+}
 
 const char *scn_catalog_noun(enum scn_catalog c)
 {
@@ -25,292 +41,208 @@ const char *scn_catalog_noun(enum scn_catalog c)
 const char *scn_catalog_path(enum scn_catalog c, char *buf, size_t cap)
 {
     static const char *const files[SCN_CAT_COUNT] = {"edge.json", "gpu.json", "link.json"};
-    snprintf(buf, cap, "%s/%s", mdl_catalog_dir(), files[c]);
+    snprintf(buf, cap, "%s/%s", scn_catalog_dir(), files[c]);
     return buf;
 }
 
-/* Rejects keys of obj that are not in allowed (NULL-terminated). */
-static enum sim_status only_keys(const char *file, const char *jpath, const cJSON *obj,
-                                 const char *const *allowed, struct sim_err *err)
+// ---- the tables ----
+
+/* One peak FLOPS entry: a fact with its precision and sparsity. */
+struct peak_entry {
+    struct mdl_fact fact;
+    int precision; /* enum mdl_precision */
+    int sparsity;  /* 0 dense, 1 sparse */
+};
+
+#define PEAK(m) offsetof(struct peak_entry, m)
+static const struct scn_field peak_fields[] = {
+    {"value", SCN_F_QTY, SCN_Q_FLOPS, NULL, 0, BIG * 1e6, 0, NULL, PEAK(fact.value), 8, 1, 0,
+     NULL},
+    {"kind", SCN_F_ENUM, 0, mdl_catalog_kind_names, 0, 0, 0, NULL, PEAK(fact.kind), 4, 1, 0,
+     NULL},
+    {"source", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, PEAK(fact.source),
+     (int)sizeof((struct mdl_fact *)0)->source, 1, 0, NULL},
+    {"precision", SCN_F_ENUM, 0, mdl_precision_names, 0, 0, 0, NULL, PEAK(precision), 4, 1, 0,
+     NULL},
+    {"sparsity", SCN_F_ENUM, 0, mdl_sparsity_names, 0, 0, 0, NULL, PEAK(sparsity), 4, 1, 0,
+     NULL},
+    SCN_END,
+};
+
+#define MEAS(m) offsetof(struct mdl_measured, m)
+static const struct scn_field measured_fields[] = {
+    {"model", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, MEAS(model),
+     (int)sizeof((struct mdl_measured *)0)->model, 1, 0, NULL},
+    {"weight_bits", SCN_F_NUM, 0, NULL, 0, 64, 1, NULL, MEAS(weight_bits), 8, 1, 0, NULL},
+    {"phase", SCN_F_ENUM, 0, ref_phase_names, 0, 0, 0, NULL, MEAS(phase), 4, 1, 0, NULL},
+    {"batch", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL, MEAS(batch), 8, 1, 1, NULL},
+    {"scope", SCN_F_ENUM, 0, mdl_scope_names, 0, 0, 0, NULL, MEAS(decoder_only), 4, 0, 0, NULL},
+    {"throughput", SCN_F_FACT, SCN_Q_RATE, NULL, 0, 0, 0, NULL, MEAS(tokens_per_s), 0, 1, 0,
+     NULL},
+    SCN_END,
+};
+
+/* Applies each element of the array v with fields into a fresh item,
+ * then hands it to take; SIM_EINVAL for a non-array. */
+static enum sim_status each_item(const struct scn_apply *a, const char *jpath, const cJSON *v,
+                                 const struct scn_field *fields, void *item, size_t size,
+                                 enum sim_status (*take)(const struct scn_apply *a,
+                                                         const char *jpath, void *item,
+                                                         struct sim_err *err),
+                                 struct sim_err *err)
 {
-    const cJSON *it = NULL;
-    cJSON_ArrayForEach(it, obj)
+    if (!cJSON_IsArray(v))
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an array, found %s", a->file,
+                           jpath, scn_json_type_name(v));
+    int i = 0;
+    const cJSON *e = NULL;
+    cJSON_ArrayForEach(e, v)
     {
-        int ok = 0;
-        for (const char *const *a = allowed; *a != NULL && !ok; a++)
-            ok = strcmp(it->string, *a) == 0;
-        if (!ok) {
-            const char *near = scn_json_suggest(it->string, allowed);
-            return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: unknown key%s%s%s", file, jpath,
-                               it->string, near ? " (did you mean '" : "", near ? near : "",
-                               near ? "'?)" : "");
-        }
+        char p[300];
+        snprintf(p, sizeof p, "%s[%d]", jpath, i++);
+        memset(item, 0, size);
+        scn_schema_defaults(fields, item);
+        struct scn_origins seen;
+        seen.n = 0;
+        const struct scn_apply in = {.file = a->file, .origins = &seen, .target = item};
+        enum sim_status st = scn_schema_apply(&in, p, fields, e, err);
+        if (st == SIM_OK)
+            st = scn_schema_missing(fields, &seen, p, a->file, err);
+        if (st == SIM_OK)
+            st = take(a, p, item, err);
+        if (st != SIM_OK)
+            return st;
     }
     return SIM_OK;
 }
 
-/* A required string member of obj, or SIM_EINVAL naming it. */
-static enum sim_status need_string(const char *file, const char *jpath, const cJSON *obj,
-                                   const char *key, const char **out, struct sim_err *err)
+static enum sim_status take_peak(const struct scn_apply *a, const char *jpath, void *item,
+                                 struct sim_err *err)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: missing; expected a string", file,
-                           jpath, key);
-    if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
-        return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: expected a non-empty string, found %s",
-                           file, jpath, key, scn_json_type_name(v));
-    *out = v->valuestring;
+    (void)jpath;
+    (void)err;
+    struct mdl_device *d = a->target;
+    struct peak_entry *p = item;
+    p->fact.present = 1;
+    if (p->sparsity == 0)
+        d->peak_dense_flop_per_s[p->precision] = p->fact;
+    else
+        d->peak_sparse_flop_per_s[p->precision] = p->fact;
     return SIM_OK;
 }
 
-/* A fact object {value, kind, source} of quantity q (extra keys allowed
- * are listed in more, NULL-terminated, or NULL). */
-static enum sim_status parse_fact(const char *file, const char *jpath, const cJSON *obj,
-                                  enum scn_quantity q, const char *const *more,
-                                  struct mdl_fact *out, struct sim_err *err)
+static enum sim_status hook_peaks(const struct scn_apply *a, const struct scn_field *f,
+                                  const char *jpath, const cJSON *v, struct sim_err *err)
 {
-    static const char *const base[] = {"value", "kind", "source", NULL};
-    const char *allowed[8] = {"value", "kind", "source", NULL};
-    int n = 3;
-    for (const char *const *m = more; m != NULL && *m != NULL && n < 7; m++)
-        allowed[n++] = *m;
-    allowed[n] = NULL;
-    (void)base;
-    if (!cJSON_IsObject(obj))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an object {\"value\", \"kind\", "
-                           "\"source\"}, found %s", file, jpath, scn_json_type_name(obj));
-    enum sim_status st = only_keys(file, jpath, obj, allowed, err);
-    const char *kind = NULL, *source = NULL;
-    if (st == SIM_OK)
-        st = need_string(file, jpath, obj, "kind", &kind, err);
-    if (st == SIM_OK)
-        st = need_string(file, jpath, obj, "source", &source, err);
+    (void)f;
+    struct peak_entry item;
+    const enum sim_status st = each_item(a, jpath, v, peak_fields, &item, sizeof item, take_peak,
+                                         err);
     if (st != SIM_OK)
         return st;
-    memset(out, 0, sizeof *out);
-    if (strcmp(kind, "spec") == 0)
-        out->kind = MDL_KIND_SPEC;
-    else if (strcmp(kind, "measured") == 0)
-        out->kind = MDL_KIND_MEASURED;
-    else if (strcmp(kind, "assumed") == 0)
-        out->kind = MDL_KIND_ASSUMED;
-    else
-        return sim_err_set(err, SIM_EINVAL, "%s: %s.kind: expected spec, measured or assumed, "
-                           "found '%s'", file, jpath, kind);
-    snprintf(out->source, sizeof out->source, "%s", source);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "value");
-    struct sim_err why;
-    if (cJSON_IsNumber(v)) {
-        out->value = v->valuedouble;
-    } else if (cJSON_IsString(v)) {
-        if (scn_units_parse(v->valuestring, q, &out->value, &why) != SIM_OK)
-            return sim_err_set(err, SIM_EINVAL, "%s: %s.value: %s", file, jpath, why.msg);
-    } else {
-        return sim_err_set(err, SIM_EINVAL, "%s: %s.value: expected %s such as %s, found %s",
-                           file, jpath, scn_quantity_name(q), scn_quantity_example(q),
-                           scn_json_type_name(v));
-    }
-    if (!isfinite(out->value) || out->value < 0.0)
-        return sim_err_set(err, SIM_EINVAL, "%s: %s.value: expected a finite value >= 0", file,
-                           jpath);
-    out->present = 1;
-    return SIM_OK;
-}
-
-static enum sim_status parse_precision(const char *file, const char *jpath, const char *s,
-                                       enum mdl_precision *out, struct sim_err *err)
-{
+    const struct mdl_device *d = a->target;
     for (int p = 0; p < MDL_PREC_COUNT; p++)
-        if (strcmp(s, mdl_precision_name((enum mdl_precision)p)) == 0) {
-            *out = (enum mdl_precision)p;
+        if (d->peak_dense_flop_per_s[p].present)
             return SIM_OK;
-        }
-    return sim_err_set(err, SIM_EINVAL, "%s: %s.precision: expected fp32, fp16, bf16, int8 or "
-                       "int4, found '%s'", file, jpath, s);
+    return sim_err_set(err, SIM_EINVAL, "%s: %s: needs at least one dense peak", a->file, jpath);
 }
 
-static enum sim_status parse_peaks(const char *file, const char *jpath, const cJSON *arr,
-                                   struct mdl_device *d, struct sim_err *err)
+static enum sim_status take_measured(const struct scn_apply *a, const char *jpath, void *item,
+                                     struct sim_err *err)
 {
-    static const char *const more[] = {"precision", "sparsity", NULL};
-    if (!cJSON_IsArray(arr))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an array of peak entries, found %s",
-                           file, jpath, scn_json_type_name(arr));
-    int i = 0, dense = 0;
-    const cJSON *e = NULL;
-    cJSON_ArrayForEach(e, arr)
-    {
-        char p[256];
-        snprintf(p, sizeof p, "%s[%d]", jpath, i++);
-        struct mdl_fact f;
-        const char *prec = NULL, *sparsity = NULL;
-        enum mdl_precision pr = MDL_FP32;
-        enum sim_status st = parse_fact(file, p, e, SCN_Q_FLOPS, more, &f, err);
-        if (st == SIM_OK)
-            st = need_string(file, p, e, "precision", &prec, err);
-        if (st == SIM_OK)
-            st = need_string(file, p, e, "sparsity", &sparsity, err);
-        if (st == SIM_OK)
-            st = parse_precision(file, p, prec, &pr, err);
-        if (st != SIM_OK)
-            return st;
-        if (strcmp(sparsity, "dense") == 0) {
-            d->peak_dense_flop_per_s[pr] = f;
-            dense++;
-        } else if (strcmp(sparsity, "sparse") == 0) {
-            d->peak_sparse_flop_per_s[pr] = f;
-        } else {
-            return sim_err_set(err, SIM_EINVAL, "%s: %s.sparsity: expected dense or sparse, "
-                               "found '%s'", file, p, sparsity);
-        }
-    }
-    if (dense == 0)
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: needs at least one dense peak", file, jpath);
+    struct mdl_device *d = a->target;
+    if (d->n_measured == MDL_MAX_MEASURED)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: more than %d measured entries", a->file,
+                           jpath, MDL_MAX_MEASURED);
+    d->measured[d->n_measured++] = *(const struct mdl_measured *)item;
     return SIM_OK;
 }
 
-static enum sim_status parse_measured(const char *file, const char *jpath, const cJSON *arr,
-                                      struct mdl_device *d, struct sim_err *err)
+static enum sim_status hook_measured(const struct scn_apply *a, const struct scn_field *f,
+                                     const char *jpath, const cJSON *v, struct sim_err *err)
 {
-    static const char *const keys[] = {"model", "weight_bits", "phase", "batch", "scope",
-                                       "throughput", NULL};
-    if (!cJSON_IsArray(arr))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an array, found %s", file, jpath,
-                           scn_json_type_name(arr));
-    const cJSON *e = NULL;
-    cJSON_ArrayForEach(e, arr)
-    {
-        char p[256];
-        snprintf(p, sizeof p, "%s[%d]", jpath, d->n_measured);
-        if (d->n_measured == MDL_MAX_MEASURED)
-            return sim_err_set(err, SIM_EINVAL, "%s: %s: more than %d measured entries", file, p,
-                               MDL_MAX_MEASURED);
-        struct mdl_measured *m = &d->measured[d->n_measured];
-        const char *model = NULL, *phase = NULL;
-        enum sim_status st = cJSON_IsObject(e) ? only_keys(file, p, e, keys, err)
-                                               : sim_err_set(err, SIM_EINVAL,
-                                                             "%s: %s: expected an object", file, p);
-        if (st == SIM_OK)
-            st = need_string(file, p, e, "model", &model, err);
-        if (st == SIM_OK)
-            st = need_string(file, p, e, "phase", &phase, err);
-        if (st != SIM_OK)
-            return st;
-        const cJSON *wb = cJSON_GetObjectItemCaseSensitive(e, "weight_bits");
-        const cJSON *b = cJSON_GetObjectItemCaseSensitive(e, "batch");
-        if (!cJSON_IsNumber(wb) || !(wb->valuedouble > 0) || !cJSON_IsNumber(b) ||
-            b->valuedouble < 1 || floor(b->valuedouble) != b->valuedouble)
-            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected weight_bits > 0 and an integer "
-                               "batch >= 1", file, p);
-        if (ref_phase_parse(phase, &m->phase) != SIM_OK)
-            return sim_err_set(err, SIM_EINVAL, "%s: %s.phase: expected prefill or decode, found "
-                               "'%s'", file, p, phase);
-        char tp[300];
-        snprintf(tp, sizeof tp, "%s.throughput", p);
-        st = parse_fact(file, tp, cJSON_GetObjectItemCaseSensitive(e, "throughput"), SCN_Q_RATE,
-                        NULL, &m->tokens_per_s, err);
-        if (st != SIM_OK)
-            return st;
-        const char *scope = "model";
-        if (cJSON_HasObjectItem(e, "scope") &&
-            need_string(file, p, e, "scope", &scope, err) != SIM_OK)
-            return SIM_EINVAL;
-        if (strcmp(scope, "model") != 0 && strcmp(scope, "decoder") != 0)
-            return sim_err_set(err, SIM_EINVAL, "%s: %s.scope: expected model or decoder, found "
-                               "'%s'", file, p, scope);
-        m->decoder_only = strcmp(scope, "decoder") == 0;
-        snprintf(m->model, sizeof m->model, "%s", model);
-        m->weight_bits = wb->valuedouble;
-        m->batch = (int64_t)b->valuedouble;
-        d->n_measured++;
-    }
-    return SIM_OK;
+    (void)f;
+    struct mdl_measured item;
+    return each_item(a, jpath, v, measured_fields, &item, sizeof item, take_measured, err);
 }
 
-enum sim_status scn_catalog_parse_device(const char *file, const char *jpath,
-                                         const cJSON *entry, struct mdl_device *d,
-                                         struct sim_err *err)
+#define DEV(m) offsetof(struct mdl_device, m)
+static const struct scn_field device_fields[] = {
+    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, DEV(description),
+     (int)sizeof((struct mdl_device *)0)->description, 1, 0, NULL},
+    {"memory_bandwidth", SCN_F_FACT, SCN_Q_BANDWIDTH, NULL, 0, 0, 0, NULL, DEV(mem_bw_Bps), 0, 1,
+     0, NULL},
+    {"memory_capacity", SCN_F_FACT, SCN_Q_BYTES, NULL, 0, 0, 0, NULL, DEV(mem_capacity_bytes), 0,
+     0, 0, NULL},
+    {"peak_flops", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_peaks},
+    {"measured", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, hook_measured},
+    SCN_END,
+};
+
+#define LNK(m) offsetof(struct mdl_link, m)
+static const struct scn_field link_fields[] = {
+    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, LNK(description),
+     (int)sizeof((struct mdl_link *)0)->description, 1, 0, NULL},
+    {"uplink", SCN_F_FACT, SCN_Q_BANDWIDTH, NULL, 0, 0, 0, NULL, LNK(uplink_Bps), 0, 1, 0, NULL},
+    {"downlink", SCN_F_FACT, SCN_Q_BANDWIDTH, NULL, 0, 0, 0, NULL, LNK(downlink_Bps), 0, 1, 0,
+     NULL},
+    {"rtt", SCN_F_FACT, SCN_Q_TIME, NULL, 0, 0, 0, NULL, LNK(rtt_s), 0, 1, 0, NULL},
+    {"jitter", SCN_F_FACT, SCN_Q_TIME, NULL, 0, 0, 0, NULL, LNK(jitter_s), 0, 0, 0, NULL},
+    {"loss", SCN_F_FACT, SCN_Q_RATIO, NULL, 0, 0, 0, NULL, LNK(loss), 0, 0, 0, NULL},
+    {"trace", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, LNK(trace),
+     (int)sizeof((struct mdl_link *)0)->trace, 0, 0, NULL},
+    SCN_END,
+};
+
+#define CFG(m) offsetof(struct ref_config, m)
+static const struct scn_field llm_fields[] = {
+    {"name", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, NULL},
+    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, NULL},
+    {"source", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, NULL},
+    {"dim", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, CFG(dim), 8, 1, 0, NULL},
+    {"hidden_dim", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, CFG(hidden_dim), 8, 1, 0, NULL},
+    {"n_layers", SCN_F_INT, 0, NULL, 1, REF_MAX_LAYERS, 0, NULL, CFG(n_layers), 8, 1, 0, NULL},
+    {"n_heads", SCN_F_INT, 0, NULL, 1, 1e5, 0, NULL, CFG(n_heads), 8, 1, 0, NULL},
+    {"n_kv_heads", SCN_F_INT, 0, NULL, 1, 1e5, 0, NULL, CFG(n_kv_heads), 8, 1, 0, NULL},
+    {"vocab_size", SCN_F_INT, 0, NULL, 1, 1e8, 0, NULL, CFG(vocab_size), 8, 1, 0, NULL},
+    {"seq_len", SCN_F_INT, 0, NULL, 1, 1e8, 0, NULL, CFG(seq_len), 8, 1, 0, NULL},
+    {"shared_classifier", SCN_F_BOOL, 0, NULL, 0, 0, 0, NULL, CFG(shared_classifier), 4, 0, 0,
+     NULL},
+    {"norm_eps", SCN_F_NUM, 0, NULL, 0, 1, 1, NULL, CFG(norm_eps), 4, 0, 1e-5, NULL},
+    {"rope_base", SCN_F_NUM, 0, NULL, 0, 1e9, 1, NULL, CFG(rope_base), 4, 0, 10000.0, NULL},
+    SCN_END,
+};
+
+// ---- entries ----
+
+/* Applies one entry object of a catalog with fields onto out (cleared
+ * first), then checks its required keys. */
+static enum sim_status parse_entry(const char *file, const char *jpath, const cJSON *entry,
+                                   const struct scn_field *fields, void *out, size_t size,
+                                   struct sim_err *err)
 {
-    static const char *const keys[] = {"description", "memory_bandwidth", "memory_capacity",
-                                       "peak_flops", "measured", NULL};
-    memset(d, 0, sizeof *d);
-    if (!cJSON_IsObject(entry))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an object, found %s", file, jpath,
-                           scn_json_type_name(entry));
-    const char *desc = NULL;
-    char p[300];
-    enum sim_status st = only_keys(file, jpath, entry, keys, err);
+    memset(out, 0, size);
+    scn_schema_defaults(fields, out);
+    struct scn_origins seen;
+    seen.n = 0;
+    const struct scn_apply a = {.file = file, .origins = &seen, .target = out};
+    enum sim_status st = scn_schema_apply(&a, jpath, fields, entry, err);
     if (st == SIM_OK)
-        st = need_string(file, jpath, entry, "description", &desc, err);
-    if (st == SIM_OK) {
-        snprintf(d->description, sizeof d->description, "%s", desc);
-        snprintf(p, sizeof p, "%s.memory_bandwidth", jpath);
-        st = parse_fact(file, p, cJSON_GetObjectItemCaseSensitive(entry, "memory_bandwidth"),
-                        SCN_Q_BANDWIDTH, NULL, &d->mem_bw_Bps, err);
-    }
-    if (st == SIM_OK && cJSON_HasObjectItem(entry, "memory_capacity")) {
-        snprintf(p, sizeof p, "%s.memory_capacity", jpath);
-        st = parse_fact(file, p, cJSON_GetObjectItemCaseSensitive(entry, "memory_capacity"),
-                        SCN_Q_BYTES, NULL, &d->mem_capacity_bytes, err);
-    }
-    if (st == SIM_OK) {
-        snprintf(p, sizeof p, "%s.peak_flops", jpath);
-        st = parse_peaks(file, p, cJSON_GetObjectItemCaseSensitive(entry, "peak_flops"), d, err);
-    }
-    if (st == SIM_OK && cJSON_HasObjectItem(entry, "measured")) {
-        snprintf(p, sizeof p, "%s.measured", jpath);
-        st = parse_measured(file, p, cJSON_GetObjectItemCaseSensitive(entry, "measured"), d, err);
-    }
+        st = scn_schema_missing(fields, &seen, jpath, file, err);
     return st;
 }
 
-enum sim_status scn_catalog_parse_link(const char *file, const char *jpath, const cJSON *entry,
-                                       struct mdl_link *l, struct sim_err *err)
+enum sim_status scn_catalog_parse_device(const char *file, const char *jpath,
+                                         const cJSON *entry, struct mdl_device *out,
+                                         struct sim_err *err)
 {
-    static const char *const keys[] = {"description", "uplink", "downlink", "rtt", "jitter",
-                                       "loss", "trace", NULL};
-    static const struct {
-        const char *key;
-        enum scn_quantity q;
-        size_t off;
-        int required;
-    } facts[] = {
-        {"uplink", SCN_Q_BANDWIDTH, offsetof(struct mdl_link, uplink_Bps), 1},
-        {"downlink", SCN_Q_BANDWIDTH, offsetof(struct mdl_link, downlink_Bps), 1},
-        {"rtt", SCN_Q_TIME, offsetof(struct mdl_link, rtt_s), 1},
-        {"jitter", SCN_Q_TIME, offsetof(struct mdl_link, jitter_s), 0},
-        {"loss", SCN_Q_RATIO, offsetof(struct mdl_link, loss), 0},
-    };
-    memset(l, 0, sizeof *l);
-    if (!cJSON_IsObject(entry))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an object, found %s", file, jpath,
-                           scn_json_type_name(entry));
-    const char *desc = NULL;
-    enum sim_status st = only_keys(file, jpath, entry, keys, err);
-    if (st == SIM_OK)
-        st = need_string(file, jpath, entry, "description", &desc, err);
-    if (st != SIM_OK)
-        return st;
-    snprintf(l->description, sizeof l->description, "%s", desc);
-    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, facts[i].key);
-        if (v == NULL && !facts[i].required)
-            continue;
-        char p[300];
-        snprintf(p, sizeof p, "%s.%s", jpath, facts[i].key);
-        st = parse_fact(file, p, v, facts[i].q, NULL,
-                        (struct mdl_fact *)((char *)l + facts[i].off), err);
-        if (st != SIM_OK)
-            return st;
-    }
-    const cJSON *tr = cJSON_GetObjectItemCaseSensitive(entry, "trace");
-    if (tr != NULL) {
-        if (!cJSON_IsString(tr))
-            return sim_err_set(err, SIM_EINVAL, "%s: %s.trace: expected a file name", file, jpath);
-        snprintf(l->trace, sizeof l->trace, "%s", tr->valuestring);
-    }
-    return SIM_OK;
+    return parse_entry(file, jpath, entry, device_fields, out, sizeof *out, err);
+}
+
+enum sim_status scn_catalog_parse_link(const char *file, const char *jpath, const cJSON *entry,
+                                       struct mdl_link *out, struct sim_err *err)
+{
+    return parse_entry(file, jpath, entry, link_fields, out, sizeof *out, err);
 }
 
 /* Looks name up in the catalog tree; fills a suggestion on a miss. */
@@ -357,13 +289,13 @@ static enum sim_status load_entry(const char *path, enum scn_catalog c, const ch
         char jpath[128];
         snprintf(jpath, sizeof jpath, "$.%s", name);
         if (c == SCN_CAT_LINK) {
-            st = scn_catalog_parse_link(path, jpath, e, out, err);
-            snprintf(((struct mdl_link *)out)->name, sizeof ((struct mdl_link *)out)->name, "%s",
-                     name);
+            struct mdl_link *l = out;
+            st = scn_catalog_parse_link(path, jpath, e, l, err);
+            snprintf(l->name, sizeof l->name, "%s", name);
         } else {
-            st = scn_catalog_parse_device(path, jpath, e, out, err);
-            snprintf(((struct mdl_device *)out)->name, sizeof ((struct mdl_device *)out)->name,
-                     "%s", name);
+            struct mdl_device *d = out;
+            st = scn_catalog_parse_device(path, jpath, e, d, err);
+            snprintf(d->name, sizeof d->name, "%s", name);
         }
     }
     cJSON_Delete(root);
@@ -392,6 +324,8 @@ enum sim_status scn_catalog_check_file(const char *path, enum scn_catalog c, int
         return st;
     if (!cJSON_IsObject(root))
         st = sim_err_set(err, SIM_EINVAL, "%s: $: expected an object of named entries", path);
+    struct mdl_device *d = sim_xcalloc(1, sizeof *d);
+    struct mdl_link *l = sim_xcalloc(1, sizeof *l);
     const cJSON *e = NULL;
     cJSON_ArrayForEach(e, root)
     {
@@ -399,12 +333,82 @@ enum sim_status scn_catalog_check_file(const char *path, enum scn_catalog c, int
             break;
         char jpath[128];
         snprintf(jpath, sizeof jpath, "$.%s", e->string);
-        struct mdl_device d;
-        struct mdl_link l;
-        st = c == SCN_CAT_LINK ? scn_catalog_parse_link(path, jpath, e, &l, err)
-                               : scn_catalog_parse_device(path, jpath, e, &d, err);
+        st = c == SCN_CAT_LINK ? scn_catalog_parse_link(path, jpath, e, l, err)
+                               : scn_catalog_parse_device(path, jpath, e, d, err);
         (*n_entries)++;
     }
+    free(d);
+    free(l);
     cJSON_Delete(root);
     return st;
+}
+
+// ---- the LLM catalog ----
+
+enum sim_status scn_llm_load_file(const char *path, struct ref_config *cfg,
+                                  struct sim_err *err)
+{
+    cJSON *root = NULL;
+    enum sim_status st = scn_json_read_file(path, &root, err);
+    if (st != SIM_OK)
+        return st;
+    st = parse_entry(path, "$", root, llm_fields, cfg, sizeof *cfg, err);
+    struct sim_err why;
+    if (st == SIM_OK && ref_config_check(cfg, &why) != SIM_OK)
+        st = sim_err_set(err, SIM_EINVAL, "%s: %s", path, why.msg);
+    cJSON_Delete(root);
+    return st;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* The catalog's model names into buf, sorted, comma-separated. */
+static void list_names(const char *dir, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    DIR *dp = opendir(dir);
+    if (dp == NULL)
+        return;
+    char names[64][64];
+    size_t n_names = 0;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL && n_names < 64) {
+        const size_t n = strlen(de->d_name);
+        if (n < 6 || n > 68 || strcmp(de->d_name + n - 5, ".json") != 0)
+            continue;
+        snprintf(names[n_names++], sizeof names[0], "%.*s", (int)(n - 5), de->d_name);
+    }
+    closedir(dp);
+    qsort(names, n_names, sizeof names[0], cmp_names); // readdir order is arbitrary
+    size_t used = 0;
+    for (size_t i = 0; i < n_names; i++) {
+        const int w = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", names[i]);
+        if (w < 0 || (size_t)w >= cap - used)
+            break;
+        used += (size_t)w;
+    }
+}
+
+enum sim_status scn_llm_load(const char *name, struct ref_config *cfg, struct sim_err *err)
+{
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s/llm", scn_catalog_dir());
+    for (const char *p = name; *p; p++)
+        if (!(*p == '-' || *p == '_' || *p == '.' || (*p >= '0' && *p <= '9') ||
+              (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            return sim_err_set(err, SIM_EINVAL, "model name '%s' has characters "
+                               "other than letters, digits, '-', '_' and '.'", name);
+    snprintf(path, sizeof path, "%s/%s.json", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        char names[1024];
+        list_names(dir, names, sizeof names);
+        return sim_err_set(err, SIM_EINVAL, "unknown model '%s' in %s (known: %s)", name, dir,
+                           names[0] ? names : "none");
+    }
+    fclose(f);
+    return scn_llm_load_file(path, cfg, err);
 }

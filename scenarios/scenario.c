@@ -1,6 +1,14 @@
 /*
- * scenarios/scenario: schema check per file, `extends` merge, and
- * resolution into SI structs. See scenario.h.
+ * scenarios/scenario: the scenario's field table, the `extends` chain
+ * applied file by file (the base first, the command line last), and the
+ * cross-field checks that make a struct mdl_input. See scenario.h.
+ *
+ * One pass: every file is checked and written into the same struct by
+ * scenarios/schema, so an error names the file that holds the value and
+ * nothing is checked in one place and read in another. Defaults are the
+ * table's; cross-field rules (ranks against the mode and the width,
+ * layers against the model, calibration) run once at the end and name
+ * the file that set the value they judge.
  */
 #include "scenarios/scenario.h"
 
@@ -10,16 +18,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/llm.h"
 #include "scenarios/catalog.h"
 #include "scenarios/json.h"
 #include "scenarios/schema.h"
 #include "scenarios/units.h"
 #include "util/paths.h"
 
-#define MAX_CHAIN 9     /* extends depth, plus the command line */
+#define MAX_CHAIN 9 /* extends depth, plus the command line */
+#define BIG 1e15
 
 // ---- the loader's state ----
+
+/* A scenario's overrides of a device, kept until the end because the
+ * peak they set is the one of the cost model's final precision. */
+struct device_override {
+    struct mdl_fact peak; /* peak_flops, if a file set it */
+};
 
 struct scn_scenario {
     char path[1024];             /* the file asked for */
@@ -28,34 +42,319 @@ struct scn_scenario {
     int n_chain;
     struct scn_origins origins; /* which file set each value */
     struct mdl_input in;        /* the resolved values */
-    int scope[2];         /* -1: the catalog's, 0: model, 1: decoder only */
+    int scope[2];               /* enum mdl_calibration_scope of each side */
+    int64_t rank;               /* "rank": both ranks unless rank_c2d / rank_d2c are set */
+    int64_t layers[REF_MAX_LAYERS]; /* "adapted_layers" as listed */
+    int n_layers;               /* -1: "all" */
+    struct device_override dev[2];
+    int have_device[2];         /* 1: a catalog entry was loaded for the side */
+    int have_link;
 };
 
+// ---- hooks: keys whose value spans several fields ----
 
-// ---- extends and merge ----
+static struct scn_scenario *scenario_of(const struct scn_apply *a)
+{
+    return a->target;
+}
 
-/* dst <- dst overlaid with src, key by key. A catalog reference given as
- * a string in dst and overridden by an object in src keeps dst's name. */
-static void merge_into(cJSON *dst, const cJSON *src)
+static void note(const struct scn_apply *a, const char *jpath)
+{
+    scn_origins_note(a->origins, jpath, a->file_idx);
+}
+
+static enum sim_status need_string(const struct scn_apply *a, const char *jpath, const cJSON *v,
+                                   struct sim_err *err)
+{
+    if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a non-empty string, found %s",
+                           a->file, jpath, scn_json_type_name(v));
+    return SIM_OK;
+}
+
+static enum sim_status hook_model(const struct scn_apply *a, const struct scn_field *f,
+                                  const char *jpath, const cJSON *v, struct sim_err *err)
+{
+    (void)f;
+    struct scn_scenario *s = scenario_of(a);
+    enum sim_status st = need_string(a, jpath, v, err);
+    struct sim_err why;
+    if (st == SIM_OK && scn_llm_load(v->valuestring, &s->in.model, &why) != SIM_OK)
+        st = sim_err_set(err, SIM_EINVAL, "%s: %s: %s", a->file, jpath, why.msg);
+    if (st != SIM_OK)
+        return st;
+    snprintf(s->in.model_name, sizeof s->in.model_name, "%s", v->valuestring);
+    note(a, jpath);
+    return SIM_OK;
+}
+
+static enum sim_status hook_layers(const struct scn_apply *a, const struct scn_field *f,
+                                   const char *jpath, const cJSON *v, struct sim_err *err)
+{
+    (void)f;
+    struct scn_scenario *s = scenario_of(a);
+    if (cJSON_IsString(v) && strcmp(v->valuestring, "all") == 0) {
+        s->n_layers = -1;
+        note(a, jpath);
+        return SIM_OK;
+    }
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected \"all\" or a non-empty array of "
+                           "layer indices, found %s", a->file, jpath, scn_json_type_name(v));
+    int i = 0;
+    const cJSON *e = NULL;
+    cJSON_ArrayForEach(e, v)
+    {
+        if (!cJSON_IsNumber(e) || e->valuedouble < 0 || floor(e->valuedouble) != e->valuedouble ||
+            e->valuedouble >= REF_MAX_LAYERS)
+            return sim_err_set(err, SIM_EINVAL, "%s: %s[%d]: expected a layer index >= 0, found "
+                               "%s", a->file, jpath, i, scn_json_type_name(e));
+        s->layers[i++] = (int64_t)e->valuedouble;
+    }
+    s->n_layers = i;
+    note(a, jpath);
+    return SIM_OK;
+}
+
+/* Marks a fact as set by the scenario file. */
+static void overridden(const struct scn_apply *a, struct mdl_fact *fact, double v)
+{
+    fact->value = v;
+    fact->kind = MDL_KIND_OVERRIDE;
+    fact->present = 1;
+    snprintf(fact->source, sizeof fact->source, "set by %s", a->file);
+}
+
+/* The keys a device or link object may hold, besides "name". */
+struct ref_key {
+    const char *key;
+    enum scn_quantity q;
+    double min, max;
+    int min_open;
+    ptrdiff_t off; /* struct mdl_fact in the device or link; -1: the pending peak */
+};
+
+static const struct ref_key device_keys[] = {
+    {"memory_bandwidth", SCN_Q_BANDWIDTH, 0, BIG, 1, offsetof(struct mdl_device, mem_bw_Bps)},
+    {"memory_capacity", SCN_Q_BYTES, 0, BIG, 1,
+     offsetof(struct mdl_device, mem_capacity_bytes)},
+    {"peak_flops", SCN_Q_FLOPS, 0, 1e20, 1, -1},
+    {NULL, SCN_Q_COUNT, 0, 0, 0, 0},
+};
+
+static const struct ref_key link_keys[] = {
+    {"uplink", SCN_Q_BANDWIDTH, 0, BIG, 1, offsetof(struct mdl_link, uplink_Bps)},
+    {"downlink", SCN_Q_BANDWIDTH, 0, BIG, 1, offsetof(struct mdl_link, downlink_Bps)},
+    {"rtt", SCN_Q_TIME, 0, 3600, 0, offsetof(struct mdl_link, rtt_s)},
+    {"jitter", SCN_Q_TIME, 0, 3600, 0, offsetof(struct mdl_link, jitter_s)},
+    {"loss", SCN_Q_RATIO, 0, 0.999999, 0, offsetof(struct mdl_link, loss)},
+    {NULL, SCN_Q_COUNT, 0, 0, 0, 0},
+};
+
+/* Applies the keys of a device or link object (its name already
+ * handled) to obj, the device or link, and pending, the peak override. */
+static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpath,
+                                      const cJSON *v, const struct ref_key *keys, void *obj,
+                                      struct mdl_fact *pending, char *trace, size_t trace_cap,
+                                      struct sim_err *err)
 {
     const cJSON *it = NULL;
-    cJSON_ArrayForEach(it, src)
+    cJSON_ArrayForEach(it, v)
     {
-        cJSON *old = cJSON_GetObjectItemCaseSensitive(dst, it->string);
-        if (old != NULL && cJSON_IsObject(it) && cJSON_IsString(old)) {
-            cJSON *as_obj = cJSON_CreateObject();
-            cJSON_AddStringToObject(as_obj, "name", old->valuestring);
-            cJSON_ReplaceItemInObjectCaseSensitive(dst, it->string, as_obj);
-            old = as_obj;
+        char sub[160];
+        snprintf(sub, sizeof sub, "%s.%s", jpath, it->string);
+        if (strcmp(it->string, "name") == 0)
+            continue;
+        if (trace != NULL && strcmp(it->string, "trace") == 0) {
+            const enum sim_status st = need_string(a, sub, it, err);
+            if (st != SIM_OK)
+                return st;
+            snprintf(trace, trace_cap, "%s", it->valuestring);
+            note(a, sub);
+            continue;
         }
-        if (old != NULL && cJSON_IsObject(it) && cJSON_IsObject(old))
-            merge_into(old, it);
-        else if (old != NULL)
-            cJSON_ReplaceItemInObjectCaseSensitive(dst, it->string, cJSON_Duplicate(it, 1));
-        else
-            cJSON_AddItemToObject(dst, it->string, cJSON_Duplicate(it, 1));
+        const struct ref_key *k = keys;
+        while (k->key != NULL && strcmp(k->key, it->string) != 0)
+            k++;
+        if (k->key == NULL) {
+            const char *names[12] = {"name"};
+            int n = 1;
+            for (const struct ref_key *g = keys; g->key != NULL; g++)
+                names[n++] = g->key;
+            if (trace != NULL)
+                names[n++] = "trace";
+            names[n] = NULL;
+            const char *near = scn_json_suggest(it->string, names);
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: unknown key%s%s%s", a->file, sub,
+                               near ? " (did you mean '" : "", near ? near : "",
+                               near ? "'?)" : "");
+        }
+        const struct scn_field f = {k->key, SCN_F_QTY, k->q, NULL, k->min, k->max, k->min_open,
+                                    NULL, SCN_NO_DEST, 8, 0, 0, NULL};
+        double x = 0.0;
+        const enum sim_status st = scn_schema_number(a->file, sub, &f, it, &x, err);
+        if (st != SIM_OK)
+            return st;
+        overridden(a, k->off < 0 ? pending : (struct mdl_fact *)((char *)obj + k->off), x);
+        note(a, sub);
     }
+    return SIM_OK;
 }
+
+/* "edge" and "cloud": a catalog name, or an object naming a base and
+ * overriding its numbers. A name replaces what earlier files chose. */
+static enum sim_status hook_device(const struct scn_apply *a, const struct scn_field *f,
+                                   const char *jpath, const cJSON *v, struct sim_err *err)
+{
+    struct scn_scenario *s = scenario_of(a);
+    const int side = strcmp(f->key, "edge") == 0 ? REF_EDGE : REF_CLOUD;
+    const enum scn_catalog cat = side == REF_EDGE ? SCN_CAT_EDGE : SCN_CAT_GPU;
+    struct mdl_device *d = side == REF_EDGE ? &s->in.edge : &s->in.cloud;
+    if (!cJSON_IsString(v) && !cJSON_IsObject(v))
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a catalog name or an object, "
+                           "found %s", a->file, jpath, scn_json_type_name(v));
+    const cJSON *name = cJSON_IsString(v) ? v : cJSON_GetObjectItemCaseSensitive(v, "name");
+    if (name != NULL) {
+        char sub[160], path[4096];
+        snprintf(sub, sizeof sub, "%s%s", jpath, cJSON_IsString(v) ? "" : ".name");
+        enum sim_status st = need_string(a, sub, name, err);
+        struct sim_err why;
+        if (st == SIM_OK && scn_catalog_device_load(scn_catalog_path(cat, path, sizeof path),
+                                                    cat, name->valuestring, d, &why) != SIM_OK)
+            st = sim_err_set(err, SIM_EINVAL, "%s: %s: %s", a->file, jpath, why.msg);
+        if (st != SIM_OK)
+            return st;
+        memset(&s->dev[side], 0, sizeof s->dev[side]);
+        s->have_device[side] = 1;
+        note(a, sub);
+    } else if (!s->have_device[side]) {
+        return sim_err_set(err, SIM_EINVAL, "%s: %s.name: missing; an inline %s names its "
+                           "catalog base", a->file, jpath, scn_catalog_noun(cat));
+    }
+    if (!cJSON_IsObject(v))
+        return SIM_OK;
+    return apply_ref_keys(a, jpath, v, device_keys, d, &s->dev[side].peak, NULL, 0, err);
+}
+
+/* "link": a catalog name, or an object with an optional base name. */
+static enum sim_status hook_link(const struct scn_apply *a, const struct scn_field *f,
+                                 const char *jpath, const cJSON *v, struct sim_err *err)
+{
+    (void)f;
+    struct scn_scenario *s = scenario_of(a);
+    struct mdl_link *l = &s->in.link;
+    if (!cJSON_IsString(v) && !cJSON_IsObject(v))
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a catalog name or an object, "
+                           "found %s", a->file, jpath, scn_json_type_name(v));
+    const cJSON *name = cJSON_IsString(v) ? v : cJSON_GetObjectItemCaseSensitive(v, "name");
+    if (name != NULL) {
+        char sub[160], path[4096];
+        snprintf(sub, sizeof sub, "%s%s", jpath, cJSON_IsString(v) ? "" : ".name");
+        enum sim_status st = need_string(a, sub, name, err);
+        struct sim_err why;
+        if (st == SIM_OK &&
+            scn_catalog_link_load(scn_catalog_path(SCN_CAT_LINK, path, sizeof path),
+                                  name->valuestring, l, &why) != SIM_OK)
+            st = sim_err_set(err, SIM_EINVAL, "%s: %s: %s", a->file, jpath, why.msg);
+        if (st != SIM_OK)
+            return st;
+        note(a, sub);
+    } else if (!s->have_link) {
+        memset(l, 0, sizeof *l);
+        snprintf(l->name, sizeof l->name, "custom");
+        snprintf(l->description, sizeof l->description, "defined inline");
+    }
+    s->have_link = 1;
+    if (!cJSON_IsObject(v))
+        return SIM_OK;
+    return apply_ref_keys(a, jpath, v, link_keys, l, NULL, l->trace, sizeof l->trace, err);
+}
+
+// ---- the table ----
+
+#define S(m) offsetof(struct scn_scenario, m)
+#define COST_SIDE(side)                                                                        \
+    {                                                                                          \
+        {"method", SCN_F_ENUM, 0, mdl_cost_method_names, 0, 0, 0, NULL,                        \
+         S(in.cost[side].method), 4, 0, 0, NULL},                                              \
+        {"compute_efficiency", SCN_F_NUM, 0, NULL, 0, 1, 1, NULL,                              \
+         S(in.cost[side].compute_efficiency), 8, 0, 1, NULL},                                  \
+        {"memory_efficiency", SCN_F_NUM, 0, NULL, 0, 1, 1, NULL,                               \
+         S(in.cost[side].memory_efficiency), 8, 0, 1, NULL},                                   \
+        {"stage_overhead", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL,                      \
+         S(in.cost[side].stage_overhead_s), 8, 0, 0, NULL},                                    \
+        {"precision", SCN_F_ENUM, 0, mdl_precision_names, 0, 0, 0, NULL,                       \
+         S(in.precision[side]), 4, 0, MDL_FP16, NULL},                                         \
+        {"calibration_scope", SCN_F_ENUM, 0, mdl_calibration_scope_names, 0, 0, 0, NULL,       \
+         S(scope[side]), 4, 0, MDL_SCOPE_CATALOG, NULL},                                       \
+        SCN_END,                                                                               \
+    }
+
+static const struct scn_field cost_edge_fields[] = COST_SIDE(0);
+static const struct scn_field cost_cloud_fields[] = COST_SIDE(1);
+
+static const struct scn_field cost_fields[] = {
+    {"edge", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_edge_fields, SCN_NO_DEST, 0, 0, 0, NULL},
+    {"cloud", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_cloud_fields, SCN_NO_DEST, 0, 0, 0, NULL},
+    SCN_END,
+};
+
+static const struct scn_field workload_fields[] = {
+    {"phase", SCN_F_ENUM, 0, ref_phase_names, 0, 0, 0, NULL, S(in.workload.phase), 4, 1, 0,
+     NULL},
+    {"prompt_tokens", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, S(in.workload.prompt_tokens), 8, 1,
+     0, NULL},
+    {"new_tokens", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, S(in.workload.new_tokens), 8, 1, 0,
+     NULL},
+    {"batch", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL, S(in.workload.batch), 8, 1, 0, NULL},
+    {"devices", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, S(in.workload.devices), 8, 0, 1, NULL},
+    SCN_END,
+};
+
+static const struct scn_field accounting_fields[] = {
+    {"naive_up", SCN_F_ENUM, 0, ref_naive_up_names, 0, 0, 0, NULL, S(in.plan.naive_up_qkv), 4,
+     0, 0, NULL},
+    {"downlink", SCN_F_ENUM, 0, mdl_downlink_names, 0, 0, 0, NULL, S(in.downlink_counted), 4, 0,
+     1, NULL},
+    SCN_END,
+};
+
+static const struct scn_field top_fields[] = {
+    {"extends", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, NULL},
+    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, S(in.description),
+     (int)sizeof((struct mdl_input *)0)->description, 0, 0, NULL},
+    {"model", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_model},
+    {"mode", SCN_F_ENUM, 0, ref_mode_names, 0, 0, 0, NULL, S(in.plan.mode), 4, 1, 0, NULL},
+    {"rank", SCN_F_INT, 0, NULL, 0, 1e6, 0, NULL, S(rank), 8, 0, 0, NULL},
+    {"rank_c2d", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL, S(in.plan.rank_c2d), 8, 0, 0, NULL},
+    {"rank_d2c", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL, S(in.plan.rank_d2c), 8, 0, 0, NULL},
+    {"adapted_layers", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, hook_layers},
+    {"first_k", SCN_F_INT, 0, NULL, 0, REF_MAX_LAYERS, 0, NULL, S(in.plan.first_k), 8, 0, 0,
+     NULL},
+    {"edge_weight_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL, S(in.plan.weight_bits[0]), 8, 1,
+     16, NULL},
+    {"cloud_weight_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL, S(in.plan.weight_bits[1]), 8, 1,
+     16, NULL},
+    {"adapter_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL, S(in.plan.adapter_bits), 8, 0, 16,
+     NULL},
+    {"kv_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL, S(in.plan.kv_bits), 8, 0, 16, NULL},
+    {"transfer", SCN_F_ENUM, 0, ref_transfer_names, 0, 0, 0, NULL, S(in.plan.transfer), 4, 1,
+     REF_DTYPE_FP16, NULL},
+    {"timing", SCN_F_ENUM, 0, ref_timing_names, 0, 0, 0, NULL, S(in.plan.overlap), 4, 1, 0,
+     NULL},
+    {"edge", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_device},
+    {"cloud", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_device},
+    {"cloud_gpus", SCN_F_INT, 0, NULL, 1, 1e5, 0, NULL, S(in.cloud_gpus), 8, 0, 1, NULL},
+    {"link", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_link},
+    {"workload", SCN_F_OBJECT, 0, NULL, 0, 0, 0, workload_fields, SCN_NO_DEST, 0, 1, 0, NULL},
+    {"cost", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_fields, SCN_NO_DEST, 0, 0, 0, NULL},
+    {"accounting", SCN_F_OBJECT, 0, NULL, 0, 0, 0, accounting_fields, SCN_NO_DEST, 0, 0, 0,
+     NULL},
+    {"seed", SCN_F_INT, 0, NULL, 0, 9007199254740992.0, 0, NULL, S(in.seed), 8, 0, 0, NULL},
+    SCN_END,
+};
+
+// ---- the chain ----
 
 /* The path `extends` names, relative to the directory of file. */
 static void extends_path(const char *file, const char *target, char *out, size_t cap)
@@ -71,11 +370,11 @@ static void extends_path(const char *file, const char *target, char *out, size_t
         snprintf(out, cap, "%.*s/%s", (int)(slash - file), file, target);
 }
 
-/* Reads file, checks it, and returns the merged tree of its chain. */
-static enum sim_status load_chain(struct scn_scenario *s, const char *file, cJSON **out,
+/* Reads file and, through `extends`, its ancestors into roots[] at the
+ * chain's indices (the file at s->n_chain on entry). */
+static enum sim_status read_chain(struct scn_scenario *s, const char *file, cJSON **roots,
                                   struct sim_err *err)
 {
-    *out = NULL;
     char real[PATH_MAX];
     const char *key = realpath(file, real) ? real : file;
     for (int i = 0; i < s->n_chain; i++) {
@@ -90,431 +389,26 @@ static enum sim_status load_chain(struct scn_scenario *s, const char *file, cJSO
     const int idx = s->n_chain++;
     snprintf(s->chain[idx], sizeof s->chain[idx], "%s", file);
     s->chain_ptrs[idx] = s->chain[idx];
-    cJSON *root = NULL;
-    enum sim_status st = scn_json_read_file(file, &root, err);
+    enum sim_status st = scn_json_read_file(file, &roots[idx], err);
     if (st != SIM_OK) {
-        if (idx > 0) { // say who asked for the missing file
-            struct sim_err why = *err;
+        if (idx > 0 && strcmp(s->chain[idx - 1], "(command line)") != 0) {
+            struct sim_err why = *err; // say who asked for the missing file
             sim_err_set(err, st, "%s: $.extends: %s", s->chain[idx - 1], why.msg);
         }
         return st;
     }
-    if (!cJSON_IsObject(root)) {
-        st = sim_err_set(err, SIM_EINVAL, "%s: $: expected an object, found %s", file,
-                         scn_json_type_name(root));
-        cJSON_Delete(root);
-        return st;
-    }
-    st = scn_schema_check_object(&s->origins, idx, file, "$", scn_top_fields, root, err);
-    const cJSON *ext = cJSON_GetObjectItemCaseSensitive(root, "extends");
-    if (st == SIM_OK && ext != NULL) {
-        char parent_path[2048];
-        extends_path(file, ext->valuestring, parent_path, sizeof parent_path);
-        cJSON *parent = NULL;
-        st = load_chain(s, parent_path, &parent, err);
-        if (st == SIM_OK) {
-            merge_into(parent, root);
-            cJSON_Delete(root);
-            root = parent;
-        }
-    }
-    if (st != SIM_OK) {
-        cJSON_Delete(root);
-        return st;
-    }
-    *out = root;
-    return SIM_OK;
-}
-
-// ---- resolution: merged tree -> structs ----
-
-struct ctx {
-    struct scn_scenario *s;
-    const cJSON *root;
-    const char *file; /* the loaded file, named in cross-field errors */
-};
-
-/* The file that set jpath, for cross-field errors; the loaded file when
- * nothing recorded it. */
-static const char *where(const struct ctx *c, const char *jpath)
-{
-    const char *o = scn_scenario_origin(c->s, jpath);
-    return o != NULL ? o : c->file;
-}
-
-static const cJSON *at(const cJSON *root, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, a);
-    return (v != NULL && b != NULL) ? cJSON_GetObjectItemCaseSensitive(v, b) : v;
-}
-
-/* Numeric value at $.a[.b] in SI; SIM_EINVAL "missing" when required. */
-static enum sim_status get_num(const struct ctx *c, const char *a, const char *b,
-                               enum scn_quantity q, int required, double dflt, double *out,
-                               struct sim_err *err)
-{
-    const cJSON *v = at(c->root, a, b);
-    if (v == NULL) {
-        if (required)
-            return sim_err_set(err, SIM_EINVAL, "%s: $.%s%s%s: missing; expected %s", c->file, a,
-                               b ? "." : "", b ? b : "",
-                               q == SCN_Q_COUNT ? "a number" : scn_quantity_name(q));
-        *out = dflt;
+    if (!cJSON_IsObject(roots[idx]))
+        return sim_err_set(err, SIM_EINVAL, "%s: $: expected an object, found %s", file,
+                           scn_json_type_name(roots[idx]));
+    const cJSON *ext = cJSON_GetObjectItemCaseSensitive(roots[idx], "extends");
+    if (ext == NULL)
         return SIM_OK;
-    }
-    if (cJSON_IsNumber(v)) {
-        *out = v->valuedouble;
-        return SIM_OK;
-    }
-    struct sim_err why; // already checked per file, so this cannot fail
-    return scn_units_parse(v->valuestring, q, out, &why);
-}
-
-static enum sim_status get_str(const struct ctx *c, const char *a, const char *b,
-                               const char *dflt, const char **out, struct sim_err *err)
-{
-    const cJSON *v = at(c->root, a, b);
-    if (v == NULL && dflt == NULL)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.%s%s%s: missing; expected a value", c->file, a,
-                           b ? "." : "", b ? b : "");
-    *out = v != NULL ? v->valuestring : dflt;
-    return SIM_OK;
-}
-
-static enum sim_status resolve_model(const struct ctx *c, struct sim_err *err)
-{
-    struct scn_scenario *s = c->s;
-    const char *name = NULL, *mode = NULL;
-    enum sim_status st = get_str(c, "model", NULL, NULL, &name, err);
-    if (st == SIM_OK)
-        st = get_str(c, "mode", NULL, NULL, &mode, err);
-    if (st != SIM_OK)
-        return st;
-    struct sim_err why;
-    if (mdl_llm_load(name, &s->in.model, &why) != SIM_OK)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.model: %s", c->file, why.msg);
-    snprintf(s->in.model_name, sizeof s->in.model_name, "%s", name);
-    ref_plan_opts_default(&s->in.plan);
-    ref_mode_parse(mode, &s->in.plan.mode);
-    return SIM_OK;
-}
-
-static enum sim_status resolve_ranks(const struct ctx *c, struct sim_err *err)
-{
-    struct scn_scenario *s = c->s;
-    const int needs = s->in.plan.mode == REF_MODE_NAIVE_SPLIT || s->in.plan.mode == REF_MODE_PRIVATELORA ||
-                      s->in.plan.mode == REF_MODE_PL_FIRST_K;
-    double r = 0, rc = 0, rd = 0;
-    enum sim_status st = get_num(c, "rank", NULL, SCN_Q_COUNT, 0, 0, &r, err);
-    if (st == SIM_OK)
-        st = get_num(c, "rank_c2d", NULL, SCN_Q_COUNT, 0, r, &rc, err);
-    if (st == SIM_OK)
-        st = get_num(c, "rank_d2c", NULL, SCN_Q_COUNT, 0, r, &rd, err);
-    if (st != SIM_OK)
-        return st;
-    if (needs && (rc < 1 || rd < 1))
-        return sim_err_set(err, SIM_EINVAL, "%s: $.rank: mode %s needs a rank >= 1 (or rank_c2d "
-                           "and rank_d2c)", where(c, "$.rank"), ref_mode_name(s->in.plan.mode));
-    const double dim = (double)s->in.model.dim;
-    if (rc > dim || rd > dim)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.%s: rank %g is larger than the width %g of %s",
-                           where(c, rc > dim ? (at(c->root, "rank_c2d", NULL) ? "$.rank_c2d"
-                                                                              : "$.rank")
-                                             : (at(c->root, "rank_d2c", NULL) ? "$.rank_d2c"
-                                                                              : "$.rank")),
-                           rc > dim ? (at(c->root, "rank_c2d", NULL) ? "rank_c2d" : "rank")
-                                    : (at(c->root, "rank_d2c", NULL) ? "rank_d2c" : "rank"),
-                           rc > rd ? rc : rd, dim, s->in.model_name);
-    s->in.plan.rank_c2d = (int64_t)rc;
-    s->in.plan.rank_d2c = (int64_t)rd;
-    const cJSON *layers = at(c->root, "adapted_layers", NULL);
-    if (layers != NULL && cJSON_IsArray(layers)) {
-        s->in.plan.adapt_all = 0;
-        int i = 0;
-        const cJSON *e = NULL;
-        cJSON_ArrayForEach(e, layers)
-        {
-            if (e->valuedouble >= (double)s->in.model.n_layers)
-                return sim_err_set(err, SIM_EINVAL, "%s: $.adapted_layers[%d]: layer %g does not "
-                                   "exist; %s has layers 0..%lld", where(c, "$.adapted_layers"),
-                                   i, e->valuedouble,
-                                   s->in.model_name, (long long)s->in.model.n_layers - 1);
-            s->in.plan.adapted[(int)e->valuedouble] = 1;
-            i++;
-        }
-    }
-    double k = 0;
-    st = get_num(c, "first_k", NULL, SCN_Q_COUNT, s->in.plan.mode == REF_MODE_PL_FIRST_K, 0, &k, err);
-    if (st == SIM_OK && k > (double)s->in.model.n_layers)
-        st = sim_err_set(err, SIM_EINVAL, "%s: $.first_k: %g exceeds the %lld layers of %s",
-                         where(c, "$.first_k"), k, (long long)s->in.model.n_layers, s->in.model_name);
-    s->in.plan.first_k = (int64_t)k;
-    return st;
-}
-
-static enum sim_status resolve_precisions(const struct ctx *c, struct sim_err *err)
-{
-    struct ref_plan_opts *o = &c->s->in.plan;
-    const char *transfer = NULL, *timing = NULL, *naive = NULL;
-    enum sim_status st = get_num(c, "edge_weight_bits", NULL, SCN_Q_COUNT, 1, 0,
-                                 &o->weight_bits[REF_EDGE], err);
-    if (st == SIM_OK)
-        st = get_num(c, "cloud_weight_bits", NULL, SCN_Q_COUNT, 1, 0, &o->weight_bits[REF_CLOUD],
-                     err);
-    if (st == SIM_OK)
-        st = get_num(c, "adapter_bits", NULL, SCN_Q_COUNT, 0, 16, &o->adapter_bits, err);
-    if (st == SIM_OK)
-        st = get_num(c, "kv_bits", NULL, SCN_Q_COUNT, 0, 16, &o->kv_bits, err);
-    if (st == SIM_OK)
-        st = get_str(c, "transfer", NULL, NULL, &transfer, err);
-    if (st == SIM_OK)
-        st = get_str(c, "timing", NULL, NULL, &timing, err);
-    if (st == SIM_OK)
-        st = get_str(c, "accounting", "naive_up", "d", &naive, err);
-    const char *down = NULL;
-    if (st == SIM_OK)
-        st = get_str(c, "accounting", "downlink", "counted", &down, err);
-    if (st != SIM_OK)
-        return st;
-    c->s->in.downlink_counted = strcmp(down, "ignored") != 0;
-    ref_dtype_parse(transfer, &o->transfer);
-    o->overlap = strcmp(timing, "overlap") == 0;
-    o->naive_up_qkv = strcmp(naive, "qkv") == 0;
-    return SIM_OK;
-}
-
-static enum sim_status resolve_workload(const struct ctx *c, struct sim_err *err)
-{
-    struct mdl_workload *w = &c->s->in.workload;
-    const char *phase = NULL;
-    double p = 0, n = 0, b = 0, dev = 0, gpus = 0, seed = 0;
-    enum sim_status st = get_str(c, "workload", "phase", NULL, &phase, err);
-    if (st == SIM_OK)
-        st = get_num(c, "workload", "prompt_tokens", SCN_Q_COUNT, 1, 0, &p, err);
-    if (st == SIM_OK)
-        st = get_num(c, "workload", "new_tokens", SCN_Q_COUNT, 1, 0, &n, err);
-    if (st == SIM_OK)
-        st = get_num(c, "workload", "batch", SCN_Q_COUNT, 1, 0, &b, err);
-    if (st == SIM_OK)
-        st = get_num(c, "workload", "devices", SCN_Q_COUNT, 0, 1, &dev, err);
-    if (st == SIM_OK)
-        st = get_num(c, "cloud_gpus", NULL, SCN_Q_COUNT, 0, 1, &gpus, err);
-    if (st == SIM_OK)
-        st = get_num(c, "seed", NULL, SCN_Q_COUNT, 0, 1, &seed, err);
-    if (st != SIM_OK)
-        return st;
-    ref_phase_parse(phase, &w->phase);
-    w->prompt_tokens = (int64_t)p;
-    w->new_tokens = (int64_t)n;
-    w->batch = (int64_t)b;
-    w->devices = (int64_t)dev;
-    c->s->in.cloud_gpus = (int64_t)gpus;
-    c->s->in.seed = (uint64_t)seed;
-    // the prefill makes the first token and the last needs no position
-    if (p + n - 1 > (double)c->s->in.model.seq_len)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = "
-                           "%g exceeds the %lld-token context of %s", c->file, p + n - 1,
-                           (long long)c->s->in.model.seq_len, c->s->in.model_name);
-    struct ref_plan_opts *o = &c->s->in.plan;
-    o->phase = REF_PHASE_PREFILL;
-    o->n_tokens = w->prompt_tokens;
-    o->batch = w->batch;
-    o->pos = 0;
-    return SIM_OK;
-}
-
-/* Applies inline overrides of a device or link object to a fact. */
-static void override_fact(const struct ctx *c, const cJSON *obj, const char *key,
-                          enum scn_quantity q, struct mdl_fact *f, const char *jprefix)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return;
-    struct sim_err why;
-    if (cJSON_IsNumber(v))
-        f->value = v->valuedouble;
-    else
-        scn_units_parse(v->valuestring, q, &f->value, &why);
-    char jpath[128];
-    snprintf(jpath, sizeof jpath, "%s.%s", jprefix, key);
-    const char *who = scn_scenario_origin(c->s, jpath);
-    f->kind = MDL_KIND_OVERRIDE;
-    snprintf(f->source, sizeof f->source, "set by %s", who ? who : c->file);
-    f->present = 1;
-}
-
-static enum sim_status resolve_device(const struct ctx *c, const char *key, enum scn_catalog cat,
-                                      struct mdl_device *d, struct sim_err *err)
-{
-    const cJSON *v = at(c->root, key, NULL);
-    if (v == NULL)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.%s: missing; expected a %s name or object",
-                           c->file, key, scn_catalog_noun(cat));
-    const char *name = cJSON_IsString(v) ? v->valuestring : NULL;
-    if (name == NULL) {
-        const cJSON *n = cJSON_GetObjectItemCaseSensitive(v, "name");
-        if (n == NULL)
-            return sim_err_set(err, SIM_EINVAL, "%s: $.%s.name: missing; an inline %s names its "
-                               "catalog base", c->file, key, scn_catalog_noun(cat));
-        name = n->valuestring;
-    }
-    char path[4096];
-    struct sim_err why;
-    if (scn_catalog_device_load(scn_catalog_path(cat, path, sizeof path), cat, name, d, &why) !=
-        SIM_OK)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.%s: %s", c->file, key, why.msg);
-    if (!cJSON_IsObject(v))
-        return SIM_OK;
-    char prefix[32];
-    snprintf(prefix, sizeof prefix, "$.%s", key);
-    override_fact(c, v, "memory_bandwidth", SCN_Q_BANDWIDTH, &d->mem_bw_Bps, prefix);
-    override_fact(c, v, "memory_capacity", SCN_Q_BYTES, &d->mem_capacity_bytes, prefix);
-    const enum mdl_precision prec = c->s->in.precision[cat == SCN_CAT_EDGE ? REF_EDGE : REF_CLOUD];
-    override_fact(c, v, "peak_flops", SCN_Q_FLOPS, &d->peak_dense_flop_per_s[prec], prefix);
-    return SIM_OK;
-}
-
-static enum sim_status resolve_link(const struct ctx *c, struct sim_err *err)
-{
-    const cJSON *v = at(c->root, "link", NULL);
-    if (v == NULL)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.link: missing; expected a link name or object",
-                           c->file);
-    struct mdl_link *l = &c->s->in.link;
-    const cJSON *n = cJSON_IsString(v) ? v : cJSON_GetObjectItemCaseSensitive(v, "name");
-    if (n != NULL) {
-        char path[4096];
-        struct sim_err why;
-        if (scn_catalog_link_load(scn_catalog_path(SCN_CAT_LINK, path, sizeof path),
-                                  n->valuestring, l, &why) != SIM_OK)
-            return sim_err_set(err, SIM_EINVAL, "%s: $.link: %s", c->file, why.msg);
-    } else {
-        memset(l, 0, sizeof *l);
-        snprintf(l->name, sizeof l->name, "custom");
-        snprintf(l->description, sizeof l->description, "defined inline");
-    }
-    if (cJSON_IsObject(v)) {
-        override_fact(c, v, "uplink", SCN_Q_BANDWIDTH, &l->uplink_Bps, "$.link");
-        override_fact(c, v, "downlink", SCN_Q_BANDWIDTH, &l->downlink_Bps, "$.link");
-        override_fact(c, v, "rtt", SCN_Q_TIME, &l->rtt_s, "$.link");
-        override_fact(c, v, "jitter", SCN_Q_TIME, &l->jitter_s, "$.link");
-        override_fact(c, v, "loss", SCN_Q_RATIO, &l->loss, "$.link");
-        const cJSON *tr = cJSON_GetObjectItemCaseSensitive(v, "trace");
-        if (tr != NULL)
-            snprintf(l->trace, sizeof l->trace, "%s", tr->valuestring);
-    }
-    static const char *const need[] = {"uplink", "downlink", "rtt"};
-    const struct mdl_fact *facts[] = {&l->uplink_Bps, &l->downlink_Bps, &l->rtt_s};
-    for (int i = 0; i < 3; i++)
-        if (!facts[i]->present)
-            return sim_err_set(err, SIM_EINVAL, "%s: $.link.%s: missing; an inline link without "
-                               "a catalog name needs uplink, downlink and rtt", c->file, need[i]);
-    return SIM_OK;
-}
-
-/* Cost options per side: method, efficiencies, overhead, precision. */
-static enum sim_status resolve_cost_options(const struct ctx *c, struct sim_err *err)
-{
-    static const char *const sides[2] = {"edge", "cloud"};
-    for (int side = 0; side < 2; side++) {
-        const cJSON *o = at(c->root, "cost", sides[side]);
-        const struct ctx sub = {.s = c->s, .root = o != NULL ? o : c->root, .file = c->file};
-        struct mdl_cost *k = &c->s->in.cost[side];
-        const char *method = "roofline", *prec = "fp16", *scope = "catalog";
-        enum sim_status st = SIM_OK;
-        memset(k, 0, sizeof *k);
-        k->compute_efficiency = k->memory_efficiency = k->scale = 1.0;
-        if (o != NULL) {
-            st = get_str(&sub, "method", NULL, "roofline", &method, err);
-            if (st == SIM_OK)
-                st = get_str(&sub, "precision", NULL, "fp16", &prec, err);
-            if (st == SIM_OK)
-                st = get_num(&sub, "compute_efficiency", NULL, SCN_Q_COUNT, 0, 1,
-                             &k->compute_efficiency, err);
-            if (st == SIM_OK)
-                st = get_num(&sub, "memory_efficiency", NULL, SCN_Q_COUNT, 0, 1,
-                             &k->memory_efficiency, err);
-            if (st == SIM_OK)
-                st = get_num(&sub, "stage_overhead", NULL, SCN_Q_TIME, 0, 0, &k->stage_overhead_s,
-                             err);
-            if (st == SIM_OK)
-                st = get_str(&sub, "calibration_scope", NULL, "catalog", &scope, err);
-        }
-        if (st != SIM_OK)
-            return st;
-        c->s->scope[side] = strcmp(scope, "catalog") == 0 ? -1 : strcmp(scope, "decoder") == 0;
-        k->method = strcmp(method, "calibrated") == 0 ? MDL_COST_CALIBRATED : MDL_COST_ROOFLINE;
-        for (int p = 0; p < MDL_PREC_COUNT; p++)
-            if (strcmp(prec, mdl_precision_name((enum mdl_precision)p)) == 0)
-                c->s->in.precision[side] = (enum mdl_precision)p;
-    }
-    return SIM_OK;
-}
-
-/* Scale of a calibrated side from the device's measured entry. */
-static enum sim_status calibrate_side(const struct ctx *c, int side, const struct mdl_device *d,
-                                      struct sim_err *err)
-{
-    struct scn_scenario *s = c->s;
-    const double bits = s->in.plan.weight_bits[side];
-    const struct mdl_measured *m = mdl_device_find_measured(d, s->in.model_name, bits,
-                                                            REF_PHASE_DECODE);
-    if (m == NULL)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.method: calibrated needs a measured "
-                           "decode throughput of %s at %g-bit weights on %s, and the catalog "
-                           "has none", c->file, side == REF_EDGE ? "edge" : "cloud",
-                           s->in.model_name, bits, d->name);
-    // The measured setting: the whole model on that side, one decode step
-    // at the workload's mean decode context. Attention and KV traffic are
-    // linear in the context, so the mean decode step then takes exactly
-    // 1 / measured rate (decode positions run prompt .. prompt+new-2).
-    struct ref_plan_opts o = s->in.plan;
-    o.mode = side == REF_EDGE ? REF_MODE_DEVICE_ONLY : REF_MODE_CLOUD_ONLY;
-    o.phase = REF_PHASE_DECODE;
-    o.n_tokens = 1;
-    o.batch = 1;
-    const int64_t n = s->in.workload.new_tokens;
-    o.pos = s->in.workload.prompt_tokens + (n >= 2 ? (n - 2) / 2 : 0);
-    if (o.pos >= s->in.model.seq_len) // no decode step: the context of the prefill's end
-        o.pos = s->in.model.seq_len - 1;
-    struct ref_plan *p = NULL;
-    struct sim_err why;
-    enum sim_status st = ref_plan_build(&s->in.model, &o, &p, &why);
-    if (st == SIM_OK)
-        st = mdl_cost_calibrate(&s->in.cost[side], p, (enum ref_place)side,
-                                s->scope[side] >= 0 ? s->scope[side] : m->decoder_only,
-                                m->tokens_per_s.value, &why);
-    ref_plan_destroy(p);
-    if (st != SIM_OK)
-        return sim_err_set(err, st, "%s: $.cost.%s: %s", c->file,
-                           side == REF_EDGE ? "edge" : "cloud", why.msg);
-    return SIM_OK;
-}
-
-/* Fills each side's cost model from its device and options. */
-static enum sim_status resolve_costs(const struct ctx *c, struct sim_err *err)
-{
-    for (int side = 0; side < 2; side++) {
-        const struct mdl_device *d = side == REF_EDGE ? &c->s->in.edge : &c->s->in.cloud;
-        struct mdl_cost *k = &c->s->in.cost[side];
-        const enum mdl_precision prec = c->s->in.precision[side];
-        if (!d->peak_dense_flop_per_s[prec].present)
-            return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.precision: %s lists no dense %s "
-                               "peak; choose another precision or set $.%s.peak_flops", c->file,
-                               side == REF_EDGE ? "edge" : "cloud", d->name,
-                               mdl_precision_name(prec), side == REF_EDGE ? "edge" : "cloud");
-        k->peak_flop_per_s = d->peak_dense_flop_per_s[prec].value;
-        k->mem_bw_Bps = d->mem_bw_Bps.value;
-        if (!(k->peak_flop_per_s > 0.0) || !(k->mem_bw_Bps > 0.0))
-            return sim_err_set(err, SIM_EINVAL, "%s: $.%s: peak FLOPS and memory bandwidth must "
-                               "be positive", c->file, side == REF_EDGE ? "edge" : "cloud");
-        if (k->method == MDL_COST_CALIBRATED) {
-            const enum sim_status st = calibrate_side(c, side, d, err);
-            if (st != SIM_OK)
-                return st;
-        }
-    }
-    return SIM_OK;
+    if (!cJSON_IsString(ext) || ext->valuestring[0] == '\0')
+        return sim_err_set(err, SIM_EINVAL, "%s: $.extends: expected a file name, found %s",
+                           file, scn_json_type_name(ext));
+    char parent[2048];
+    extends_path(file, ext->valuestring, parent, sizeof parent);
+    return read_chain(s, parent, roots, err);
 }
 
 /* Builds {"a": {"b": value}} from "a.b=value" strings. */
@@ -556,8 +450,191 @@ static cJSON *overrides_object(const char *const *ov, int n, struct sim_err *err
     return root;
 }
 
-static enum sim_status resolve_all(struct scn_scenario *s, const char *path, cJSON *root,
-                                   struct sim_err *err);
+// ---- cross-field rules, once every file is applied ----
+
+/* The file that set jpath, for cross-field errors; the loaded file when
+ * nothing recorded it. */
+static const char *where(const struct scn_scenario *s, const char *jpath)
+{
+    const char *o = scn_scenario_origin(s, jpath);
+    return o != NULL ? o : s->path;
+}
+
+static int was_set(const struct scn_scenario *s, const char *jpath)
+{
+    return scn_origins_find(&s->origins, jpath) >= 0;
+}
+
+static enum sim_status finish_ranks(struct scn_scenario *s, struct sim_err *err)
+{
+    struct ref_plan_opts *o = &s->in.plan;
+    if (!was_set(s, "$.rank_c2d"))
+        o->rank_c2d = s->rank;
+    if (!was_set(s, "$.rank_d2c"))
+        o->rank_d2c = s->rank;
+    const int needs = o->mode == REF_MODE_NAIVE_SPLIT || o->mode == REF_MODE_PRIVATELORA ||
+                      o->mode == REF_MODE_PL_FIRST_K;
+    if (needs && (o->rank_c2d < 1 || o->rank_d2c < 1))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.rank: mode %s needs a rank >= 1 (or rank_c2d "
+                           "and rank_d2c)", where(s, "$.rank"), ref_mode_name(o->mode));
+    const int64_t dim = s->in.model.dim;
+    const int c2d = o->rank_c2d > dim;
+    if (c2d || o->rank_d2c > dim) {
+        const char *key = c2d ? (was_set(s, "$.rank_c2d") ? "rank_c2d" : "rank")
+                              : (was_set(s, "$.rank_d2c") ? "rank_d2c" : "rank");
+        char jpath[32];
+        snprintf(jpath, sizeof jpath, "$.%s", key);
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: rank %lld is larger than the width %lld "
+                           "of %s", where(s, jpath), jpath,
+                           (long long)(c2d ? o->rank_c2d : o->rank_d2c), (long long)dim,
+                           s->in.model_name);
+    }
+    return SIM_OK;
+}
+
+static enum sim_status finish_layers(struct scn_scenario *s, struct sim_err *err)
+{
+    struct ref_plan_opts *o = &s->in.plan;
+    o->adapt_all = s->n_layers < 0;
+    memset(o->adapted, 0, sizeof o->adapted);
+    for (int i = 0; i < s->n_layers; i++) {
+        if (s->layers[i] >= s->in.model.n_layers)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.adapted_layers[%d]: layer %lld does not "
+                               "exist; %s has layers 0..%lld", where(s, "$.adapted_layers"), i,
+                               (long long)s->layers[i], s->in.model_name,
+                               (long long)s->in.model.n_layers - 1);
+        o->adapted[s->layers[i]] = 1;
+    }
+    if (o->mode == REF_MODE_PL_FIRST_K && !was_set(s, "$.first_k"))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.first_k: missing; mode %s needs it",
+                           s->path, ref_mode_name(o->mode));
+    if (o->first_k > s->in.model.n_layers)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.first_k: %lld exceeds the %lld layers of %s",
+                           where(s, "$.first_k"), (long long)o->first_k,
+                           (long long)s->in.model.n_layers, s->in.model_name);
+    return SIM_OK;
+}
+
+static enum sim_status finish_workload(struct scn_scenario *s, struct sim_err *err)
+{
+    const struct mdl_workload *w = &s->in.workload;
+    // the prefill makes the first token and the last needs no position
+    const int64_t context = w->prompt_tokens + w->new_tokens - 1;
+    if (context > s->in.model.seq_len)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = "
+                           "%lld exceeds the %lld-token context of %s", where(s, "$.workload"),
+                           (long long)context, (long long)s->in.model.seq_len,
+                           s->in.model_name);
+    struct ref_plan_opts *o = &s->in.plan;
+    o->phase = REF_PHASE_PREFILL;
+    o->n_tokens = w->prompt_tokens;
+    o->batch = w->batch;
+    o->pos = 0;
+    return SIM_OK;
+}
+
+/* Scale of a calibrated side from the device's measured entry. */
+static enum sim_status calibrate_side(struct scn_scenario *s, int side,
+                                      const struct mdl_device *d, struct sim_err *err)
+{
+    const double bits = s->in.plan.weight_bits[side];
+    const char *sname = side == REF_EDGE ? "edge" : "cloud";
+    const struct mdl_measured *m = mdl_device_find_measured(d, s->in.model_name, bits,
+                                                            REF_PHASE_DECODE);
+    if (m == NULL)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.method: calibrated needs a measured "
+                           "decode throughput of %s at %g-bit weights on %s, and the catalog "
+                           "has none", s->path, sname, s->in.model_name, bits, d->name);
+    // The measured setting: the whole model on that side, one decode step
+    // at the workload's mean decode context. Attention and KV traffic are
+    // linear in the context, so the mean decode step then takes exactly
+    // 1 / measured rate (decode positions run prompt .. prompt+new-2).
+    struct ref_plan_opts o = s->in.plan;
+    o.mode = side == REF_EDGE ? REF_MODE_DEVICE_ONLY : REF_MODE_CLOUD_ONLY;
+    o.phase = REF_PHASE_DECODE;
+    o.n_tokens = 1;
+    o.batch = 1;
+    const int64_t n = s->in.workload.new_tokens;
+    o.pos = s->in.workload.prompt_tokens + (n >= 2 ? (n - 2) / 2 : 0);
+    if (o.pos >= s->in.model.seq_len) // no decode step: the context of the prefill's end
+        o.pos = s->in.model.seq_len - 1;
+    const int decoder_only = s->scope[side] == MDL_SCOPE_CATALOG ? m->decoder_only
+                                                                 : s->scope[side] ==
+                                                                       MDL_SCOPE_DECODER;
+    struct ref_plan *p = NULL;
+    struct sim_err why;
+    enum sim_status st = ref_plan_build(&s->in.model, &o, &p, &why);
+    if (st == SIM_OK)
+        st = mdl_cost_calibrate(&s->in.cost[side], p, (enum ref_place)side, decoder_only,
+                                m->tokens_per_s.value, &why);
+    ref_plan_destroy(p);
+    if (st != SIM_OK)
+        return sim_err_set(err, st, "%s: $.cost.%s: %s", s->path, sname, why.msg);
+    return SIM_OK;
+}
+
+/* Fills each side's cost model from its device and options. */
+static enum sim_status finish_costs(struct scn_scenario *s, struct sim_err *err)
+{
+    for (int side = 0; side < 2; side++) {
+        struct mdl_device *d = side == REF_EDGE ? &s->in.edge : &s->in.cloud;
+        const char *sname = side == REF_EDGE ? "edge" : "cloud";
+        struct mdl_cost *k = &s->in.cost[side];
+        const enum mdl_precision prec = s->in.precision[side];
+        if (s->dev[side].peak.present) // a scenario's peak is the cost precision's
+            d->peak_dense_flop_per_s[prec] = s->dev[side].peak;
+        if (!d->peak_dense_flop_per_s[prec].present)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.precision: %s lists no dense %s "
+                               "peak; choose another precision or set $.%s.peak_flops", s->path,
+                               sname, d->name, mdl_precision_name(prec), sname);
+        k->scale = 1.0;
+        k->peak_flop_per_s = d->peak_dense_flop_per_s[prec].value;
+        k->mem_bw_Bps = d->mem_bw_Bps.value;
+        if (!(k->peak_flop_per_s > 0.0) || !(k->mem_bw_Bps > 0.0))
+            return sim_err_set(err, SIM_EINVAL, "%s: $.%s: peak FLOPS and memory bandwidth must "
+                               "be positive", s->path, sname);
+        if (k->method == MDL_COST_CALIBRATED) {
+            const enum sim_status st = calibrate_side(s, side, d, err);
+            if (st != SIM_OK)
+                return st;
+        }
+    }
+    return SIM_OK;
+}
+
+static enum sim_status finish_link(const struct scn_scenario *s, struct sim_err *err)
+{
+    static const char *const need[] = {"uplink", "downlink", "rtt"};
+    const struct mdl_fact *facts[] = {&s->in.link.uplink_Bps, &s->in.link.downlink_Bps,
+                                      &s->in.link.rtt_s};
+    for (int i = 0; i < 3; i++)
+        if (!facts[i]->present)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.link.%s: missing; an inline link without "
+                               "a catalog name needs uplink, downlink and rtt", s->path, need[i]);
+    return SIM_OK;
+}
+
+static enum sim_status finish(struct scn_scenario *s, struct sim_err *err)
+{
+    enum sim_status st = scn_schema_missing(top_fields, &s->origins, "$", s->path, err);
+    if (st == SIM_OK)
+        st = finish_ranks(s, err);
+    if (st == SIM_OK)
+        st = finish_layers(s, err);
+    if (st == SIM_OK)
+        st = finish_workload(s, err);
+    if (st == SIM_OK)
+        st = finish_link(s, err);
+    if (st == SIM_OK)
+        st = finish_costs(s, err);
+    if (st != SIM_OK)
+        return st;
+    // the last check is the simulator's own: what loads is what runs
+    snprintf(s->in.origin, sizeof s->in.origin, "%s", s->path);
+    return mdl_input_check(&s->in, err);
+}
+
+// ---- loading ----
 
 enum sim_status scn_scenario_load(const char *path, scn_scenario_t **out, struct sim_err *err)
 {
@@ -570,69 +647,37 @@ enum sim_status scn_scenario_load_with(const char *path, const char *const *over
 {
     *out = NULL;
     struct scn_scenario *s = sim_xcalloc(1, sizeof *s);
+    cJSON *roots[MAX_CHAIN] = {NULL};
     snprintf(s->path, sizeof s->path, "%s", path);
-    cJSON *root = NULL;
     enum sim_status st = SIM_OK;
-    if (n_overrides > 0) {
-        // the command line is the nearest "file": its values win
+    if (n_overrides > 0) { // the command line is the nearest "file": its values win
         snprintf(s->chain[0], sizeof s->chain[0], "(command line)");
         s->chain_ptrs[0] = s->chain[0];
         s->n_chain = 1;
-        cJSON *ov = overrides_object(overrides, n_overrides, err);
-        st = ov != NULL ? scn_schema_check_object(&s->origins, 0, "(command line)", "$",
-                                                  scn_top_fields, ov, err)
-                        : SIM_EINVAL;
-        if (st == SIM_OK)
-            st = load_chain(s, path, &root, err);
-        if (st == SIM_OK)
-            merge_into(root, ov);
-        cJSON_Delete(ov);
-    } else {
-        st = load_chain(s, path, &root, err);
+        roots[0] = overrides_object(overrides, n_overrides, err);
+        st = roots[0] != NULL ? SIM_OK : SIM_EINVAL;
     }
     if (st == SIM_OK)
-        st = resolve_all(s, path, root, err);
-    cJSON_Delete(root);
+        st = read_chain(s, path, roots, err);
+    // defaults first, then every file from the base to the command line
+    ref_plan_opts_default(&s->in.plan);
+    scn_schema_defaults(top_fields, s);
+    s->n_layers = -1;
+    for (int i = s->n_chain - 1; i >= 0 && st == SIM_OK; i--) {
+        const struct scn_apply a = {.file = s->chain[i], .file_idx = i, .origins = &s->origins,
+                                    .target = s};
+        st = scn_schema_apply(&a, "$", top_fields, roots[i], err);
+    }
+    if (st == SIM_OK)
+        st = finish(s, err);
+    for (int i = 0; i < MAX_CHAIN; i++)
+        cJSON_Delete(roots[i]);
     if (st != SIM_OK) {
         free(s);
         return st;
     }
     *out = s;
     return SIM_OK;
-}
-
-static enum sim_status resolve_all(struct scn_scenario *s, const char *path, cJSON *root,
-                                   struct sim_err *err)
-{
-    enum sim_status st = SIM_OK;
-    const struct ctx c = {.s = s, .root = root, .file = path};
-    if (st == SIM_OK)
-        st = resolve_model(&c, err);
-    if (st == SIM_OK)
-        st = resolve_ranks(&c, err);
-    if (st == SIM_OK)
-        st = resolve_precisions(&c, err);
-    if (st == SIM_OK)
-        st = resolve_workload(&c, err);
-    if (st == SIM_OK)
-        st = resolve_cost_options(&c, err);
-    if (st == SIM_OK)
-        st = resolve_device(&c, "edge", SCN_CAT_EDGE, &s->in.edge, err);
-    if (st == SIM_OK)
-        st = resolve_device(&c, "cloud", SCN_CAT_GPU, &s->in.cloud, err);
-    if (st == SIM_OK)
-        st = resolve_link(&c, err);
-    if (st == SIM_OK)
-        st = resolve_costs(&c, err);
-    if (st == SIM_OK) {
-        const char *desc = NULL;
-        get_str(&c, "description", NULL, "", &desc, err);
-        snprintf(s->in.description, sizeof s->in.description, "%s", desc);
-        // the last check is the simulator's own: what loads is what runs
-        snprintf(s->in.origin, sizeof s->in.origin, "%s", path);
-        st = mdl_input_check(&s->in, err);
-    }
-    return st;
 }
 
 void scn_scenario_destroy(scn_scenario_t *s)

@@ -1,120 +1,28 @@
 /*
- * scenarios/schema: the keys a scenario may hold, their types, units and
- * ranges, and the check of one file (or the command line's overrides)
- * against them. Errors name the file and the JSON path. See schema.h.
+ * scenarios/schema: applying JSON objects to structs through field
+ * tables. See schema.h.
  */
 #include "scenarios/schema.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "reference/config.h"
+#include "models/hw.h"
 #include "scenarios/json.h"
-#include "scenarios/units.h"
 
-// ---- the schema ----
-
-
-static const char *const mode_choices[] = {"device-only", "cloud-only", "naive-split",
-                                           "privatelora", "privatelora-first-k", NULL};
-static const char *const transfer_choices[] = {"fp32", "fp16", "bf16", "int8", NULL};
-static const char *const timing_choices[] = {"additive", "overlap", NULL};
-static const char *const phase_choices[] = {"prefill", "decode", NULL};
-static const char *const method_choices[] = {"roofline", "calibrated", NULL};
-static const char *const precision_choices[] = {"fp32", "fp16", "bf16", "int8", "int4", NULL};
-static const char *const naive_up_choices[] = {"d", "qkv", NULL};
-static const char *const downlink_choices[] = {"counted", "ignored", NULL};
-static const char *const scope_choices[] = {"catalog", "decoder", "model", NULL};
-
-#define BIG 1e15
-
-static const struct scn_field device_fields[] = {
-    {"name", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"memory_bandwidth", SCN_F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"memory_capacity", SCN_F_QTY, SCN_Q_BYTES, NULL, 0, BIG, 1, NULL},
-    {"peak_flops", SCN_F_QTY, SCN_Q_FLOPS, NULL, 0, 1e20, 1, NULL},
-    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct scn_field link_fields[] = {
-    {"name", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"uplink", SCN_F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"downlink", SCN_F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL},
-    {"rtt", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"jitter", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"loss", SCN_F_QTY, SCN_Q_RATIO, NULL, 0, 0.999999, 0, NULL},
-    {"trace", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct scn_field workload_fields[] = {
-    {"phase", SCN_F_ENUM, 0, phase_choices, 0, 0, 0, NULL},
-    {"prompt_tokens", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {"new_tokens", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {"batch", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"devices", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL},
-    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct scn_field cost_side_fields[] = {
-    {"method", SCN_F_ENUM, 0, method_choices, 0, 0, 0, NULL},
-    {"compute_efficiency", SCN_F_NUM, 0, NULL, 0, 1, 1, NULL},
-    {"memory_efficiency", SCN_F_NUM, 0, NULL, 0, 1, 1, NULL},
-    {"stage_overhead", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL},
-    {"precision", SCN_F_ENUM, 0, precision_choices, 0, 0, 0, NULL},
-    {"calibration_scope", SCN_F_ENUM, 0, scope_choices, 0, 0, 0, NULL},
-    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct scn_field cost_fields[] = {
-    {"edge", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
-    {"cloud", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_side_fields},
-    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct scn_field accounting_fields[] = {
-    {"naive_up", SCN_F_ENUM, 0, naive_up_choices, 0, 0, 0, NULL},
-    {"downlink", SCN_F_ENUM, 0, downlink_choices, 0, 0, 0, NULL},
-    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
-
-const struct scn_field scn_top_fields[] = {
-    {"extends", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"model", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-    {"mode", SCN_F_ENUM, 0, mode_choices, 0, 0, 0, NULL},
-    {"rank", SCN_F_INT, 0, NULL, 0, 1e6, 0, NULL},
-    {"rank_c2d", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"rank_d2c", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL},
-    {"adapted_layers", SCN_F_LAYERS, 0, NULL, 0, 0, 0, NULL},
-    {"first_k", SCN_F_INT, 0, NULL, 0, REF_MAX_LAYERS, 0, NULL},
-    {"edge_weight_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"cloud_weight_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"adapter_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"kv_bits", SCN_F_NUM, 0, NULL, 0, 32, 1, NULL},
-    {"transfer", SCN_F_ENUM, 0, transfer_choices, 0, 0, 0, NULL},
-    {"timing", SCN_F_ENUM, 0, timing_choices, 0, 0, 0, NULL},
-    {"edge", SCN_F_REF, 0, NULL, 0, 0, 0, device_fields},
-    {"cloud", SCN_F_REF, 0, NULL, 0, 0, 0, device_fields},
-    {"cloud_gpus", SCN_F_INT, 0, NULL, 1, 1e5, 0, NULL},
-    {"link", SCN_F_REF, 0, NULL, 0, 0, 0, link_fields},
-    {"workload", SCN_F_OBJECT, 0, NULL, 0, 0, 0, workload_fields},
-    {"cost", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_fields},
-    {"accounting", SCN_F_OBJECT, 0, NULL, 0, 0, 0, accounting_fields},
-    {"seed", SCN_F_INT, 0, NULL, 0, 9007199254740992.0, 0, NULL},
-    {NULL, SCN_F_STRING, 0, NULL, 0, 0, 0, NULL},
-};
+#define BIG 1e15 /* ranges at or past this print as "no upper limit" */
 
 // ---- provenance ----
 
 void scn_origins_note(struct scn_origins *o, const char *jpath, int file)
 {
     for (int i = 0; i < o->n; i++)
-        if (strcmp(o->o[i].jpath, jpath) == 0)
-            return; // a file nearer the loaded one already set it
+        if (strcmp(o->o[i].jpath, jpath) == 0) {
+            o->o[i].file = file; // files are applied base first: the nearest wins
+            return;
+        }
     if (o->n == SCN_MAX_ORIGINS)
         return;
     snprintf(o->o[o->n].jpath, sizeof o->o[0].jpath, "%s", jpath);
@@ -129,51 +37,76 @@ int scn_origins_find(const struct scn_origins *o, const char *jpath)
     return -1;
 }
 
-// ---- per-file schema check ----
-
-/* Keys of a field table, for suggestions. */
-static void field_keys(const struct scn_field *f, const char **keys, size_t cap)
+/* 1 when some recorded path is jpath or lies below it. */
+static int origins_cover(const struct scn_origins *o, const char *jpath)
 {
-    size_t n = 0;
-    for (; f->key != NULL && n + 1 < cap; f++)
-        keys[n++] = f->key;
-    keys[n] = NULL;
+    const size_t n = strlen(jpath);
+    for (int i = 0; i < o->n; i++)
+        if (strncmp(o->o[i].jpath, jpath, n) == 0 &&
+            (o->o[i].jpath[n] == '\0' || o->o[i].jpath[n] == '.' || o->o[i].jpath[n] == '['))
+            return 1;
+    return 0;
 }
 
-static enum sim_status check_value(struct scn_origins *s, int file_idx, const char *file,
-                                   const char *jpath, const struct scn_field *f, const cJSON *v,
-                                   struct sim_err *err);
+// ---- destinations ----
 
-enum sim_status scn_schema_check_object(struct scn_origins *s, int file_idx, const char *file,
-                                    const char *jpath, const struct scn_field *fields,
-                                    const cJSON *obj, struct sim_err *err)
+static void *dest(const struct scn_apply *a, const struct scn_field *f)
 {
-    const cJSON *it = NULL;
-    cJSON_ArrayForEach(it, obj)
-    {
-        const struct scn_field *f = fields;
-        while (f->key != NULL && strcmp(f->key, it->string) != 0)
-            f++;
-        if (f->key == NULL) {
-            const char *keys[40];
-            field_keys(fields, keys, 40);
-            const char *near = scn_json_suggest(it->string, keys);
-            return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: unknown key%s%s%s", file, jpath,
-                               it->string, near ? " (did you mean '" : "", near ? near : "",
-                               near ? "'?)" : "");
-        }
-        char sub[160];
-        snprintf(sub, sizeof sub, "%s.%s", jpath, it->string);
-        const enum sim_status st = check_value(s, file_idx, file, sub, f, it, err);
-        if (st != SIM_OK)
-            return st;
+    return f->off < 0 ? NULL : (char *)a->target + f->off;
+}
+
+/* Stores an integer or enum index at its destination's width. */
+static void put_int(void *p, int size, int64_t v)
+{
+    if (p == NULL)
+        return;
+    if (size == 8) {
+        memcpy(p, &v, sizeof v);
+    } else {
+        const int i = (int)v;
+        memcpy(p, &i, sizeof i);
     }
-    return SIM_OK;
 }
 
-/* Numeric value of v (a number, or for SCN_F_QTY a unit string) in SI. */
-static enum sim_status number_of(const char *file, const char *jpath, const struct scn_field *f,
-                                 const cJSON *v, double *out, struct sim_err *err)
+/* Stores a real at its destination's width. */
+static void put_real(void *p, int size, double v)
+{
+    if (p == NULL)
+        return;
+    if (size == 4) {
+        const float f = (float)v;
+        memcpy(p, &f, sizeof f);
+    } else {
+        memcpy(p, &v, sizeof v);
+    }
+}
+
+void scn_schema_defaults(const struct scn_field *fields, void *target)
+{
+    const struct scn_apply a = {.target = target};
+    for (const struct scn_field *f = fields; f->key != NULL; f++) {
+        void *p = dest(&a, f);
+        switch (f->type) {
+        case SCN_F_INT:
+        case SCN_F_BOOL:
+        case SCN_F_ENUM: put_int(p, f->size, (int64_t)f->dflt); break;
+        case SCN_F_NUM:
+        case SCN_F_QTY: put_real(p, f->size, f->dflt); break;
+        case SCN_F_STRING:
+            if (p != NULL)
+                memset(p, 0, (size_t)f->size);
+            break;
+        case SCN_F_OBJECT: scn_schema_defaults(f->sub, target); break;
+        case SCN_F_FACT:
+        case SCN_F_HOOK: break;
+        }
+    }
+}
+
+// ---- checks ----
+
+enum sim_status scn_schema_number(const char *file, const char *jpath, const struct scn_field *f,
+                                  const cJSON *v, double *out, struct sim_err *err)
 {
     if (cJSON_IsNumber(v)) {
         *out = v->valuedouble;
@@ -191,23 +124,17 @@ static enum sim_status number_of(const char *file, const char *jpath, const stru
     }
     if (!isfinite(*out))
         return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a finite value", file, jpath);
-    return SIM_OK;
-}
-
-static enum sim_status check_range(const char *file, const char *jpath, const struct scn_field *f,
-                                   double x, const cJSON *v, struct sim_err *err)
-{
     const int is_int = f->type == SCN_F_INT;
-    if (is_int && floor(x) != x)
+    if (is_int && floor(*out) != *out)
         return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an integer, found %g", file, jpath,
-                           x);
-    const int low = f->min_open ? !(x > f->min) : !(x >= f->min);
-    if (low || x > f->max) {
+                           *out);
+    const int low = f->min_open ? !(*out > f->min) : !(*out >= f->min);
+    if (low || *out > f->max) {
         char found[128];
         if (cJSON_IsString(v))
             snprintf(found, sizeof found, "'%s'", v->valuestring);
         else
-            snprintf(found, sizeof found, "%g", x);
+            snprintf(found, sizeof found, "%g", *out);
         return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s %s %g%s, found %s", file, jpath,
                            is_int ? "an integer" : "a value", f->min_open ? ">" : ">=", f->min,
                            f->max < BIG ? " and not above the limit" : "", found);
@@ -215,84 +142,181 @@ static enum sim_status check_range(const char *file, const char *jpath, const st
     return SIM_OK;
 }
 
-static enum sim_status check_enum(const char *file, const char *jpath, const struct scn_field *f,
-                                  const cJSON *v, struct sim_err *err)
+enum sim_status scn_schema_choice(const char *file, const char *jpath,
+                                  const char *const *choices, const cJSON *v, int *index,
+                                  struct sim_err *err)
 {
     char list[256] = "";
     size_t used = 0;
-    for (const char *const *c = f->choices; *c != NULL; c++) {
-        if (cJSON_IsString(v) && strcmp(v->valuestring, *c) == 0)
+    for (int i = 0; choices[i] != NULL; i++) {
+        if (cJSON_IsString(v) && strcmp(v->valuestring, choices[i]) == 0) {
+            *index = i;
             return SIM_OK;
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *c);
+        }
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
+                                 choices[i]);
+        if (used >= sizeof list)
+            used = sizeof list - 1;
     }
     if (!cJSON_IsString(v))
         return sim_err_set(err, SIM_EINVAL, "%s: %s: expected one of %s, found %s", file, jpath,
                            list, scn_json_type_name(v));
-    const char *near = scn_json_suggest(v->valuestring, f->choices);
+    const char *near = scn_json_suggest(v->valuestring, choices);
     return sim_err_set(err, SIM_EINVAL, "%s: %s: expected one of %s, found '%s'%s%s%s", file,
                        jpath, list, v->valuestring, near ? " (did you mean '" : "",
                        near ? near : "", near ? "'?)" : "");
 }
 
-static enum sim_status check_layers(const char *file, const char *jpath, const cJSON *v,
-                                    struct sim_err *err)
+/* A catalog fact: {"value", "kind", "source"}, value of quantity f->q,
+ * all three required. */
+static enum sim_status apply_fact(const struct scn_apply *a, const struct scn_field *f,
+                                  const char *jpath, const cJSON *v, struct sim_err *err)
 {
-    if (cJSON_IsString(v) && strcmp(v->valuestring, "all") == 0)
-        return SIM_OK;
-    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected \"all\" or a non-empty array of "
-                           "layer indices, found %s", file, jpath, scn_json_type_name(v));
-    int i = 0;
-    const cJSON *e = NULL;
-    cJSON_ArrayForEach(e, v)
-    {
-        if (!cJSON_IsNumber(e) || e->valuedouble < 0 || floor(e->valuedouble) != e->valuedouble ||
-            e->valuedouble >= REF_MAX_LAYERS)
-            return sim_err_set(err, SIM_EINVAL, "%s: %s[%d]: expected a layer index >= 0, found "
-                               "%s", file, jpath, i, scn_json_type_name(e));
-        i++;
-    }
+    const struct scn_field fields[] = {
+        {"value", SCN_F_QTY, f->q, NULL, 0, BIG, 0, NULL, offsetof(struct mdl_fact, value), 8,
+         1, 0, NULL},
+        {"kind", SCN_F_ENUM, 0, mdl_catalog_kind_names, 0, 0, 0, NULL,
+         offsetof(struct mdl_fact, kind), (int)sizeof(enum mdl_kind), 1, 0, NULL},
+        {"source", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, offsetof(struct mdl_fact, source),
+         (int)sizeof((struct mdl_fact *)0)->source, 1, 0, NULL},
+        SCN_END,
+    };
+    if (!cJSON_IsObject(v))
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an object {\"value\", \"kind\", "
+                           "\"source\"}, found %s", a->file, jpath, scn_json_type_name(v));
+    struct mdl_fact fact;
+    memset(&fact, 0, sizeof fact);
+    struct scn_origins seen; // which members were given
+    seen.n = 0;
+    const struct scn_apply inner = {.file = a->file, .file_idx = 0, .origins = &seen,
+                                    .target = &fact};
+    enum sim_status st = scn_schema_apply(&inner, jpath, fields, v, err);
+    if (st == SIM_OK)
+        st = scn_schema_missing(fields, &seen, jpath, a->file, err);
+    if (st != SIM_OK)
+        return st;
+    fact.present = 1;
+    if (dest(a, f) != NULL)
+        memcpy(dest(a, f), &fact, sizeof fact);
     return SIM_OK;
 }
 
-static enum sim_status check_value(struct scn_origins *s, int file_idx, const char *file,
-                                   const char *jpath, const struct scn_field *f, const cJSON *v,
+static enum sim_status apply_value(const struct scn_apply *a, const char *jpath,
+                                   const struct scn_field *f, const cJSON *v,
                                    struct sim_err *err)
 {
     double x = 0.0;
+    int idx = 0;
     enum sim_status st = SIM_OK;
     switch (f->type) {
     case SCN_F_STRING:
         if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
             return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a non-empty string, found %s",
-                               file, jpath, scn_json_type_name(v));
+                               a->file, jpath, scn_json_type_name(v));
+        if (dest(a, f) != NULL)
+            snprintf(dest(a, f), (size_t)f->size, "%s", v->valuestring);
         break;
     case SCN_F_INT:
     case SCN_F_NUM:
     case SCN_F_QTY:
-        st = number_of(file, jpath, f, v, &x, err);
-        if (st == SIM_OK)
-            st = check_range(file, jpath, f, x, v, err);
+        st = scn_schema_number(a->file, jpath, f, v, &x, err);
+        if (st == SIM_OK && f->type == SCN_F_INT)
+            put_int(dest(a, f), f->size, (int64_t)x);
+        else if (st == SIM_OK)
+            put_real(dest(a, f), f->size, x);
+        break;
+    case SCN_F_BOOL:
+        if (!cJSON_IsBool(v))
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected true or false, found %s",
+                               a->file, jpath, scn_json_type_name(v));
+        put_int(dest(a, f), f->size, cJSON_IsTrue(v));
         break;
     case SCN_F_ENUM:
-        st = check_enum(file, jpath, f, v, err);
+        st = scn_schema_choice(a->file, jpath, f->choices, v, &idx, err);
+        if (st == SIM_OK)
+            put_int(dest(a, f), f->size, idx);
         break;
-    case SCN_F_LAYERS:
-        st = check_layers(file, jpath, v, err);
-        break;
-    case SCN_F_REF:
-        if (cJSON_IsString(v))
-            break;
-        __attribute__((fallthrough)); // an object of overrides
+    case SCN_F_FACT: st = apply_fact(a, f, jpath, v, err); break;
     case SCN_F_OBJECT:
         if (!cJSON_IsObject(v))
-            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s, found %s", file, jpath,
-                               f->type == SCN_F_REF ? "a catalog name or an object" : "an object",
-                               scn_json_type_name(v));
-        return scn_schema_check_object(s, file_idx, file, jpath, f->sub, v, err);
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an object, found %s", a->file,
+                               jpath, scn_json_type_name(v));
+        return scn_schema_apply(a, jpath, f->sub, v, err);
+    case SCN_F_HOOK: st = f->hook(a, f, jpath, v, err); break;
     }
-    if (st == SIM_OK)
-        scn_origins_note(s, jpath, file_idx);
+    if (st == SIM_OK && a->origins != NULL)
+        scn_origins_note(a->origins, jpath, a->file_idx);
     return st;
 }
 
+enum sim_status scn_schema_apply(const struct scn_apply *a, const char *jpath,
+                                 const struct scn_field *fields, const cJSON *obj,
+                                 struct sim_err *err)
+{
+    if (!cJSON_IsObject(obj))
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an object, found %s", a->file,
+                           jpath, scn_json_type_name(obj));
+    const cJSON *it = NULL;
+    cJSON_ArrayForEach(it, obj)
+    {
+        for (const cJSON *prev = obj->child; prev != it; prev = prev->next)
+            if (strcmp(prev->string, it->string) == 0) // JSON allows it; it is a mistake here
+                return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: duplicate key; give each key "
+                                   "once", a->file, jpath, it->string);
+        const struct scn_field *f = fields;
+        while (f->key != NULL && strcmp(f->key, it->string) != 0)
+            f++;
+        if (f->key == NULL) {
+            const char *keys[48];
+            size_t n = 0;
+            for (const struct scn_field *g = fields; g->key != NULL && n + 1 < 48; g++)
+                keys[n++] = g->key;
+            keys[n] = NULL;
+            const char *near = scn_json_suggest(it->string, keys);
+            return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: unknown key%s%s%s", a->file, jpath,
+                               it->string, near ? " (did you mean '" : "", near ? near : "",
+                               near ? "'?)" : "");
+        }
+        char sub[160];
+        snprintf(sub, sizeof sub, "%s.%s", jpath, it->string);
+        const enum sim_status st = apply_value(a, sub, f, it, err);
+        if (st != SIM_OK)
+            return st;
+    }
+    return SIM_OK;
+}
+
+/* What a missing field should have been, for the message. */
+static const char *expected(const struct scn_field *f)
+{
+    switch (f->type) {
+    case SCN_F_STRING: return "a string";
+    case SCN_F_INT: return "an integer";
+    case SCN_F_NUM: return "a number";
+    case SCN_F_QTY: return scn_quantity_name(f->q);
+    case SCN_F_BOOL: return "true or false";
+    case SCN_F_ENUM: return "one of its names";
+    case SCN_F_FACT: return "an object {\"value\", \"kind\", \"source\"}";
+    case SCN_F_OBJECT: return "an object";
+    case SCN_F_HOOK: return "a value";
+    }
+    return "a value";
+}
+
+enum sim_status scn_schema_missing(const struct scn_field *fields, const struct scn_origins *o,
+                                   const char *jpath, const char *file, struct sim_err *err)
+{
+    for (const struct scn_field *f = fields; f->key != NULL; f++) {
+        char sub[160];
+        snprintf(sub, sizeof sub, "%s.%s", jpath, f->key);
+        if (f->required && !origins_cover(o, sub))
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: missing; expected %s", file, sub,
+                               expected(f));
+        if (f->type == SCN_F_OBJECT && origins_cover(o, sub)) {
+            const enum sim_status st = scn_schema_missing(f->sub, o, sub, file, err);
+            if (st != SIM_OK)
+                return st;
+        }
+    }
+    return SIM_OK;
+}

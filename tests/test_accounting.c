@@ -7,14 +7,14 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/llm.h"
+#include "scenarios/catalog.h"
 #include "reference/accounting.h"
 
 static struct ref_config model(const char *name)
 {
     struct ref_config c;
     struct sim_err err;
-    cr_assert_eq(mdl_llm_load(name, &c, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(scn_llm_load(name, &c, &err), SIM_OK, "%s", err.msg);
     return c;
 }
 

@@ -19,7 +19,7 @@
 #include <cJSON.h>
 
 #include "tests/helpers.h"
-#include "models/llm.h"
+#include "scenarios/catalog.h"
 #include "reference/accounting.h"
 
 #define SRC PLSIM_SOURCE_DIR
@@ -40,7 +40,7 @@ Test(golden, comm_reduction_ratios_are_unchanged)
         struct ref_config cfg;
         struct sim_err err;
         const char *model = cJSON_GetObjectItem(e, "model")->valuestring;
-        cr_assert_eq(mdl_llm_load(model, &cfg, &err), SIM_OK, "%s", err.msg);
+        cr_assert_eq(scn_llm_load(model, &cfg, &err), SIM_OK, "%s", err.msg);
         const int64_t rank = (int64_t)cJSON_GetObjectItem(e, "rank")->valuedouble;
         const int bits = (int)cJSON_GetObjectItem(e, "transfer_bits")->valuedouble;
         enum ref_phase ph;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/llm.h"
+#include "scenarios/catalog.h"
 
 struct arch_case {
     char name[32];
@@ -32,7 +32,7 @@ ParameterizedTest(struct arch_case *a, mdl_llm, catalog_entry_has_published_shap
 {
     struct ref_config c;
     struct sim_err err;
-    cr_assert_eq(mdl_llm_load(a->name, &c, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(scn_llm_load(a->name, &c, &err), SIM_OK, "%s", err.msg);
     cr_expect_eq(c.dim, a->dim);
     cr_expect_eq(c.hidden_dim, a->hidden);
     cr_expect_eq(c.n_layers, a->layers);
@@ -50,10 +50,10 @@ Test(mdl_llm, unknown_model_lists_known_names)
 {
     struct ref_config c;
     struct sim_err err;
-    cr_expect_eq(mdl_llm_load("llama9-1t", &c, &err), SIM_EINVAL);
+    cr_expect_eq(scn_llm_load("llama9-1t", &c, &err), SIM_EINVAL);
     cr_expect(strstr(err.msg, "unknown model 'llama9-1t'") != NULL, "%s", err.msg);
     cr_expect(strstr(err.msg, "llama2-7b") != NULL, "%s", err.msg);
-    cr_expect_eq(mdl_llm_load("../etc/passwd", &c, &err), SIM_EINVAL);
+    cr_expect_eq(scn_llm_load("../etc/passwd", &c, &err), SIM_EINVAL);
 }
 
 static enum sim_status load_text(const char *text, struct sim_err *err)
@@ -64,7 +64,7 @@ static enum sim_status load_text(const char *text, struct sim_err *err)
     fputs(text, f);
     fclose(f);
     struct ref_config c;
-    const enum sim_status st = mdl_llm_load_file(path, &c, err);
+    const enum sim_status st = scn_llm_load_file(path, &c, err);
     remove(path);
     return st;
 }
@@ -75,11 +75,13 @@ Test(mdl_llm, bad_files_name_the_key)
     cr_expect_eq(load_text("{\"dim\": 64, \"widht\": 3}", &err), SIM_EINVAL);
     cr_expect(strstr(err.msg, "$.widht: unknown key") != NULL, "%s", err.msg);
     cr_expect_eq(load_text("{\"dim\": 6.5}", &err), SIM_EINVAL);
-    cr_expect(strstr(err.msg, "$.dim: expected a positive integer") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "$.dim: expected an integer, found 6.5") != NULL, "%s", err.msg);
+    cr_expect_eq(load_text("{\"dim\": 0}", &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "$.dim: expected an integer >= 1") != NULL, "%s", err.msg);
     cr_expect_eq(load_text("[1]", &err), SIM_EINVAL);
     cr_expect(strstr(err.msg, "expected an object") != NULL, "%s", err.msg);
     cr_expect_eq(load_text("{", &err), SIM_EINVAL);
     cr_expect(strstr(err.msg, "invalid JSON") != NULL, "%s", err.msg);
     cr_expect_eq(load_text("{\"dim\": 64}", &err), SIM_EINVAL); // others missing
-    cr_expect(strstr(err.msg, "must be positive") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "$.hidden_dim: missing") != NULL, "%s", err.msg);
 }

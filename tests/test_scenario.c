@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "tests/helpers.h"
-#include "models/llm.h"
+#include "scenarios/catalog.h"
 #include "scenarios/scenario.h"
 
 #define SRC PLSIM_SOURCE_DIR
@@ -192,6 +192,9 @@ static struct bad bads[] = {
      "$.link.trace: is not modelled yet"},
     {"efficiency", EXT "\"cost\": {\"edge\": {\"compute_efficiency\": 1.5}}}",
      "$.cost.edge.compute_efficiency: expected a value > 0"},
+    {"duplicate-key", EXT "\"rank\": 8, \"rank\": 16}", "$.rank: duplicate key"},
+    {"duplicate-nested", EXT "\"workload\": {\"batch\": 2, \"batch\": 3}}",
+     "$.workload.batch: duplicate key"},
     {"bad-enum", EXT "\"mode\": \"privatelor\"}", "(did you mean 'privatelora'?)"},
     {"unknown-device", EXT "\"edge\": \"iphone99\"}", "$.edge: unknown edge device 'iphone99'"},
     {"unknown-link", EXT "\"link\": \"ookla\"}", "$.link: unknown link 'ookla'"},

@@ -122,9 +122,10 @@ struct cf_case {
 };
 
 /* A tiny model on roofline costs, then variations. */
-#define TINY "{\"extends\": \"@paper-7b.json\", \"model\": \"tiny\", \"rank\": 8, " \
-             "\"cost\": {\"cloud\": {\"method\": \"roofline\"}}, \"workload\": " \
-             "{\"prompt_tokens\": 8, \"new_tokens\": 4}"
+#define TINY_HEAD "{\"extends\": \"@paper-7b.json\", \"model\": \"tiny\", \"rank\": 8"
+#define TINY_COST(extra) ", \"cost\": {\"cloud\": {\"method\": \"roofline\"" extra "}}"
+#define TINY_WL(extra) ", \"workload\": {\"prompt_tokens\": 8, \"new_tokens\": 4" extra "}"
+#define TINY TINY_HEAD TINY_COST("") TINY_WL("")
 #define BIG(m) "{\"extends\": \"@" m "\", \"workload\": {\"prompt_tokens\": 32, \"new_tokens\": 3}"
 
 static struct cf_case cf_cases[] = {
@@ -141,12 +142,12 @@ static struct cf_case cf_cases[] = {
     // cloud-only pipelines tokens: compute is slowed so that consecutive
     // token messages never share the downlink (sharing is not in the
     // closed form; the sharing test covers it)
-    {"tiny-cloud-only", TINY ", \"mode\": \"cloud-only\", \"link\": {\"rtt\": \"20 ms\"}, "
-                        "\"cost\": {\"cloud\": {\"method\": \"roofline\", "
-                        "\"memory_efficiency\": 0.0001}}}"},
+    {"tiny-cloud-only", TINY_HEAD TINY_COST(", \"memory_efficiency\": 0.0001") TINY_WL("")
+                        ", \"mode\": \"cloud-only\", \"link\": {\"rtt\": \"20 ms\"}}"},
     {"tiny-asym-ranks", TINY ", \"rank_c2d\": 8, \"rank_d2c\": 4, \"link\": {\"rtt\": \"2 ms\"}}"},
     {"tiny-two-layers", TINY ", \"adapted_layers\": [1, 3], \"link\": {\"rtt\": \"9 ms\"}}"},
-    {"tiny-batch4", TINY ", \"workload\": {\"batch\": 4}, \"link\": {\"rtt\": \"4 ms\"}}"},
+    {"tiny-batch4", TINY_HEAD TINY_COST("") TINY_WL(", \"batch\": 4")
+                    ", \"link\": {\"rtt\": \"4 ms\"}}"},
     {"tiny-int8", TINY ", \"transfer\": \"int8\", \"link\": {\"uplink\": \"1 Mbps\", "
                   "\"downlink\": \"2 Mbps\", \"rtt\": \"1 ms\"}, \"timing\": \"overlap\"}"},
     {"tiny-slow-link", TINY ", \"link\": {\"uplink\": \"100 kbps\", \"downlink\": \"1 Mbps\", "
@@ -249,8 +250,8 @@ Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
     scn_scenario_t *one = scenario_from(dir, TINY ", \"link\": {\"uplink\": \"200 kbps\"}}");
     struct sim_result r1, r4;
     simulate(dir, one, &r1);
-    scn_scenario_t *four = scenario_from(dir, TINY ", \"link\": {\"uplink\": \"200 kbps\"}, "
-                                              "\"workload\": {\"devices\": 4}}");
+    scn_scenario_t *four = scenario_from(dir, TINY_HEAD TINY_COST("") TINY_WL(", \"devices\": 4")
+                                              ", \"link\": {\"uplink\": \"200 kbps\"}}");
     simulate(dir, four, &r4);
     cr_expect_eq(r4.n_steps, 4 * r1.n_steps);
     cr_expect_lt(r4.summary.decode_tps, r1.summary.decode_tps);
