@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "results/report.h"
+#include "scenarios/scenario.h"
 
 enum sim_status ana_sweep_add_axis(struct ana_sweep *s, const char *spec, struct sim_err *err)
 {
@@ -67,6 +68,28 @@ int ana_sweep_point_overrides(const struct ana_sweep *s, int64_t p, char bufs[][
         ov[k] = bufs[k];
     }
     return s->n_axes;
+}
+
+enum sim_status ana_sweep_inputs(const struct ana_sweep *s, const char *file,
+                                 const char *const *set, int n_set, struct mdl_input *in,
+                                 struct sim_err *err)
+{
+    const int64_t n_points = ana_sweep_points(s);
+    const char **ov = sim_xcalloc((size_t)n_set + ANA_SWEEP_MAX_AXES, sizeof *ov);
+    enum sim_status st = SIM_OK;
+    for (int64_t p = 0; p < n_points && st == SIM_OK; p++) {
+        char bufs[ANA_SWEEP_MAX_AXES][256];
+        for (int i = 0; i < n_set; i++) // the fixed overrides first: the point's values win
+            ov[i] = set[i];
+        const int n = n_set + ana_sweep_point_overrides(s, p, bufs, ov + n_set);
+        scn_scenario_t *sc = NULL;
+        st = scn_scenario_load_with(file, ov, n, &sc, err);
+        if (st == SIM_OK)
+            in[p] = *scn_scenario_input(sc);
+        scn_scenario_destroy(sc);
+    }
+    free(ov);
+    return st;
 }
 
 void ana_sweep_write_header(FILE *f, const struct ana_sweep *s)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/input.h"
 #include "sim/result.h"
 #include "util/status.h"
 
@@ -38,6 +39,13 @@ int64_t ana_sweep_points(const struct ana_sweep *s);
  * bufs and pointed to by ov; returns their count. */
 int ana_sweep_point_overrides(const struct ana_sweep *s, int64_t p, char bufs[][256],
                               const char **ov);
+
+/* Resolves every point of the sweep of file (with the fixed overrides
+ * set[0..n_set) first, the point's values after) into in[points]: a bad
+ * value fails here, before any simulation, naming the file and key. */
+enum sim_status ana_sweep_inputs(const struct ana_sweep *s, const char *file,
+                                 const char *const *set, int n_set, struct mdl_input *in,
+                                 struct sim_err *err);
 
 /* The CSV header and the row of point p. */
 void ana_sweep_write_header(FILE *f, const struct ana_sweep *s);

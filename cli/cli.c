@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 #include "analysis/batch.h"
+#include "util/progress.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -71,53 +72,19 @@ int64_t *cli_parse_int_list(const char *cmd, const char *opt, const char *s,
     return v;
 }
 
-double cli_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-void cli_progress_begin(struct cli_progress *p, const char *what, int64_t total, int quiet)
-{
-    p->enabled = !quiet && isatty(STDERR_FILENO);
-    p->printed = 0;
-    p->t0_s = cli_now_s();
-    p->what = what;
-    p->total = total;
-}
-
-void cli_progress_update(struct cli_progress *p, int64_t done)
-{
-    const double el = cli_now_s() - p->t0_s;
-    if (!p->enabled || el < 1.0 || done <= 0)
-        return;
-    const double eta = el / (double)done * (double)(p->total - done);
-    fprintf(stderr, "\r%s: %lld/%lld done, %.1f s elapsed, ETA %.1f s   ", p->what,
-            (long long)done, (long long)p->total, el, eta);
-    p->printed = 1;
-}
-
-void cli_progress_end(struct cli_progress *p)
-{
-    if (p->printed)
-        fprintf(stderr, "\r%*s\r", 72, "");
-    p->printed = 0;
-}
-
 static void progress_cb(void *ctx, int64_t done)
 {
-    cli_progress_update(ctx, done);
+    sim_progress_update(ctx, done);
 }
 
 enum sim_status cli_simulate_all(const struct mdl_input *in, int64_t n, int jobs,
                                  const char *what, int quiet, struct sim_summary *out,
                                  int64_t *failed, struct sim_err *err)
 {
-    struct cli_progress prog;
-    cli_progress_begin(&prog, what, n, quiet);
+    struct sim_progress prog;
+    sim_progress_begin(&prog, what, n, quiet);
     const enum sim_status st = ana_simulate_all(in, n, jobs, progress_cb, &prog, out, failed,
                                                 err);
-    cli_progress_end(&prog);
+    sim_progress_end(&prog);
     return st;
 }

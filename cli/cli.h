@@ -32,23 +32,6 @@ int64_t *cli_parse_int_list(const char *cmd, const char *opt, const char *s,
                             int64_t lo, int64_t hi, int64_t *n_out);
 
 
-/* Progress on stderr: shown only when stderr is a terminal, not quiet,
- * and the job has run for more than a second. */
-struct cli_progress {
-    int enabled;       /* 1: may print */
-    int printed;       /* 1: a line is on screen */
-    double t0_s;       /* monotonic start */
-    const char *what;  /* e.g. "sweep" */
-    int64_t total;     /* units of work */
-};
-
-void cli_progress_begin(struct cli_progress *p, const char *what, int64_t total, int quiet);
-void cli_progress_update(struct cli_progress *p, int64_t done);
-void cli_progress_end(struct cli_progress *p);
-
-/* Seconds on a monotonic clock. */
-double cli_now_s(void);
-
 struct sim_summary;
 struct mdl_input;
 

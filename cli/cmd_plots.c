@@ -7,6 +7,7 @@
 #include "analysis/figures.h"
 #include "cli/cli.h"
 #include "scenarios/scenario.h"
+#include "util/progress.h"
 
 static const char plots_help[] =
     "Usage: plsim plots [-o DIR] [-j N] [-q]\n\n"
@@ -24,16 +25,16 @@ static const char plots_help[] =
 
 static void progress_cb(void *ctx, int64_t done)
 {
-    cli_progress_update(ctx, done);
+    sim_progress_update(ctx, done);
 }
 
 enum sim_status cli_figures_make(const char *dir, int jobs, int quiet, struct sim_err *err)
 {
-    struct cli_progress prog;
-    cli_progress_begin(&prog, "plots", ana_figures_points(), quiet);
+    struct sim_progress prog;
+    sim_progress_begin(&prog, "plots", ana_figures_points(), quiet);
     const enum sim_status st = ana_figures_make(dir, scn_presets_dir(), jobs, progress_cb,
                                                 &prog, err);
-    cli_progress_end(&prog);
+    sim_progress_end(&prog);
     return st;
 }
 

@@ -13,8 +13,7 @@
 #include "cli/cli.h"
 #include "util/afile.h"
 #include "util/paths.h"
-#include "results/report.h"
-#include "results/trace.h"
+#include "analysis/run.h"
 #include "scenarios/scenario.h"
 #include "scenarios/show.h"
 #include "sim/run.h"
@@ -106,33 +105,6 @@ static void run_parse(int argc, char **argv, struct run_args *a)
     a->file = argv[optind];
 }
 
-/* Simulates mode m of in for comparison. */
-static void compare(const struct mdl_input *in, const struct run_args *a, enum ref_mode m,
-                    const char *platform, struct sim_summary *out)
-{
-    struct sim_run_opts o = a->opts;
-    o.trace = 0;
-    o.progress = 0; // only the main run reports its steps
-    o.platform_path = platform;
-    struct mdl_input other = *in;
-    struct sim_result r;
-    struct sim_err err;
-    if (mdl_input_set_mode(&other, m, &err) != SIM_OK || sim_run(&other, &o, &r, &err) != SIM_OK)
-        cli_die("%s (comparison run, mode %s)", err.msg, ref_mode_name(m));
-    *out = r.summary;
-    sim_result_free(&r);
-}
-
-/* Describes a side's cost model for the report. */
-static void cost_label(const struct mdl_input *in, enum ref_place side, char *buf, size_t cap)
-{
-    const struct mdl_cost *c = &in->cost[side];
-    if (c->method == MDL_COST_CALIBRATED)
-        snprintf(buf, cap, "calibrated (roofline x %.4g)", c->scale);
-    else
-        snprintf(buf, cap, "roofline");
-}
-
 int cli_cmd_run(int argc, char **argv)
 {
     struct run_args a = {.seed = -1, .compare = 1};
@@ -143,14 +115,13 @@ int cli_cmd_run(int argc, char **argv)
         cli_die("%s", err.msg);
     if (sim_run_check_opts(&a.opts, &err) != SIM_OK)
         cli_die("%s", err.msg);
-    char platform[4200], tmp_platform[64] = "";
+    char platform[4200];
     if (a.out_dir != NULL) {
         if (sim_mkdirs(a.out_dir) != 0)
             cli_die("%s: cannot create directory: %s", a.out_dir, strerror(errno));
         snprintf(platform, sizeof platform, "%s/platform.xml", a.out_dir);
     } else {
-        snprintf(tmp_platform, sizeof tmp_platform, "/tmp/plsim-platform-%ld.xml", (long)getpid());
-        snprintf(platform, sizeof platform, "%s", tmp_platform);
+        snprintf(platform, sizeof platform, "/tmp/plsim-platform-%ld.xml", (long)getpid());
     }
     a.opts.platform_path = platform;
     if (a.trace != NULL) { // the trace's folder must take a file before any work
@@ -165,52 +136,18 @@ int cli_cmd_run(int argc, char **argv)
         cli_die("%s", err.msg);
     if (a.seed >= 0)
         in.seed = (uint64_t)a.seed;
-    const enum ref_mode mode = in.plan.mode;
-    struct sim_summary dev, cloud;
-    const int cmp = a.compare && mode != REF_MODE_DEVICE_ONLY && mode != REF_MODE_CLOUD_ONLY;
-    char cmp_platform[4300];
-    snprintf(cmp_platform, sizeof cmp_platform, "%s.compare", platform);
     if (!a.quiet)
         scn_input_banner(stdout, a.file, &in);
-    if (cmp) {
-        compare(&in, &a, REF_MODE_DEVICE_ONLY, cmp_platform, &dev);
-        compare(&in, &a, REF_MODE_CLOUD_ONLY, cmp_platform, &cloud);
-        remove(cmp_platform);
-    }
-    struct sim_result r;
-    if (sim_run(&in, &a.opts, &r, &err) != SIM_OK) {
-        remove(platform);
-        cli_die("%s", err.msg);
-    }
-    char net[256], ecost[96], ccost[96];
-    cost_label(&in, REF_EDGE, ecost, sizeof ecost);
-    cost_label(&in, REF_CLOUD, ccost, sizeof ccost);
-    const struct res_context ctx = {
-        .scenario_path = a.file,
-        .model_name = in.model_name,
-        .network_model = sim_run_network_model(&a.opts, net, sizeof net),
-        .timing = in.plan.overlap ? "overlap" : "additive",
-        .edge_cost = ecost,
-        .cloud_cost = ccost,
-        .seed = (unsigned long long)in.seed,
-    };
-    if (!a.quiet)
-        res_report_print(stdout, &ctx, &r, cmp ? &dev : NULL, cmp ? &cloud : NULL);
-    enum sim_status st = SIM_OK;
-    if (a.out_dir != NULL) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/summary.json", a.out_dir);
-        st = res_report_write_summary(path, &ctx, &r, cmp ? &dev : NULL, cmp ? &cloud : NULL,
-                                      &err);
-        snprintf(path, sizeof path, "%s/steps.csv", a.out_dir);
-        if (st == SIM_OK)
-            st = res_report_write_steps(path, &r, &err);
-    } else {
-        remove(tmp_platform);
-    }
-    if (st == SIM_OK && a.trace != NULL)
-        st = res_trace_write(a.trace, &r, &err);
-    sim_result_free(&r);
+    struct ana_run run;
+    enum sim_status st = ana_run(&in, a.file, &a.opts, a.compare, &run, &err);
+    if (st == SIM_OK && !a.quiet)
+        res_report_print(stdout, &run.ctx, &run.r, run.compared ? &run.device_only : NULL,
+                         run.compared ? &run.cloud_only : NULL);
+    if (st == SIM_OK)
+        st = ana_run_write(&run, a.out_dir, a.trace, &err);
+    if (a.out_dir == NULL || st != SIM_OK)
+        remove(platform); // kept only beside the results it made
+    ana_run_free(&run);
     scn_scenario_destroy(s);
     if (st != SIM_OK)
         cli_die("%s", err.msg);

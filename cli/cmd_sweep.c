@@ -89,19 +89,9 @@ int cli_cmd_sweep(int argc, char **argv)
     if (sim_afile_open(&f, a.out, &err) != SIM_OK)
         cli_die("%s", err.msg);
     struct mdl_input *in = sim_xcalloc((size_t)n_points, sizeof *in);
-    for (int64_t p = 0; p < n_points; p++) {
-        char bufs[ANA_SWEEP_MAX_AXES][256];
-        const char *ov[MAX_SET + ANA_SWEEP_MAX_AXES];
-        for (int i = 0; i < a.n_set; i++) // --set first: the point's values win
-            ov[i] = a.set[i];
-        const int n = a.n_set + ana_sweep_point_overrides(sw, p, bufs, ov + a.n_set);
-        scn_scenario_t *s = NULL;
-        if (scn_scenario_load_with(a.file, ov, n, &s, &err) != SIM_OK) {
-            sim_afile_abort(&f);
-            cli_die("%s", err.msg);
-        }
-        in[p] = *scn_scenario_input(s);
-        scn_scenario_destroy(s);
+    if (ana_sweep_inputs(sw, a.file, a.set, a.n_set, in, &err) != SIM_OK) {
+        sim_afile_abort(&f);
+        cli_die("%s", err.msg);
     }
     if (!a.quiet) {
         scn_input_banner(stderr, a.file, &in[0]);

@@ -26,6 +26,7 @@
 
 #include "models/cost.h"
 #include "sim/platform.h"
+#include "util/progress.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(plsim, "plsim's simulation: one debug line per plan stage");
 
@@ -234,17 +235,11 @@ static void walk_step(struct device *dev, enum ref_place side, int k, struct wal
             finish_recv(w, i);
 }
 
-static double wall_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Device 0's edge reports its steps: done/total, elapsed, ETA. */
 static void report_progress(const struct replay *rp, int done)
 {
-    const double el = wall_now_s() - rp->wall0_s;
+    const double el = sim_now_s() - rp->wall0_s;
     if (el < 1.0)
         return;
     fprintf(stderr, "\rrun: step %d/%d done, %.1f s elapsed, ETA %.1f s   ", done, rp->n_steps,
@@ -500,7 +495,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         return st;
     }
     rp.progress = o->progress;
-    rp.wall0_s = wall_now_s();
+    rp.wall0_s = sim_now_s();
     engine_init(o);
     simgrid_load_platform(o->platform_path);
     struct device *devs = sim_xcalloc((size_t)n_dev, sizeof *devs);
@@ -538,7 +533,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         analyse(&rp, devs, n_dev, in->plan.mode, out);
         if (o->trace)
             collect_events(&rp, devs, n_dev, out);
-        out->summary.wall_s = wall_now_s() - rp.wall0_s; // a wall clock, not CPU time
+        out->summary.wall_s = sim_now_s() - rp.wall0_s; // a wall clock, not CPU time
     }
     for (int64_t d = 0; d < n_dev; d++)
         free(devs[d].t);
