@@ -9,6 +9,7 @@
 
 #include "results/report.h"
 #include "scenarios/scenario.h"
+#include "scenarios/units.h"
 
 enum sim_status ana_sweep_add_axis(struct ana_sweep *s, const char *spec, struct sim_err *err)
 {
@@ -70,10 +71,97 @@ int ana_sweep_point_overrides(const struct ana_sweep *s, int64_t p, char bufs[][
     return s->n_axes;
 }
 
+/* Keys a sweep varies on the resolved input itself, through its typed
+ * setters: the scenario is then read once, not once per point. */
+struct typed_key {
+    const char *key;
+    enum scn_quantity q;
+    enum sim_status (*set)(struct mdl_input *in, double si, struct sim_err *err);
+};
+
+static enum sim_status set_mode(struct mdl_input *in, double mode, struct sim_err *err)
+{
+    return mdl_input_set_mode(in, (enum ref_mode)mode, err);
+}
+
+static const struct typed_key typed_keys[] = {
+    {"link.rtt", SCN_Q_TIME, mdl_input_set_rtt_s},
+    {"link.uplink", SCN_Q_BANDWIDTH, mdl_input_set_uplink_Bps},
+    {"link.downlink", SCN_Q_BANDWIDTH, mdl_input_set_downlink_Bps},
+    {"mode", SCN_Q_COUNT, set_mode},
+};
+
+static const struct typed_key *typed_of(const char *key)
+{
+    for (size_t i = 0; i < sizeof typed_keys / sizeof typed_keys[0]; i++)
+        if (strcmp(typed_keys[i].key, key) == 0)
+            return &typed_keys[i];
+    return NULL;
+}
+
+/* A value's SI number (a plain number is SI, as on the command line) or
+ * mode index. */
+static enum sim_status typed_value(const struct typed_key *t, const char *text, double *out,
+                                   struct sim_err *err)
+{
+    struct sim_err why;
+    if (t->q == SCN_Q_COUNT) { // the mode, by name
+        enum ref_mode m;
+        if (ref_mode_parse(text, &m) != SIM_OK)
+            return sim_err_set(err, SIM_EINVAL, "(command line): $.%s: unknown mode '%s'",
+                               t->key, text);
+        *out = (double)m;
+        return SIM_OK;
+    }
+    char *end = NULL;
+    *out = strtod(text, &end);
+    if (end != text && *end == '\0')
+        return SIM_OK;
+    if (scn_units_parse(text, t->q, out, &why) != SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "(command line): $.%s: %s", t->key, why.msg);
+    return SIM_OK;
+}
+
+/* Every axis typed: resolve the scenario once, then set each point. */
+static enum sim_status typed_inputs(const struct ana_sweep *s, const struct mdl_input *base,
+                                    struct mdl_input *in, struct sim_err *err)
+{
+    const int64_t n_points = ana_sweep_points(s);
+    enum sim_status st = SIM_OK;
+    for (int64_t p = 0; p < n_points && st == SIM_OK; p++) {
+        int idx[ANA_SWEEP_MAX_AXES];
+        point_index(s, p, idx);
+        in[p] = *base;
+        for (int k = 0; k < s->n_axes && st == SIM_OK; k++) {
+            const struct typed_key *t = typed_of(s->axis[k].key);
+            double v = 0.0;
+            st = typed_value(t, s->axis[k].values[idx[k]], &v, err);
+            if (st == SIM_OK)
+                st = t->set(&in[p], v, err);
+        }
+        if (st == SIM_OK)
+            st = mdl_input_check(&in[p], err);
+    }
+    return st;
+}
+
 enum sim_status ana_sweep_inputs(const struct ana_sweep *s, const char *file,
                                  const char *const *set, int n_set, struct mdl_input *in,
                                  struct sim_err *err)
 {
+    int all_typed = 1;
+    for (int k = 0; k < s->n_axes; k++)
+        all_typed = all_typed && typed_of(s->axis[k].key) != NULL;
+    if (all_typed) {
+        scn_scenario_t *sc = NULL;
+        enum sim_status st = scn_scenario_load_with(file, set, n_set, &sc, err);
+        if (st == SIM_OK)
+            st = typed_inputs(s, scn_scenario_input(sc), in, err);
+        scn_scenario_destroy(sc);
+        return st;
+    }
+    // a key that reshapes the scenario (model, rank, device, ...): each
+    // point resolved from the files with its values as overrides
     const int64_t n_points = ana_sweep_points(s);
     const char **ov = sim_xcalloc((size_t)n_set + ANA_SWEEP_MAX_AXES, sizeof *ov);
     enum sim_status st = SIM_OK;

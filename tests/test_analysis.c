@@ -140,3 +140,40 @@ Test(ana_tables, comm_rows_of_7b_match_the_papers_arithmetic)
     cr_expect_eq(ana_comm_rows(&wide, rows, &err), SIM_EINVAL);
     cr_expect_null(ana_comm_json(&wide, &err));
 }
+
+Test(ana_sweep, typed_keys_vary_the_resolved_input_as_the_files_would)
+{
+    // link.rtt and mode have setters: the scenario is read once and each
+    // point set on a copy; adding an untyped axis (rank) falls back to
+    // reading the files per point. Both must give the same inputs.
+    struct ana_sweep typed, files;
+    memset(&typed, 0, sizeof typed);
+    memset(&files, 0, sizeof files);
+    struct sim_err err;
+    cr_assert_eq(ana_sweep_add_axis(&typed, "link.rtt=0ms,47ms,0.01", &err), SIM_OK);
+    cr_assert_eq(ana_sweep_add_axis(&typed, "mode=privatelora,device-only", &err), SIM_OK);
+    cr_assert_eq(ana_sweep_add_axis(&files, "link.rtt=0ms,47ms,0.01", &err), SIM_OK);
+    cr_assert_eq(ana_sweep_add_axis(&files, "mode=privatelora,device-only", &err), SIM_OK);
+    cr_assert_eq(ana_sweep_add_axis(&files, "rank=64", &err), SIM_OK);
+    struct mdl_input a[6], b[6];
+    const char *file = PLSIM_SOURCE_DIR "/scenarios/paper-7b.json";
+    cr_assert_eq(ana_sweep_inputs(&typed, file, NULL, 0, a, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(ana_sweep_inputs(&files, file, NULL, 0, b, &err), SIM_OK, "%s", err.msg);
+    const double rtt[3] = {0.0, 0.047, 0.01};
+    for (int p = 0; p < 6; p++) {
+        cr_expect_eq(a[p].link.rtt_s.value, rtt[p / 2]);
+        cr_expect_eq(a[p].link.rtt_s.value, b[p].link.rtt_s.value);
+        cr_expect_eq(a[p].plan.mode, b[p].plan.mode);
+        cr_expect_eq(a[p].plan.mode, p % 2 ? REF_MODE_DEVICE_ONLY : REF_MODE_PRIVATELORA);
+        cr_expect_eq(a[p].cost[REF_CLOUD].scale, b[p].cost[REF_CLOUD].scale);
+        cr_expect_eq(a[p].plan.rank_c2d, b[p].plan.rank_c2d);
+    }
+    struct ana_sweep bad;
+    memset(&bad, 0, sizeof bad);
+    cr_assert_eq(ana_sweep_add_axis(&bad, "link.rtt=-5ms", &err), SIM_OK);
+    cr_expect_eq(ana_sweep_inputs(&bad, file, NULL, 0, a, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "$.link.rtt") != NULL, "%s", err.msg);
+    ana_sweep_free(&typed);
+    ana_sweep_free(&files);
+    ana_sweep_free(&bad);
+}
