@@ -278,67 +278,106 @@ static void actor_main(int argc, char **argv)
 
 // ---- the breakdown ----
 
-/* Adds a stage's [from, end] interval to the breakdown, by cause. */
-static void attribute(struct sim_breakdown *b, const struct ref_stage *s, double nominal_s,
-                      double seg_s, const struct replay *rp)
+/* Causes of time, in priority order: an instant when several activities
+ * of a device overlap counts for the first of them. So latency that
+ * overlaps compute (a pipelined cloud-only decode, an overlapped base
+ * projection) is never blamed; the parts add up to the step's time. */
+enum cause { C_CLOUD, C_EDGE, C_UP, C_DOWN, C_LAT, C_WAIT, C_COUNT };
+
+struct edge_ev {
+    double t;
+    int cause;
+    int delta; /* +1 an activity starts, -1 it ends */
+};
+
+static int ev_cmp(const void *a, const void *b)
 {
-    if (s->kind == REF_STAGE_COMPUTE) {
-        const double c = fmin(seg_s, nominal_s);
-        *(s->place == REF_EDGE ? &b->edge_compute_s : &b->cloud_compute_s) += c;
-        b->waiting_s += seg_s - c;
+    const struct edge_ev *x = a, *y = b;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Scratch for the breakdown of one step. */
+struct sweep {
+    struct edge_ev *ev;
+    int n, cap;
+};
+
+/* Adds the activity [a, b] clipped to [lo, hi]. */
+static void add_span(struct sweep *w, int cause, double a, double b, double lo, double hi)
+{
+    a = fmax(a, lo);
+    b = fmin(b, hi);
+    if (!(b > a))
         return;
-    }
-    const int up = s->place == REF_LINK_UP;
-    const double tx = !up && !rp->downlink_counted
-                          ? 0.0 : (double)s->msg_bytes / (up ? rp->bw_up_Bps : rp->bw_down_Bps);
-    const double lat = fmin(seg_s, rp->lat_s);
-    const double xfer = fmin(seg_s - lat, tx);
-    b->latency_s += lat;
-    *(up ? &b->uplink_s : &b->downlink_s) += xfer;
-    b->waiting_s += seg_s - lat - xfer;
+    SIM_ASSERT(w->n + 2 <= w->cap, "breakdown scratch too small");
+    w->ev[w->n++] = (struct edge_ev){a, cause, +1};
+    w->ev[w->n++] = (struct edge_ev){b, cause, -1};
 }
 
-/* The dependency of stage i that ended last (ties: compute first, then
- * the later stage), or -1. */
-static int critical_pred(const struct ref_plan *p, const struct stage_time *t, int i)
-{
-    int best = -1;
-    for (int k = 0; k < p->stages[i].n_deps; k++) {
-        const int j = p->stages[i].deps[k];
-        if (best < 0 || t[j].end > t[best].end ||
-            (t[j].end == t[best].end &&
-             (p->stages[j].kind == REF_STAGE_COMPUTE) >= (p->stages[best].kind == REF_STAGE_COMPUTE)))
-            best = j;
-    }
-    return best;
-}
-
-/* Walks the critical path of one step back from its last stage and
- * splits [step_start, step_end] by cause. Returns step_end. */
-static double breakdown_step(const struct replay *rp, int k, const struct stage_time *t,
-                             double step_start, struct sim_breakdown *b)
+/* The activities of one step's stages: a compute stage is compute for
+ * its nominal duration, waiting (contention) after; a message is latency,
+ * then transfer (bytes / bandwidth), then waiting (a shared link). */
+static void add_step(struct sweep *w, const struct replay *rp, int k, const struct stage_time *t,
+                     double lo, double hi)
 {
     const struct step_spec *sp = &rp->steps[k];
-    const struct ref_plan *p = sp->plan;
-    memset(b, 0, sizeof *b);
-    int cur = 0;
-    for (int i = 1; i < p->n_stages; i++)
-        if (t[i].end >= t[cur].end)
-            cur = i;
-    const double step_end = t[cur].end;
-    while (cur >= 0) {
-        const double from = fmax(t[cur].start, step_start);
-        attribute(b, &p->stages[cur], sp->dur_s[cur], fmax(t[cur].end - from, 0.0), rp);
-        if (t[cur].start <= step_start)
-            break;
-        const int pred = critical_pred(p, t, cur);
-        const double ready = pred >= 0 ? fmax(t[pred].end, step_start) : step_start;
-        b->waiting_s += fmax(t[cur].start - ready, 0.0);
-        if (pred < 0 || t[pred].end <= step_start)
-            break;
-        cur = pred;
+    for (int i = 0; i < sp->plan->n_stages; i++) {
+        const struct ref_stage *s = &sp->plan->stages[i];
+        const double a = t[i].start, b = t[i].end;
+        if (b <= lo || a >= hi)
+            continue;
+        if (s->kind == REF_STAGE_COMPUTE) {
+            add_span(w, s->place == REF_EDGE ? C_EDGE : C_CLOUD, a, fmin(b, a + sp->dur_s[i]), lo,
+                     hi);
+            add_span(w, C_WAIT, a + sp->dur_s[i], b, lo, hi);
+            continue;
+        }
+        const int up = s->place == REF_LINK_UP;
+        const double tx = !up && !rp->downlink_counted
+                              ? 0.0 : (double)s->msg_bytes / (up ? rp->bw_up_Bps : rp->bw_down_Bps);
+        add_span(w, C_LAT, a, fmin(b, a + rp->lat_s), lo, hi);
+        add_span(w, up ? C_UP : C_DOWN, a + rp->lat_s, fmin(b, a + rp->lat_s + tx), lo, hi);
+        add_span(w, C_WAIT, a + rp->lat_s + tx, b, lo, hi);
     }
-    return step_end;
+}
+
+/* Splits [lo, hi], a step of a device, by cause over the activities of
+ * that step and its neighbours (pipelined steps overlap). */
+static void breakdown_step(struct sweep *w, const struct replay *rp, const struct device *dev,
+                           int k, double lo, double hi, struct sim_breakdown *b)
+{
+    memset(b, 0, sizeof *b);
+    w->n = 0;
+    for (int j = k - 1; j <= k + 1; j++)
+        if (j >= 0 && j < rp->n_steps)
+            add_step(w, rp, j, dev->t + (size_t)j * (size_t)rp->max_stages, lo, hi);
+    qsort(w->ev, (size_t)w->n, sizeof *w->ev, ev_cmp);
+    int active[C_COUNT] = {0};
+    double *by[C_COUNT] = {&b->cloud_compute_s, &b->edge_compute_s, &b->uplink_s,
+                           &b->downlink_s, &b->latency_s, &b->waiting_s};
+    double t = lo;
+    for (int e = 0; e <= w->n; e++) {
+        const double next = e < w->n ? w->ev[e].t : hi;
+        if (next > t) {
+            int c = 0;
+            while (c < C_COUNT && active[c] == 0)
+                c++;
+            *by[c < C_COUNT ? c : C_WAIT] += next - t; // nothing active: idle, a wait
+            t = next;
+        }
+        if (e < w->n)
+            active[w->ev[e].cause] += w->ev[e].delta;
+    }
+}
+
+/* The end of step k of a device: its last stage's end. */
+static double step_end(const struct replay *rp, const struct device *dev, int k)
+{
+    const struct stage_time *t = dev->t + (size_t)k * (size_t)rp->max_stages;
+    double end = 0.0;
+    for (int i = 0; i < rp->steps[k].plan->n_stages; i++)
+        end = fmax(end, t[i].end);
+    return end;
 }
 
 // ---- the run, in the child ----
@@ -385,16 +424,18 @@ static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
     out->n_steps = n_dev * rp->n_steps;
     out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
     double decode_first = INFINITY, decode_last = 0.0;
+    struct sweep w = {.cap = 3 * 3 * 2 * rp->max_stages};
+    w.ev = sim_xcalloc((size_t)w.cap, sizeof *w.ev);
     for (int64_t d = 0; d < n_dev; d++) {
         double prev_end = 0.0;
         for (int k = 0; k < rp->n_steps; k++) {
             struct sim_step_record *r = &out->steps[d * rp->n_steps + k];
             const struct step_spec *sp = &rp->steps[k];
-            const struct stage_time *t = devs[d].t + (size_t)k * (size_t)rp->max_stages;
             *r = (struct sim_step_record){.device = (int32_t)d, .step = k, .phase = sp->phase,
                                          .pos = sp->pos, .tokens = sp->n_tokens,
                                          .start_s = prev_end};
-            r->end_s = breakdown_step(rp, k, t, prev_end, &r->b);
+            r->end_s = step_end(rp, &devs[d], k);
+            breakdown_step(&w, rp, &devs[d], k, prev_end, r->end_s, &r->b);
             fill_bytes(sp->plan, r);
             sm->messages += r->messages;
             if (k == 1)
@@ -405,6 +446,7 @@ static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
         }
         sm->makespan_s = fmax(sm->makespan_s, prev_end);
     }
+    free(w.ev);
     const double B = (double)rp->batch, n = (double)n_dev, steps = rp->n_steps - 1;
     sm->mode = mode;
     sm->devices = n_dev;

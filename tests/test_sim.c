@@ -345,3 +345,36 @@ Test(sim_run, sweep_writes_one_row_per_point_or_nothing)
     cr_expect_eq(access(path, F_OK), -1, "a failed sweep left its CSV");
     th_remove_dir(dir);
 }
+
+Test(sim_run, pipelined_cloud_only_decode_is_not_blamed_on_latency)
+{
+    // cloud-only decode pipelines tokens: the next token's compute runs
+    // while the last one travels, so the speed does not depend on the RTT
+    // and the breakdown must not blame latency that overlaps compute
+    char dir[128];
+    temp_dir(dir, sizeof dir, "pipeline");
+    double tps[2];
+    for (int i = 0; i < 2; i++) {
+        scn_scenario_t *s = scenario_from(dir, i == 0
+            ? "{\"extends\": \"@realistic-5g-us.json\", \"mode\": \"cloud-only\", "
+              "\"workload\": {\"prompt_tokens\": 16, \"new_tokens\": 6}}"
+            : "{\"extends\": \"@realistic-5g-us.json\", \"mode\": \"cloud-only\", "
+              "\"link\": {\"rtt\": \"5 ms\"}, \"workload\": {\"prompt_tokens\": 16, "
+              "\"new_tokens\": 6}}");
+        struct sim_result r;
+        simulate(dir, s, &r);
+        tps[i] = r.summary.decode_tps;
+        const struct sim_breakdown *b = &r.summary.decode_per_token;
+        // of the 5 decode steps only the last token's trip shows: one-way
+        // latency once, the rest is compute
+        const double one_way = (i == 0 ? 0.047 : 0.005) / 2;
+        cr_expect(fabs(5 * b->latency_s - one_way) <= 1e-9, "latency %.12g s per token",
+                  b->latency_s);
+        cr_expect_gt(b->cloud_compute_s / sim_breakdown_total(b), 0.8);
+        sim_result_free(&r);
+        scn_scenario_destroy(s);
+    }
+    cr_expect(fabs(tps[0] - tps[1]) <= 1e-9 * tps[0], "47 ms %.12g vs 5 ms %.12g tokens/s",
+              tps[0], tps[1]);
+    th_remove_dir(dir);
+}
