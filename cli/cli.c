@@ -34,6 +34,14 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
     exit(CLI_EXIT_USAGE);
 }
 
+void cli_bad_option(const char *cmd, char **argv)
+{
+    const char *tok = argv[optind - 1];
+    if (optopt != 0 && strncmp(tok, "--", 2) != 0 && strchr(tok, optopt) != NULL)
+        cli_usage_error(cmd, "option '-%c' is unknown or needs a value", optopt);
+    cli_usage_error(cmd, "option '%s' is unknown or needs a value", tok);
+}
+
 int64_t cli_parse_int(const char *cmd, const char *opt, const char *s,
                       int64_t lo, int64_t hi)
 {

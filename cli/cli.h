@@ -22,6 +22,10 @@ _Noreturn void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 _Noreturn void cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The usage error for what getopt_long refused (opterr is 0): an
+ * unknown option, or one missing its value; exits 2. */
+_Noreturn void cli_bad_option(const char *cmd, char **argv);
+
 /* Parses a whole decimal integer in [lo, hi] or dies naming the option. */
 int64_t cli_parse_int(const char *cmd, const char *opt, const char *s,
                       int64_t lo, int64_t hi);
@@ -50,6 +54,7 @@ int cli_cmd_resources(int argc, char **argv);
 int cli_cmd_bench(int argc, char **argv);
 int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_show(int argc, char **argv);
+int cli_cmd_list(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);
 int cli_cmd_sweep(int argc, char **argv);
 int cli_cmd_paper(int argc, char **argv);

@@ -84,7 +84,7 @@ static void acct_parse(const char *cmd, const char *help, int argc, char **argv,
         case 'k': a->first_k = cli_parse_int(cmd, "--first-k", optarg, 0, REF_MAX_LAYERS); break;
         case 'j': a->json = 1; break;
         case 'h': fputs(help, stdout); exit(CLI_EXIT_OK);
-        default: cli_usage_error(cmd, "unknown option");
+        default: cli_bad_option(cmd, argv);
         }
     }
     if (optind < argc)

@@ -42,7 +42,7 @@ int cli_cmd_bench(int argc, char **argv)
         case 'n': n_tokens = cli_parse_int("bench", "--tokens", optarg, 1, 1 << 16); break;
         case 'o': out = optarg; break;
         case 'h': fputs(bench_help, stdout); return CLI_EXIT_OK;
-        default: cli_usage_error("bench", "unknown option");
+        default: cli_bad_option("bench", argv);
         }
     }
     if (optind < argc)

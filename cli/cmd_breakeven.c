@@ -60,7 +60,7 @@ int cli_cmd_breakeven(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'h': fputs(breakeven_help, stdout); return CLI_EXIT_OK;
-        default: cli_usage_error("breakeven", "unknown option");
+        default: cli_bad_option("breakeven", argv);
         }
     }
     if (optind != argc - 1)

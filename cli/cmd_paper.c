@@ -49,7 +49,7 @@ int cli_cmd_paper(int argc, char **argv)
         case 'j': jobs = (int)cli_parse_int("paper", "-j", optarg, 1, 256); break;
         case 'q': quiet = 1; break;
         case 'h': fputs(paper_help, stdout); return CLI_EXIT_OK;
-        default: cli_usage_error("paper", "unknown option");
+        default: cli_bad_option("paper", argv);
         }
     }
     if (optind != argc)

@@ -49,7 +49,7 @@ int cli_cmd_plots(int argc, char **argv)
         case 'j': jobs = (int)cli_parse_int("plots", "-j", optarg, 1, 256); break;
         case 'q': quiet = 1; break;
         case 'h': fputs(plots_help, stdout); return CLI_EXIT_OK;
-        default: cli_usage_error("plots", "unknown option");
+        default: cli_bad_option("plots", argv);
         }
     }
     if (optind != argc)

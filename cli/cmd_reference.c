@@ -58,7 +58,7 @@ int cli_cmd_checkpoint(int argc, char **argv)
         case 's': seed = cli_parse_int(cmd, "--seed", optarg, 0, INT64_MAX); break;
         case 'o': out = optarg; break;
         case 'h': fputs(checkpoint_help, stdout); return CLI_EXIT_OK;
-        default: cli_usage_error(cmd, "unknown option");
+        default: cli_bad_option(cmd, argv);
         }
     }
     if (optind < argc)
@@ -192,7 +192,7 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
             break;
         }
         case 'h': fputs(forward_help, stdout); free(a->tokens); exit(CLI_EXIT_OK);
-        default: cli_usage_error(cmd, "unknown option");
+        default: cli_bad_option(cmd, argv);
         }
     }
     if (optind < argc)

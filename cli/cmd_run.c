@@ -97,7 +97,7 @@ static void run_parse(int argc, char **argv, struct run_args *a)
         }
         case 'q': a->quiet = 1; break;
         case 'h': fputs(run_help, stdout); exit(CLI_EXIT_OK);
-        default: cli_usage_error("run", "unknown option");
+        default: cli_bad_option("run", argv);
         }
     }
     if (optind != argc - 1)

@@ -33,7 +33,7 @@ static int only_help(const char *cmd, const char *help, int argc, char **argv)
             fputs(help, stdout);
             exit(CLI_EXIT_OK);
         }
-        cli_usage_error(cmd, "unknown option");
+        cli_bad_option(cmd, argv);
     }
     return optind;
 }
@@ -72,3 +72,25 @@ int cli_cmd_show(int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+
+static const char list_help[] =
+    "Usage: plsim list presets|models|edge|gpu|links\n\n"
+    "Lists what a scenario can name: the preset scenarios (a bare preset\n"
+    "name works wherever a scenario file does), the LLM architectures, the\n"
+    "edge devices, the cloud GPUs and the links of the catalogs, each with\n"
+    "its description.\n\n"
+    "Example:\n  plsim list links\n";
+
+int cli_cmd_list(int argc, char **argv)
+{
+    const int first = only_help("list", list_help, argc, argv);
+    if (first != argc - 1)
+        cli_usage_error("list", "give one of presets, models, edge, gpu, links");
+    struct sim_err err;
+    char *text = scn_list_text(argv[first], &err);
+    if (text == NULL)
+        cli_usage_error("list", "%s", err.msg);
+    fputs(text, stdout);
+    free(text);
+    return CLI_EXIT_OK;
+}

@@ -66,7 +66,7 @@ static void sweep_parse(int argc, char **argv, struct sweep_args *a)
         case 'j': a->jobs = (int)cli_parse_int("sweep", "-j", optarg, 1, 256); break;
         case 'q': a->quiet = 1; break;
         case 'h': fputs(sweep_help, stdout); exit(CLI_EXIT_OK);
-        default: cli_usage_error("sweep", "unknown option");
+        default: cli_bad_option("sweep", argv);
         }
     }
     if (optind != argc - 1)

@@ -3,10 +3,12 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "cli/cli.h"
+#include "util/version.h"
 
 static const struct {
     const char *name;
@@ -25,6 +27,7 @@ static const struct {
     {"breakeven", cli_cmd_breakeven, "find the RTT or uplink where two modes tie"},
     {"validate", cli_cmd_validate, "check scenario files; exit 0 when all are valid"},
     {"show", cli_cmd_show, "print a resolved scenario with units and provenance"},
+    {"list", cli_cmd_list, "list the presets, models, edge devices, GPUs or links"},
 };
 
 static void usage(FILE *out)
@@ -34,16 +37,29 @@ static void usage(FILE *out)
           "and a cloud GPU.\n\nCommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nRun 'plsim COMMAND --help' for a command's options.\n"
+    fputs("\nRun 'plsim COMMAND --help' (or 'plsim help COMMAND') for a command's options;\n"
+          "'plsim --version' prints the version.\n"
           "Example: plsim comm --model llama2-7b --rank 64\n", out);
 }
 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); // GSL's default handler aborts
+    opterr = 0;                  // one error per mistake: ours, not getopt's too
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("plsim %s\n", PLSIM_VERSION);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "help") == 0 && argc > 2) { // plsim help run = plsim run --help
+        char help[] = "--help";
+        char *args[] = {argv[2], help, NULL};
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(argv[2], commands[i].name) == 0)
+                return commands[i].run(2, args);
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {

@@ -117,10 +117,9 @@ enum sim_status ref_checkpoint_load(const char *path,
 {
     *out = NULL;
     enum sim_status st = SIM_OK;
-    FILE *f = fopen(path, "rb");
+    FILE *f = sim_fopen_regular(path, err);
     if (f == NULL)
-        return sim_err_set(err, SIM_EIO, "%s: cannot open: %s", path,
-                           strerror(errno));
+        return SIM_EIO;
     struct stat sb;
     int32_t h[7];
     struct ref_config cfg;

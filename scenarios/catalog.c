@@ -12,6 +12,7 @@
 
 #include "scenarios/json.h"
 #include "scenarios/schema.h"
+#include "util/afile.h"
 #include "util/paths.h"
 
 #define BIG 1e15
@@ -402,7 +403,8 @@ enum sim_status scn_llm_load(const char *name, struct ref_config *cfg, struct si
             return sim_err_set(err, SIM_EINVAL, "model name '%s' has characters "
                                "other than letters, digits, '-', '_' and '.'", name);
     snprintf(path, sizeof path, "%s/%s.json", dir, name);
-    FILE *f = fopen(path, "rb");
+    struct sim_err why;
+    FILE *f = sim_fopen_regular(path, &why);
     if (f == NULL) {
         char names[1024];
         list_names(dir, names, sizeof names);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/afile.h"
+
 /* 1 if buf[0..n) is valid UTF-8 with no NUL byte. */
 static int is_text(const unsigned char *buf, size_t n)
 {
@@ -78,9 +80,9 @@ static void line_col(const char *text, size_t off, int *line, int *col)
 static enum sim_status read_all(const char *path, char **out, size_t *len, struct sim_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
+    FILE *f = sim_fopen_regular(path, err);
     if (f == NULL)
-        return sim_err_set(err, SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
+        return SIM_EIO;
     struct stat sb;
     if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
         fclose(f);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenarios/catalog.h"
 #include "scenarios/json.h"
@@ -356,18 +357,29 @@ static const struct scn_field top_fields[] = {
 
 // ---- the chain ----
 
-/* The path `extends` names, relative to the directory of file. */
-static void extends_path(const char *file, const char *target, char *out, size_t cap)
+static int exists(const char *path)
 {
-    if (target[0] == '/') {
-        snprintf(out, cap, "%s", target);
-        return;
-    }
-    const char *slash = strrchr(file, '/');
-    if (slash == NULL)
+    return access(path, F_OK) == 0;
+}
+
+/* Where a scenario name leads: target as given (relative to the
+ * directory of file, the one that names it, when file is not NULL); else,
+ * for a bare name, the preset of that name, with or without ".json". */
+static void scenario_path(const char *file, const char *target, char *out, size_t cap)
+{
+    const char *slash = file != NULL ? strrchr(file, '/') : NULL;
+    if (target[0] == '/' || slash == NULL)
         snprintf(out, cap, "%s", target);
     else
         snprintf(out, cap, "%.*s/%s", (int)(slash - file), file, target);
+    if (exists(out) || strchr(target, '/') != NULL)
+        return;
+    char preset[4200];
+    snprintf(preset, sizeof preset, "%s/%s", scn_presets_dir(), target);
+    if (!exists(preset))
+        snprintf(preset, sizeof preset, "%s/%s.json", scn_presets_dir(), target);
+    if (exists(preset))
+        snprintf(out, cap, "%s", preset);
 }
 
 /* Reads file and, through `extends`, its ancestors into roots[] at the
@@ -407,7 +419,7 @@ static enum sim_status read_chain(struct scn_scenario *s, const char *file, cJSO
         return sim_err_set(err, SIM_EINVAL, "%s: $.extends: expected a file name, found %s",
                            file, scn_json_type_name(ext));
     char parent[2048];
-    extends_path(file, ext->valuestring, parent, sizeof parent);
+    scenario_path(file, ext->valuestring, parent, sizeof parent);
     return read_chain(s, parent, roots, err);
 }
 
@@ -657,8 +669,10 @@ enum sim_status scn_scenario_load_with(const char *path, const char *const *over
         roots[0] = overrides_object(overrides, n_overrides, err);
         st = roots[0] != NULL ? SIM_OK : SIM_EINVAL;
     }
+    char first[2048];
+    scenario_path(NULL, path, first, sizeof first); // a file, or a preset's bare name
     if (st == SIM_OK)
-        st = read_chain(s, path, roots, err);
+        st = read_chain(s, first, roots, err);
     // defaults first, then every file from the base to the command line
     ref_plan_opts_default(&s->in.plan);
     scn_schema_defaults(top_fields, s);

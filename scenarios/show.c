@@ -5,9 +5,15 @@
  */
 #include "scenarios/show.h"
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenarios/catalog.h"
+#include "scenarios/json.h"
 #include "scenarios/units.h"
 
 
@@ -151,4 +157,114 @@ void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in)
     fprintf(f, "  workload prompt %lld tokens, %lld new tokens, batch %lld, %lld device(s)\n\n",
             (long long)w->prompt_tokens, (long long)w->new_tokens, (long long)w->batch,
             (long long)w->devices);
+}
+
+// ---- lists ----
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The *.json files of dir, sorted; *n gets the count; caller frees each
+ * name and the array. */
+static char **json_files(const char *dir, int *n)
+{
+    *n = 0;
+    DIR *dp = opendir(dir);
+    if (dp == NULL)
+        return NULL;
+    char **names = NULL;
+    int cap = 0;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        const size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 32;
+            char **grown = realloc(names, (size_t)cap * sizeof *names);
+            SIM_ASSERT(grown != NULL, "out of memory listing %s", dir);
+            names = grown;
+        }
+        names[(*n)++] = strdup(de->d_name);
+    }
+    closedir(dp);
+    qsort(names, (size_t)*n, sizeof *names, cmp_str); // readdir order is arbitrary
+    return names;
+}
+
+/* One line per file of dir: its name without .json and its description. */
+static void list_dir(FILE *f, const char *dir)
+{
+    int n = 0;
+    char **names = json_files(dir, &n);
+    for (int i = 0; i < n; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        cJSON *root = NULL;
+        struct sim_err why;
+        const cJSON *d = NULL;
+        if (scn_json_read_file(path, &root, &why) == SIM_OK)
+            d = cJSON_GetObjectItemCaseSensitive(root, "description");
+        fprintf(f, "%-24.*s %s\n", (int)(strlen(names[i]) - 5), names[i],
+                cJSON_IsString(d) ? d->valuestring : "");
+        cJSON_Delete(root);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* One line per entry of a catalog file: its name and description. */
+static enum sim_status list_catalog(FILE *f, enum scn_catalog c, struct sim_err *err)
+{
+    char path[4096];
+    cJSON *root = NULL;
+    const enum sim_status st = scn_json_read_file(scn_catalog_path(c, path, sizeof path), &root,
+                                                  err);
+    if (st != SIM_OK)
+        return st;
+    const cJSON *e = NULL;
+    cJSON_ArrayForEach(e, root)
+    {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "description");
+        fprintf(f, "%-24s %s\n", e->string, cJSON_IsString(d) ? d->valuestring : "");
+    }
+    cJSON_Delete(root);
+    return SIM_OK;
+}
+
+char *scn_list_text(const char *what, struct sim_err *err)
+{
+    static const char *const words[] = {"presets", "models", "edge", "gpu", "links", NULL};
+    int w = 0;
+    while (words[w] != NULL && strcmp(words[w], what) != 0)
+        w++;
+    if (words[w] == NULL) {
+        const char *near = scn_json_suggest(what, words);
+        sim_err_set(err, SIM_EINVAL, "expected presets, models, edge, gpu or links, found "
+                    "'%s'%s%s%s", what, near ? " (did you mean '" : "", near ? near : "",
+                    near ? "'?)" : "");
+        return NULL;
+    }
+    char *text = NULL, dir[4200];
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    SIM_ASSERT(f != NULL, "out of memory for a list");
+    enum sim_status st = SIM_OK;
+    if (w == 0) {
+        list_dir(f, scn_presets_dir());
+    } else if (w == 1) {
+        snprintf(dir, sizeof dir, "%s/llm", scn_catalog_dir());
+        list_dir(f, dir);
+    } else {
+        static const enum scn_catalog cats[3] = {SCN_CAT_EDGE, SCN_CAT_GPU, SCN_CAT_LINK};
+        st = list_catalog(f, cats[w - 2], err);
+    }
+    fclose(f);
+    if (st != SIM_OK) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }

@@ -16,4 +16,9 @@ void scn_scenario_print(FILE *f, const scn_scenario_t *s);
  * scenario file. */
 void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in);
 
+/* What a scenario can name, one "name  description" line each: what is
+ * "presets", "models", "edge", "gpu" or "links". NULL (err says why)
+ * for another word; the caller frees the text with free(). */
+char *scn_list_text(const char *what, struct sim_err *err);
+
 #endif

@@ -32,6 +32,12 @@ static const struct unit units[] = {
     {"Kibps", 1024.0 / 8, SCN_Q_BANDWIDTH},
     {"Mibps", 1048576.0 / 8, SCN_Q_BANDWIDTH},
     {"Gibps", 1073741824.0 / 8, SCN_Q_BANDWIDTH},
+    {"b/s", 1.0 / 8, SCN_Q_BANDWIDTH}, // a lower-case b is a bit
+    {"kb/s", 1e3 / 8, SCN_Q_BANDWIDTH},
+    {"Kb/s", 1e3 / 8, SCN_Q_BANDWIDTH},
+    {"Mb/s", 1e6 / 8, SCN_Q_BANDWIDTH},
+    {"Gb/s", 1e9 / 8, SCN_Q_BANDWIDTH},
+    {"Tb/s", 1e12 / 8, SCN_Q_BANDWIDTH},
     // bandwidth in bytes per second
     {"B/s", 1.0, SCN_Q_BANDWIDTH},
     {"Bps", 1.0, SCN_Q_BANDWIDTH},
@@ -154,6 +160,8 @@ enum sim_status scn_units_parse(const char *text, enum scn_quantity q,
     const struct unit *u = find_exact(end);
     if (u != NULL && u->q == q) {
         *out_si = v * u->factor;
+        if (!isfinite(*out_si)) // "1e308 GB" overflows a double
+            return sim_err_set(err, SIM_EINVAL, "'%s' is too large to represent", text);
         return SIM_OK;
     }
     if (u != NULL)

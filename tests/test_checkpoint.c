@@ -145,7 +145,7 @@ Test(ref_checkpoint, missing_file_is_an_io_error)
     struct ref_checkpoint *ck = NULL;
     struct sim_err err;
     cr_expect_eq(ref_checkpoint_load("/nonexistent/plsim.bin", &ck, &err), SIM_EIO);
-    cr_expect(strstr(err.msg, "/nonexistent/plsim.bin: cannot open") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "/nonexistent/plsim.bin: cannot read") != NULL, "%s", err.msg);
 }
 
 Test(ref_checkpoint, directory_is_not_a_checkpoint)

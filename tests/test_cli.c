@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,7 +114,7 @@ Test(cli, corrupt_checkpoints_exit_two_naming_the_file_and_problem)
     }
     snprintf(args, sizeof args, "forward --checkpoint /nonexistent.bin --tokens 1");
     cr_expect_eq(plsim(args, buf, sizeof buf), 2);
-    cr_expect(strstr(buf, "cannot open") != NULL, "%s", buf);
+    cr_expect(strstr(buf, "cannot read") != NULL, "%s", buf);
     remove(ck);
 }
 
@@ -271,4 +272,57 @@ Test(cli, forward_with_more_steps_than_the_context_fails_before_computing)
     snprintf(args, sizeof args, "forward --checkpoint %s --tokens 1,2,3,4 --steps 12", ck);
     cr_expect_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
     remove(ck);
+}
+
+Test(cli, presets_by_bare_name_and_lists_of_what_a_scenario_can_name)
+{
+    char dir[128], path[256], args[600];
+    snprintf(dir, sizeof dir, "/tmp/plsim-cli-preset-%ld", (long)getpid());
+    mkdir(dir, 0700);
+    // a scenario outside the source tree extending a preset by name
+    snprintf(path, sizeof path, "%s/mine.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"extends\": \"paper-7b.json\", \"link\": {\"name\": \"ookla-us-2024h1\", "
+          "\"rtt\": \"30 ms\"}, \"workload\": {\"batch\": 4}}", f);
+    fclose(f);
+    snprintf(args, sizeof args, "validate %s", path);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    cr_expect_eq(plsim("show paper-7b", buf, sizeof buf), 0, "%s", buf);
+    cr_expect(strstr(buf, "llama2-7b") != NULL);
+    cr_expect_eq(plsim("list presets", buf, sizeof buf), 0);
+    cr_expect(strstr(buf, "realistic-5g-us") != NULL, "%s", buf);
+    cr_expect_eq(plsim("list links", buf, sizeof buf), 0);
+    cr_expect(strstr(buf, "ookla-us-2024h1") != NULL, "%s", buf);
+    cr_expect_eq(plsim("list gpus", buf, sizeof buf), 2);
+    cr_expect(strstr(buf, "did you mean 'gpu'") != NULL, "%s", buf);
+    remove(path);
+    rmdir(dir);
+}
+
+Test(cli, a_fifo_is_refused_at_once_not_waited_on)
+{
+    char fifo[128], args[300];
+    snprintf(fifo, sizeof fifo, "/tmp/plsim-cli-fifo-%ld.json", (long)getpid());
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    const char *verbs[] = {"validate", "run", "show", "forward --tokens 1 --checkpoint"};
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        snprintf(args, sizeof args, "%s %s", verbs[i], fifo);
+        cr_expect_eq(plsim(args, buf, sizeof buf), 2, "%s: %s", args, buf);
+        cr_expect(strstr(buf, "not a regular file") != NULL, "%s: %s", args, buf);
+    }
+    remove(fifo);
+}
+
+Test(cli, version_help_and_one_error_per_mistake)
+{
+    cr_expect_eq(plsim("--version", buf, sizeof buf), 0);
+    cr_expect(strncmp(buf, "plsim ", 6) == 0, "%s", buf);
+    cr_expect_eq(plsim("help run", buf, sizeof buf), 0);
+    cr_expect(strstr(buf, "Usage: plsim run") != NULL, "%s", buf);
+    cr_expect_eq(plsim("run -o", buf, sizeof buf), 2);
+    cr_expect(strstr(buf, "option '-o' is unknown or needs a value") != NULL, "%s", buf);
+    int errors = 0;
+    for (const char *p = buf; (p = strstr(p, "error")) != NULL; p++)
+        errors++;
+    cr_expect_eq(errors, 1, "%s", buf);
 }

@@ -20,6 +20,8 @@ static struct unit_case unit_cases[] = {
     {"100 MBps", SCN_Q_BANDWIDTH, 1e8},       // bytes
     {"100 MB/s", SCN_Q_BANDWIDTH, 1e8},
     {"60Mbps", SCN_Q_BANDWIDTH, 7.5e6},       // no space
+    {"60 Mb/s", SCN_Q_BANDWIDTH, 7.5e6},      // a lower-case b is a bit, as in Mbps
+    {"60 MB/s", SCN_Q_BANDWIDTH, 6e7},        // and an upper-case B a byte
     {"14.56 Mbps", SCN_Q_BANDWIDTH, 1.82e6},
     {"1.935 TB/s", SCN_Q_BANDWIDTH, 1.935e12},
     {"42.7 GB/s", SCN_Q_BANDWIDTH, 4.27e10},
@@ -76,6 +78,7 @@ static struct bad_case bad_cases[] = {
     {"12 parsecs", SCN_Q_TIME, "unknown unit 'parsecs'"},
     {"inf Mbps", SCN_Q_BANDWIDTH, "finite"},
     {"312 tflops", SCN_Q_FLOPS, "did you mean 'TFLOPS'"},
+    {"1e308 GB", SCN_Q_BYTES, "too large"},   // finite number, infinite bytes
 };
 
 ParameterizedTestParameters(scn_units, refuses_with_a_reason)

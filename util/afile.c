@@ -4,7 +4,9 @@
 #include "util/afile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum sim_status sim_afile_open(struct sim_afile *a, const char *path, struct sim_err *err)
@@ -47,4 +49,30 @@ enum sim_status sim_afile_write_text(const char *path, const char *text, struct 
         return st;
     fputs(text, a.f);
     return sim_afile_commit(&a, err);
+}
+
+FILE *sim_fopen_regular(const char *path, struct sim_err *err)
+{
+    // O_NONBLOCK: opening a FIFO for reading returns at once instead of
+    // waiting for a writer; fstat then refuses it
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        sim_err_set(err, SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        sim_err_set(err, SIM_EIO, "%s: not a regular file", path);
+        return NULL;
+    }
+    const int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (f == NULL) {
+        close(fd);
+        sim_err_set(err, SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
+    }
+    return f;
 }

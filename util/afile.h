@@ -28,4 +28,9 @@ void sim_afile_abort(struct sim_afile *a);
 /* Writes text to path atomically (open, fputs, commit). */
 enum sim_status sim_afile_write_text(const char *path, const char *text, struct sim_err *err);
 
+/* Opens path for reading only if it is a regular file, without ever
+ * blocking (a FIFO would hang an fopen): NULL with err "PATH: cannot
+ * read: ..." or "PATH: not a regular file" otherwise. Close with fclose. */
+FILE *sim_fopen_regular(const char *path, struct sim_err *err);
+
 #endif
