@@ -49,6 +49,7 @@ struct mdl_measured {
     int64_t batch;           /* sequences */
     int decoder_only;        /* 1: covers the decoder layers only (scope "decoder") */
     struct mdl_fact tokens_per_s; /* the measurement, 1/s */
+    struct mdl_fact context_tokens; /* tokens in the KV cache while measured (decode) */
 };
 
 /* A compute device: an edge SoC or a cloud GPU. */

@@ -82,11 +82,27 @@ static enum sim_status check_link(const struct mdl_input *in, struct sim_err *er
     return SIM_OK;
 }
 
+int mdl_input_uses_side(const struct mdl_input *in, int side)
+{
+    if (in->plan.mode == REF_MODE_DEVICE_ONLY)
+        return side == REF_EDGE;
+    if (in->plan.mode == REF_MODE_CLOUD_ONLY)
+        return side == REF_CLOUD;
+    return 1;
+}
+
 static enum sim_status check_costs(const struct mdl_input *in, struct sim_err *err)
 {
     static const char *const side[2] = {"edge", "cloud"};
     for (int s = 0; s < 2; s++) {
         const struct mdl_cost *c = &in->cost[s];
+        if (!mdl_input_uses_side(in, s))
+            continue;
+        if (c->method == MDL_COST_CALIBRATED && isnan(c->scale))
+            return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s.method: calibrated, but the "
+                               "catalog has no measurement to calibrate it for %s at %g-bit "
+                               "weights", in->origin, side[s], in->model_name,
+                               in->plan.weight_bits[s]);
         if (!(c->peak_flop_per_s > 0.0) || !(c->mem_bw_Bps > 0.0) || !isfinite(c->peak_flop_per_s) ||
             !isfinite(c->mem_bw_Bps))
             return sim_err_set(err, SIM_EINVAL, "%s: $.%s: peak FLOPS and memory bandwidth must "

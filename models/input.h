@@ -60,6 +60,10 @@ extern const char *const mdl_downlink_names[3];
  * with "ORIGIN: $.json.path: what is wrong". */
 enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err);
 
+/* 1 when the input's mode computes on side (REF_EDGE or REF_CLOUD):
+ * device-only uses only the edge, cloud-only only the cloud. */
+int mdl_input_uses_side(const struct mdl_input *in, int side);
+
 // ---- typed setters: each changes one value and checks the result ----
 
 /* Round-trip propagation latency, seconds (>= 0). */

@@ -80,6 +80,8 @@ static const struct scn_field measured_fields[] = {
     {"scope", SCN_F_ENUM, 0, mdl_scope_names, 0, 0, 0, NULL, MEAS(decoder_only), 4, 0, 0, NULL},
     {"throughput", SCN_F_FACT, SCN_Q_RATE, NULL, 0, 0, 0, NULL, MEAS(tokens_per_s), 0, 1, 0,
      NULL},
+    {"context_tokens", SCN_F_FACT, SCN_Q_TOKENS, NULL, 0, 0, 0, NULL, MEAS(context_tokens), 0,
+     1, 0, NULL},
     SCN_END,
 };
 

@@ -558,18 +558,18 @@ static enum sim_status calibrate_side(struct scn_scenario *s, int side,
                            "decode throughput of %s at %g-bit weights on %s, and the catalog "
                            "has none", s->path, sname, s->in.model_name, bits, d->name);
     // The measured setting: the whole model on that side, one decode step
-    // at the workload's mean decode context. Attention and KV traffic are
-    // linear in the context, so the mean decode step then takes exactly
-    // 1 / measured rate (decode positions run prompt .. prompt+new-2).
+    // at the context the measurement states. The scale is the device's,
+    // fixed once: a scenario's prompt or output length does not re-fit it.
     struct ref_plan_opts o = s->in.plan;
     o.mode = side == REF_EDGE ? REF_MODE_DEVICE_ONLY : REF_MODE_CLOUD_ONLY;
     o.phase = REF_PHASE_DECODE;
     o.n_tokens = 1;
     o.batch = 1;
-    const int64_t n = s->in.workload.new_tokens;
-    o.pos = s->in.workload.prompt_tokens + (n >= 2 ? (n - 2) / 2 : 0);
-    if (o.pos >= s->in.model.seq_len) // no decode step: the context of the prefill's end
-        o.pos = s->in.model.seq_len - 1;
+    o.pos = (int64_t)m->context_tokens.value;
+    if (o.pos >= s->in.model.seq_len)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s: the measurement's context of %lld "
+                           "tokens does not fit %s's %lld", s->path, sname, (long long)o.pos,
+                           s->in.model_name, (long long)s->in.model.seq_len);
     const int decoder_only = s->scope[side] == MDL_SCOPE_CATALOG ? m->decoder_only
                                                                  : s->scope[side] ==
                                                                        MDL_SCOPE_DECODER;
@@ -606,9 +606,17 @@ static enum sim_status finish_costs(struct scn_scenario *s, struct sim_err *err)
             return sim_err_set(err, SIM_EINVAL, "%s: $.%s: peak FLOPS and memory bandwidth must "
                                "be positive", s->path, sname);
         if (k->method == MDL_COST_CALIBRATED) {
-            const enum sim_status st = calibrate_side(s, side, d, err);
-            if (st != SIM_OK)
+            // a side the mode does not use need not be calibratable: its
+            // cost stays unknown (a NaN scale) and a mode that needs it is
+            // refused by mdl_input_check
+            struct sim_err why;
+            const enum sim_status st = calibrate_side(s, side, d, &why);
+            if (st != SIM_OK && mdl_input_uses_side(&s->in, side)) {
+                *err = why;
                 return st;
+            }
+            if (st != SIM_OK)
+                k->scale = NAN;
         }
     }
     return SIM_OK;

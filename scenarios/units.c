@@ -97,6 +97,8 @@ static const struct unit units[] = {
     {"Hz", 1.0, SCN_Q_RATE},
     // ratios
     {"%", 0.01, SCN_Q_RATIO},
+    // counts of tokens
+    {"tokens", 1.0, SCN_Q_TOKENS},
 };
 
 #define N_UNITS (sizeof units / sizeof units[0])
@@ -105,6 +107,7 @@ const char *scn_quantity_name(enum scn_quantity q)
 {
     static const char *const names[SCN_Q_COUNT] = {
         "a bandwidth", "a duration", "a compute rate", "a size", "a rate", "a ratio",
+        "a number of tokens",
     };
     return (q >= 0 && q < SCN_Q_COUNT) ? names[q] : "?";
 }
@@ -113,7 +116,7 @@ const char *scn_quantity_example(enum scn_quantity q)
 {
     static const char *const ex[SCN_Q_COUNT] = {
         "'60 Mbps' or '1.935 TB/s'", "'47 ms'", "'312 TFLOPS'", "'6 GB'",
-        "'8.1 tokens/s'", "'1 %' or 0.01",
+        "'8.1 tokens/s'", "'1 %' or 0.01", "'128 tokens' or 128",
     };
     return (q >= 0 && q < SCN_Q_COUNT) ? ex[q] : "?";
 }
@@ -148,7 +151,7 @@ enum sim_status scn_units_parse(const char *text, enum scn_quantity q,
     while (*end == ' ')
         end++;
     if (*end == '\0') {
-        if (q == SCN_Q_RATIO) {
+        if (q == SCN_Q_RATIO || q == SCN_Q_TOKENS) {
             *out_si = v;
             return SIM_OK;
         }
@@ -203,6 +206,9 @@ const char *scn_units_format(double si, enum scn_quantity q, char *buf, size_t c
         break;
     case SCN_Q_RATE:
         snprintf(buf, cap, "%.6g /s", si);
+        break;
+    case SCN_Q_TOKENS:
+        snprintf(buf, cap, "%.6g tokens", si);
         break;
     case SCN_Q_RATIO:
     case SCN_Q_COUNT:

@@ -24,6 +24,7 @@ enum scn_quantity {
     SCN_Q_BYTES,     /* -> bytes */
     SCN_Q_RATE,      /* -> events (tokens) per second */
     SCN_Q_RATIO,     /* -> dimensionless; "%" allowed */
+    SCN_Q_TOKENS,    /* -> a count of tokens; "tokens" allowed */
     SCN_Q_COUNT
 };
 

@@ -16,6 +16,7 @@
 
 #include "tests/helpers.h"
 #include "scenarios/catalog.h"
+#include "models/cost.h"
 #include "scenarios/scenario.h"
 
 #define SRC PLSIM_SOURCE_DIR
@@ -384,5 +385,58 @@ Test(scn_scenario, command_line_overrides_win_and_are_checked)
     cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", wide, 1, &s, &err),
                  SIM_EINVAL);
     cr_expect(strstr(err.msg, "(command line): $.rank: rank 9999 is larger") != NULL, "%s",
+              err.msg);
+}
+
+Test(scn_scenario, calibration_is_the_devices_not_refit_to_each_workload)
+{
+    // the cloud's scale comes from the measurement at its stated context,
+    // so a longer prompt makes decode slower, never faster
+    const char *short_p[] = {"workload.prompt_tokens=16", "mode=cloud-only"};
+    const char *long_p[] = {"workload.prompt_tokens=3000", "mode=cloud-only"};
+    scn_scenario_t *a = NULL, *b = NULL;
+    struct sim_err err;
+    cr_assert_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", short_p, 2, &a, &err),
+                 SIM_OK, "%s", err.msg);
+    cr_assert_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", long_p, 2, &b, &err),
+                 SIM_OK, "%s", err.msg);
+    const struct mdl_input *x = scn_scenario_input(a), *y = scn_scenario_input(b);
+    cr_expect_eq(x->cost[REF_CLOUD].scale, y->cost[REF_CLOUD].scale);
+    // a decode step's cloud time at the end of each workload
+    double t[2];
+    const struct mdl_input *in[2] = {x, y};
+    for (int i = 0; i < 2; i++) {
+        struct ref_plan_opts o = in[i]->plan;
+        o.phase = REF_PHASE_DECODE;
+        o.n_tokens = 1;
+        o.pos = in[i]->workload.prompt_tokens;
+        struct ref_plan *p = NULL;
+        cr_assert_eq(ref_plan_build(&in[i]->model, &o, &p, &err), SIM_OK, "%s", err.msg);
+        t[i] = mdl_cost_side_s(&in[i]->cost[REF_CLOUD], p, REF_CLOUD);
+        ref_plan_destroy(p);
+    }
+    cr_expect_gt(t[1], t[0], "3000-token context %.6g s, 16-token %.6g s", t[1], t[0]);
+    scn_scenario_destroy(a);
+    scn_scenario_destroy(b);
+}
+
+Test(scn_scenario, an_unused_side_needs_no_calibration)
+{
+    // device-only never computes in the cloud: a cloud the catalog cannot
+    // calibrate for this model does not stop it; cloud-only it does
+    const char *dev[] = {"cloud=h100-sxm"};
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/device-only.json", dev, 1, &s, &err),
+                 SIM_OK, "%s", err.msg);
+    struct mdl_input in = *scn_scenario_input(s);
+    cr_expect_eq(mdl_input_set_mode(&in, REF_MODE_CLOUD_ONLY, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "$.cost.cloud.method: calibrated, but the catalog has no "
+                              "measurement") != NULL, "%s", err.msg);
+    scn_scenario_destroy(s);
+    const char *cloud[] = {"cloud=h100-sxm", "mode=cloud-only"};
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/device-only.json", cloud, 2, &s, &err),
+                 SIM_EINVAL);
+    cr_expect(strstr(err.msg, "calibrated needs a measured decode throughput") != NULL, "%s",
               err.msg);
 }
