@@ -70,6 +70,7 @@ enum sim_status ana_run(const struct mdl_input *in, const char *scenario_path,
         .edge_cost = out->edge_cost,
         .cloud_cost = out->cloud_cost,
         .seed = (unsigned long long)in->seed,
+        .in = in,
     };
     return SIM_OK;
 }

@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "util/afile.h"
+#include "util/version.h"
 
 int res_summary_fields(const struct sim_summary *s, const char **names, double *values, int cap)
 {
@@ -63,8 +64,10 @@ static void print_breakdown(FILE *f, const char *label, const struct sim_breakdo
 
 static void print_rate_row(FILE *f, const char *label, const struct sim_summary *s)
 {
-    fprintf(f, "  %-22s %10.3f %12.3f %10.1f\n", label, s->decode_tps, s->prefill_tps,
-            s->ttft_s * 1e3);
+    char decode[32] = "-"; // none without a decode step
+    if (isfinite(s->decode_tps))
+        snprintf(decode, sizeof decode, "%.3f", s->decode_tps);
+    fprintf(f, "  %-22s %10s %12.3f %10.1f\n", label, decode, s->prefill_tps, s->ttft_s * 1e3);
 }
 
 void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_result *r,
@@ -89,12 +92,23 @@ void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_r
         fprintf(f, "  aggregate decode over %lld devices: %.3f tokens/s\n",
                 (long long)s->devices, s->aggregate_decode_tps);
     fprintf(f, "\n");
-    print_breakdown(f, "decode, per token", &s->decode_per_token);
+    if (isfinite(s->decode_step_s)) {
+        char label[96];
+        snprintf(label, sizeof label, "decode, per step (one token for each of %lld sequence%s)",
+                 (long long)s->batch, s->batch == 1 ? "" : "s");
+        print_breakdown(f, label, &s->decode_per_token);
+    } else {
+        fprintf(f, "decode: no decode step (new_tokens = 1: the prefill makes the only token)\n");
+    }
     fprintf(f, "\n");
     print_breakdown(f, "prefill step (first token)", &s->prefill);
-    fprintf(f, "\nbytes per token  decode: %.0f up, %.0f down;  prefill: %.1f up, %.1f down\n",
-            s->bytes_up_per_token, s->bytes_down_per_token, s->prefill_bytes_up_per_token,
-            s->prefill_bytes_down_per_token);
+    if (isfinite(s->bytes_up_per_token))
+        fprintf(f, "\nbytes per token  decode: %.0f up, %.0f down;  prefill: %.1f up, %.1f "
+                "down\n", s->bytes_up_per_token, s->bytes_down_per_token,
+                s->prefill_bytes_up_per_token, s->prefill_bytes_down_per_token);
+    else
+        fprintf(f, "\nbytes per token  prefill: %.1f up, %.1f down\n",
+                s->prefill_bytes_up_per_token, s->prefill_bytes_down_per_token);
     fprintf(f, "simulated %lld messages in %.3f s of wall time\n", (long long)s->messages,
             s->wall_s);
 }
@@ -132,6 +146,55 @@ static void add_rates(cJSON *o, const char *k, const struct sim_summary *s)
     add_num(x, "ttft_s", s->ttft_s);
 }
 
+/* A device's name and the numbers its costs use. */
+static void add_device(cJSON *o, const char *k, const struct mdl_device *d,
+                       const struct mdl_cost *c, double weight_bits)
+{
+    cJSON *x = cJSON_AddObjectToObject(o, k);
+    cJSON_AddStringToObject(x, "name", d->name);
+    add_num(x, "memory_bandwidth_Bps", c->mem_bw_Bps);
+    add_num(x, "peak_flop_per_s", c->peak_flop_per_s);
+    cJSON_AddStringToObject(x, "cost_method", mdl_cost_method_name(c->method));
+    add_num(x, "cost_scale", c->scale);
+    add_num(x, "weight_bits", weight_bits);
+}
+
+/* The resolved inputs of the run. */
+static void add_inputs(cJSON *o, const struct res_context *ctx)
+{
+    cJSON *x = cJSON_AddObjectToObject(o, "inputs");
+    cJSON_AddStringToObject(x, "plsim_version", PLSIM_VERSION);
+    cJSON_AddStringToObject(x, "network_model", ctx->network_model);
+    const struct mdl_input *in = ctx->in;
+    if (in == NULL)
+        return;
+    const struct ref_plan_opts *p = &in->plan;
+    cJSON_AddStringToObject(x, "model", in->model_name);
+    cJSON_AddStringToObject(x, "mode", ref_mode_name(p->mode));
+    add_num(x, "rank_c2d", (double)p->rank_c2d);
+    add_num(x, "rank_d2c", (double)p->rank_d2c);
+    if (p->mode == REF_MODE_PL_FIRST_K)
+        add_num(x, "first_k", (double)p->first_k);
+    cJSON_AddStringToObject(x, "transfer", ref_dtype_name(p->transfer));
+    cJSON_AddStringToObject(x, "timing", ref_timing_names[p->overlap ? 1 : 0]);
+    cJSON_AddStringToObject(x, "downlink", mdl_downlink_names[in->downlink_counted ? 1 : 0]);
+    add_num(x, "adapter_bits", p->adapter_bits);
+    add_num(x, "kv_bits", p->kv_bits);
+    add_device(x, "edge", &in->edge, &in->cost[REF_EDGE], p->weight_bits[REF_EDGE]);
+    add_device(x, "cloud", &in->cloud, &in->cost[REF_CLOUD], p->weight_bits[REF_CLOUD]);
+    add_num(x, "cloud_gpus", (double)in->cloud_gpus);
+    cJSON *l = cJSON_AddObjectToObject(x, "link");
+    cJSON_AddStringToObject(l, "name", in->link.name);
+    add_num(l, "uplink_Bps", in->link.uplink_Bps.value);
+    add_num(l, "downlink_Bps", in->link.downlink_Bps.value);
+    add_num(l, "rtt_s", in->link.rtt_s.value);
+    cJSON *w = cJSON_AddObjectToObject(x, "workload");
+    add_num(w, "prompt_tokens", (double)in->workload.prompt_tokens);
+    add_num(w, "new_tokens", (double)in->workload.new_tokens);
+    add_num(w, "batch", (double)in->workload.batch);
+    add_num(w, "devices", (double)in->workload.devices);
+}
+
 enum sim_status res_report_write_summary(const char *path, const struct res_context *ctx,
                                          const struct sim_result *r,
                                          const struct sim_summary *device_only,
@@ -157,6 +220,7 @@ enum sim_status res_report_write_summary(const char *path, const struct res_cont
     add_breakdown(o, "prefill", &s->prefill);
     add_rates(o, "device_only", device_only);
     add_rates(o, "cloud_only", cloud_only);
+    add_inputs(o, ctx);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     struct sim_afile f;

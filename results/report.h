@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "models/input.h"
 #include "sim/result.h"
 #include "util/status.h"
 
@@ -20,6 +21,7 @@ struct res_context {
     const char *edge_cost;     /* e.g. "roofline" */
     const char *cloud_cost;    /* e.g. "calibrated x4.006" */
     unsigned long long seed;
+    const struct mdl_input *in; /* the resolved inputs, written into summary.json; may be NULL */
 };
 
 /* The readable table: rates, TTFT, per-token breakdown, bytes per token,
@@ -29,7 +31,10 @@ void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_r
                       const struct sim_summary *cloud_only);
 
 /* DIR/summary.json: keys include decode_tps, prefill_tps, ttft_s,
- * bytes_up_per_token, bytes_down_per_token. Comparisons may be NULL. */
+ * bytes_up_per_token, bytes_down_per_token, and "inputs": the resolved
+ * model, mode, ranks, precisions, devices, link, workload, network model
+ * and plsim's version, so the file says what produced it. Comparisons
+ * may be NULL. */
 enum sim_status res_report_write_summary(const char *path, const struct res_context *ctx,
                                          const struct sim_result *r,
                                          const struct sim_summary *device_only,

@@ -326,3 +326,32 @@ Test(cli, version_help_and_one_error_per_mistake)
         errors++;
     cr_expect_eq(errors, 1, "%s", buf);
 }
+
+Test(cli, summary_json_says_what_produced_it)
+{
+    char dir[128], args[400], path[300];
+    snprintf(dir, sizeof dir, "/tmp/plsim-cli-summary-%ld", (long)getpid());
+    snprintf(args, sizeof args, "run paper-7b -q --no-compare --set workload.new_tokens=3 "
+             "--set link.rtt=5ms -o %s", dir);
+    cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    const size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    cJSON *root = cJSON_Parse(buf);
+    cr_assert_not_null(root);
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(root, "inputs");
+    cr_assert_not_null(in, "summary.json has no inputs");
+    cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(in, "model")->valuestring, "llama2-7b");
+    cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(in, "mode")->valuestring, "privatelora");
+    cr_expect(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(in, "plsim_version")));
+    const cJSON *link = cJSON_GetObjectItemCaseSensitive(in, "link");
+    cr_expect_eq(num(link, "rtt_s"), 0.005);
+    cr_expect_eq(num(cJSON_GetObjectItemCaseSensitive(in, "workload"), "new_tokens"), 3);
+    cJSON_Delete(root);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
