@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sim/run.h"
+#include "util/cleanup.h"
 
 int ana_default_jobs(void)
 {
@@ -21,7 +22,7 @@ enum sim_status ana_simulate_all(const struct mdl_input *in, int64_t n, int jobs
                                  struct sim_summary *out, int64_t *failed, struct sim_err *err)
 {
     struct sim_job *job = sim_xcalloc((size_t)n, sizeof *job);
-    char (*platform)[96] = sim_xcalloc((size_t)n, sizeof *platform);
+    char (*platform)[300] = sim_xcalloc((size_t)n, sizeof *platform);
     enum sim_status st = SIM_OK;
     int64_t started = 0, done = 0;
     *failed = -1;
@@ -29,8 +30,10 @@ enum sim_status ana_simulate_all(const struct mdl_input *in, int64_t n, int jobs
         while (st == SIM_OK && started < n && started - done < jobs) {
             struct sim_run_opts o;
             memset(&o, 0, sizeof o);
-            snprintf(platform[started], sizeof platform[0], "/tmp/plsim-%ld-%lld.xml",
-                     (long)getpid(), (long long)started);
+            const char *tmp = sim_tmpdir();
+            snprintf(platform[started], sizeof platform[0], "%s/platform-%lld.xml",
+                     tmp != NULL ? tmp : "/tmp", (long long)started);
+            sim_cleanup_add(platform[started]);
             o.platform_path = platform[started];
             st = sim_run_start(&in[started], &o, &job[started], err);
             if (st != SIM_OK)
@@ -52,6 +55,7 @@ enum sim_status ana_simulate_all(const struct mdl_input *in, int64_t n, int jobs
         }
         sim_result_free(&r);
         remove(platform[done]);
+        sim_cleanup_forget(platform[done]);
         done++;
         if (progress != NULL)
             progress(progress_ctx, done);

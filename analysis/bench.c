@@ -25,6 +25,7 @@
 #include "reference/model.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
+#include "util/cleanup.h"
 #include "util/progress.h"
 
 
@@ -212,7 +213,7 @@ enum sim_status ana_bench_sim(const char *self, const char *presets_dir, FILE *l
         fprintf(log, "bench: plsim paper took %.2f s\n", paper_s);
     double msgs[3], wall[3];
     for (int i = 0; i < 3; i++) {
-        char dev[64], path[4200], platform[96];
+        char dev[64], path[4200], platform[300];
         snprintf(dev, sizeof dev, "workload.devices=%lld", (long long)devices[i]);
         const char *ov[] = {"link=ookla-us-2024h1", dev, "workload.new_tokens=16"};
         snprintf(path, sizeof path, "%s/paper-7b.json", presets_dir);
@@ -222,7 +223,8 @@ enum sim_status ana_bench_sim(const char *self, const char *presets_dir, FILE *l
             return st;
         struct sim_run_opts o;
         memset(&o, 0, sizeof o);
-        snprintf(platform, sizeof platform, "/tmp/plsim-bench-%ld.xml", (long)getpid());
+        snprintf(platform, sizeof platform, "%s/bench.xml",
+                 sim_tmpdir() != NULL ? sim_tmpdir() : "/tmp");
         o.platform_path = platform;
         struct sim_result r;
         const double t0 = sim_now_s();

@@ -17,6 +17,7 @@
 #include <gsl/gsl_roots.h>
 
 #include "sim/run.h"
+#include "util/cleanup.h"
 
 /* What the GSL callback needs; the first failure is kept in st/err. */
 struct eval_ctx {
@@ -47,14 +48,17 @@ static double tps_at(struct eval_ctx *c, double x, int other)
         fail(c, st, &err);
         return NAN;
     }
-    char platform[96];
-    snprintf(platform, sizeof platform, "/tmp/plsim-breakeven-%ld.xml", (long)getpid());
+    char platform[300];
+    const char *tmp = sim_tmpdir();
+    snprintf(platform, sizeof platform, "%s/breakeven.xml", tmp != NULL ? tmp : "/tmp");
+    sim_cleanup_add(platform);
     struct sim_run_opts o;
     memset(&o, 0, sizeof o);
     o.platform_path = platform;
     struct sim_result r;
     st = sim_run(in, &o, &r, &err);
     remove(platform);
+    sim_cleanup_forget(platform);
     if (st != SIM_OK) {
         fail(c, st, &err);
         return NAN;

@@ -29,6 +29,7 @@
 #include "reference/accounting.h"
 #include "scenarios/scenario.h"
 #include "util/afile.h"
+#include "util/cleanup.h"
 #include "util/paths.h"
 
 extern char **environ;
@@ -388,6 +389,14 @@ static enum sim_status write_all(const char *dir, const struct layout *L,
         st = sim_err_set(err, SIM_EIO, "%s: %s", tmp, strerror(errno));
     else if (st != SIM_OK)
         return st;
+    sim_cleanup_add(tmp); // an interrupted render leaves neither folder nor half figure
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s.png", tmp, figures[i]);
+        sim_cleanup_add(path);
+        snprintf(path, sizeof path, "%s/%s.svg", tmp, figures[i]);
+        sim_cleanup_add(path);
+    }
     for (size_t i = 0; i < sizeof figures / sizeof figures[0] && st == SIM_OK; i++) {
         st = render(dir, tmp, figures[i], err);
         if (st == SIM_OK)
@@ -399,8 +408,12 @@ static enum sim_status write_all(const char *dir, const struct layout *L,
         remove(path);
         snprintf(path, sizeof path, "%s/%s.svg", tmp, figures[i]);
         remove(path);
+        sim_cleanup_forget(path);
+        snprintf(path, sizeof path, "%s/%s.png", tmp, figures[i]);
+        sim_cleanup_forget(path);
     }
     rmdir(tmp);
+    sim_cleanup_forget(tmp);
     return st;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "results/trace.h"
+#include "util/cleanup.h"
 
 /* Simulates in in mode m, for comparison: no trace, no progress. */
 static enum sim_status compare(const struct mdl_input *in, const struct sim_run_opts *o,
@@ -50,10 +51,12 @@ enum sim_status ana_run(const struct mdl_input *in, const char *scenario_path,
     if (out->compared) {
         char platform[4300];
         snprintf(platform, sizeof platform, "%s.compare", o->platform_path);
+        sim_cleanup_add(platform);
         st = compare(in, o, REF_MODE_DEVICE_ONLY, platform, &out->device_only, err);
         if (st == SIM_OK)
             st = compare(in, o, REF_MODE_CLOUD_ONLY, platform, &out->cloud_only, err);
         remove(platform);
+        sim_cleanup_forget(platform);
     }
     if (st == SIM_OK)
         st = sim_run(in, o, &out->r, err);

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "util/afile.h"
+#include "util/cleanup.h"
 #include "util/paths.h"
 #include "analysis/run.h"
 #include "scenarios/scenario.h"
@@ -121,7 +122,9 @@ int cli_cmd_run(int argc, char **argv)
             cli_die("%s: cannot create directory: %s", a.out_dir, strerror(errno));
         snprintf(platform, sizeof platform, "%s/platform.xml", a.out_dir);
     } else {
-        snprintf(platform, sizeof platform, "/tmp/plsim-platform-%ld.xml", (long)getpid());
+        const char *tmp = sim_tmpdir();
+        snprintf(platform, sizeof platform, "%s/platform.xml", tmp != NULL ? tmp : "/tmp");
+        sim_cleanup_add(platform);
     }
     a.opts.platform_path = platform;
     if (a.trace != NULL) { // the trace's folder must take a file before any work

@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli/cli.h"
+#include "util/cleanup.h"
 #include "util/version.h"
 
 static const struct {
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); // GSL's default handler aborts
     opterr = 0;                  // one error per mistake: ours, not getopt's too
+    sim_cleanup_init();          // an interrupted plsim leaves no temporary file
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

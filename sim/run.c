@@ -26,6 +26,7 @@
 
 #include "models/cost.h"
 #include "sim/platform.h"
+#include "util/cleanup.h"
 #include "util/progress.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(plsim, "plsim's simulation: one debug line per plan stage");
@@ -692,6 +693,7 @@ enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_o
         return sim_err_set(err, SIM_EIO, "fork: %s", strerror(errno));
     }
     if (pid == 0) {
+        sim_cleanup_child(); // dies with its parent, leaves the parent's files alone
         close(fds[0]);
         child(in, o, fds[1]);
     }

@@ -3,11 +3,15 @@
  * codes, and that a failed run leaves no output file behind.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -354,4 +358,80 @@ Test(cli, summary_json_says_what_produced_it)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
+}
+
+/* 1 when a live (not zombie) process has marker in its environment. */
+static int process_with_env(const char *marker)
+{
+    DIR *d = opendir("/proc");
+    cr_assert_not_null(d);
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], stat[600] = "", env[8192];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        const size_t ns = fread(stat, 1, sizeof stat - 1, f);
+        stat[ns] = '\0';
+        fclose(f);
+        const char *state = strrchr(stat, ')');
+        if (state == NULL || state[2] == 'Z')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/environ", e->d_name);
+        f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        const size_t n = fread(env, 1, sizeof env, f);
+        fclose(f);
+        for (size_t i = 0; i + strlen(marker) <= n && !found; i++)
+            found = memcmp(env + i, marker, strlen(marker)) == 0;
+    }
+    closedir(d);
+    return found;
+}
+
+Test(cli, an_interrupted_run_leaves_no_child_and_no_temporary_file)
+{
+    char tmp[128], marker[160];
+    snprintf(tmp, sizeof tmp, "/tmp/plsim-cli-int-%ld", (long)getpid());
+    mkdir(tmp, 0700);
+    snprintf(marker, sizeof marker, "TMPDIR=%s", tmp);
+    const pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        setenv("TMPDIR", tmp, 1);
+        const int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        execl(getenv("PLSIM_BIN"), "plsim", "run", "paper-7b", "-q", "--no-compare", "--set",
+              "workload.devices=300", "--set", "workload.new_tokens=64", (char *)NULL);
+        _exit(127);
+    }
+    sleep(1); // the simulation child is working by now
+    cr_expect(process_with_env(marker), "the run should still be working");
+    kill(pid, SIGTERM); // the parent only: its child must follow it
+    int st = 0;
+    waitpid(pid, &st, 0);
+    cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    int alive = 1;
+    for (int i = 0; i < 50 && alive; i++) {
+        alive = process_with_env(marker);
+        const struct timespec tenth = {0, 100000000};
+        if (alive)
+            nanosleep(&tenth, NULL);
+    }
+    cr_expect_not(alive, "a simulation child outlived its killed parent");
+    DIR *d = opendir(tmp);
+    cr_assert_not_null(d);
+    int left = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        left += e->d_name[0] != '.';
+    closedir(d);
+    cr_expect_eq(left, 0, "the interrupted run left %d entries in its TMPDIR", left);
+    rmdir(tmp);
 }

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/cleanup.h"
+
 enum sim_status sim_afile_open(struct sim_afile *a, const char *path, struct sim_err *err)
 {
     a->f = NULL;
@@ -18,6 +20,7 @@ enum sim_status sim_afile_open(struct sim_afile *a, const char *path, struct sim
     a->f = fopen(a->tmp, "wb");
     if (a->f == NULL)
         return sim_err_set(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+    sim_cleanup_add(a->tmp); // an interrupted write leaves no half file
     return SIM_OK;
 }
 
@@ -26,6 +29,7 @@ enum sim_status sim_afile_commit(struct sim_afile *a, struct sim_err *err)
     const int bad = ferror(a->f);
     const int closed = fclose(a->f) == 0;
     a->f = NULL;
+    sim_cleanup_forget(a->tmp);
     if (bad || !closed || rename(a->tmp, a->path) != 0) {
         remove(a->tmp);
         return sim_err_set(err, SIM_EIO, "%s: write failed", a->path);
@@ -39,6 +43,7 @@ void sim_afile_abort(struct sim_afile *a)
         fclose(a->f);
     a->f = NULL;
     remove(a->tmp);
+    sim_cleanup_forget(a->tmp);
 }
 
 enum sim_status sim_afile_write_text(const char *path, const char *text, struct sim_err *err)
