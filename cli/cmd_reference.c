@@ -8,6 +8,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/forward.h"
 #include "cli/cli.h"
@@ -68,6 +69,13 @@ int cli_cmd_checkpoint(int argc, char **argv)
     struct sim_err err;
     if (ref_config_check(&cfg, &err) != SIM_OK)
         cli_usage_error(cmd, "%s", err.msg);
+    struct ref_sizes sizes;
+    ref_sizes_fill(&sizes, &cfg);
+    const double need = 4.0 * (double)sizes.total_elems;
+    const double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (need > have) // refused before allocating, not by the allocator's abort
+        cli_usage_error(cmd, "the checkpoint needs %.3g GB of fp32 weights in memory; this "
+                        "machine has %.3g GB", need / 1e9, have / 1e9);
     struct ref_checkpoint *ck = ref_checkpoint_random(&cfg, (uint64_t)seed);
     const enum sim_status st = ref_checkpoint_save(out, ck, &err);
     const int64_t n = ck->sizes.total_elems;

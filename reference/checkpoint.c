@@ -233,7 +233,10 @@ struct ref_checkpoint *ref_checkpoint_random(const struct ref_config *cfg,
     const double d = (double)cfg->dim, h = (double)cfg->hidden_dim;
     const int64_t *n = ck->sizes.n_elems;
     float *const *t = ck->tensor;
-    fill_uniform(t[REF_T_TOKEN_EMBEDDING], n[REF_T_TOKEN_EMBEDDING], 1.0, r);
+    // the embedding at the scale of the other weights: at +-1 it dwarfed what
+    // the layers add, and with a shared classifier greedy decoding only
+    // repeated the last token
+    fill_uniform(t[REF_T_TOKEN_EMBEDDING], n[REF_T_TOKEN_EMBEDDING], 1.0 / sqrt(d), r);
     fill_const(t[REF_T_RMS_ATT], n[REF_T_RMS_ATT], 1.0f);
     fill_uniform(t[REF_T_WQ], n[REF_T_WQ], 1.0 / sqrt(d), r);
     fill_uniform(t[REF_T_WK], n[REF_T_WK], 1.0 / sqrt(d), r);

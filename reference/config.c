@@ -23,11 +23,22 @@ enum sim_status ref_config_check(const struct ref_config *c,
         {"n_kv_heads", c->n_kv_heads}, {"vocab_size", c->vocab_size},
         {"seq_len", c->seq_len},
     };
-    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++) {
         if (dims[i].v <= 0)
             return sim_err_set(err, SIM_EINVAL,
                                "%s must be positive, found %" PRId64,
                                dims[i].name, dims[i].v);
+        if (dims[i].v > INT32_MAX) // llama2.c's header holds 32-bit integers
+            return sim_err_set(err, SIM_EINVAL, "%s of %" PRId64 " exceeds %d",
+                               dims[i].name, dims[i].v, INT32_MAX);
+    }
+    // every tensor size is a product of these: bound the total in double
+    // before anything multiplies them in 64-bit integers
+    const double d = (double)c->dim, h = (double)c->hidden_dim, L = (double)c->n_layers;
+    const double total = L * (4.0 * d * d + 3.0 * d * h + 2.0 * d) + 2.0 * (double)c->vocab_size * d +
+                         (double)c->seq_len * d;
+    if (total > 9007199254740992.0) // 2^53
+        return sim_err_set(err, SIM_EINVAL, "the model's %.3g parameters exceed 2^53", total);
     if (c->dim % c->n_heads != 0)
         return sim_err_set(err, SIM_EINVAL,
                            "n_heads (%" PRId64 ") must divide dim (%" PRId64 ")",

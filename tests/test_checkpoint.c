@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "reference/checkpoint.h"
+#include "reference/kernels.h"
+#include "reference/model.h"
 
 static struct ref_config small(int shared)
 {
@@ -105,7 +107,7 @@ static struct corrupt_case corrupt_cases[] = {
     {"heads-not-dividing-dim", {16, 24, 2, 3, 3, -32, 8}, 100, 28, "must divide dim"},
     {"kv-not-dividing-heads", {16, 24, 2, 4, 3, -32, 8}, 100, 28, "must divide n_heads"},
     {"odd-head-size", {12, 24, 2, 4, 2, -32, 8}, 100, 28, "must be even"},
-    {"absurd-size", {1 << 30, 1 << 30, 200, 1, 1, 1 << 30, 8}, 0, 28, "absurd size"},
+    {"absurd-size", {1 << 30, 1 << 30, 200, 1, 1, 1 << 30, 8}, 0, 28, "exceed 2^53"},
 };
 
 ParameterizedTestParameters(ref_checkpoint, corrupt_file_is_refused_with_its_problem)
@@ -164,4 +166,43 @@ Test(ref_checkpoint, save_to_unwritable_place_leaves_nothing)
     cr_expect_eq(ref_checkpoint_save("/nonexistent/dir/x.bin", ck, &err), SIM_EIO);
     ref_checkpoint_destroy(ck);
     ref_checkpoint_destroy(NULL);
+}
+
+Test(ref_checkpoint, random_models_do_not_merely_echo_the_prompt)
+{
+    // with the embedding at +-1 and a shared classifier, greedy decoding
+    // repeated the last prompt token for ever: a test of greedy agreement
+    // on such a model would prove little
+    for (int shared = 0; shared < 2; shared++) {
+        struct ref_config c = {.dim = 64, .hidden_dim = 172, .n_layers = 4, .n_heads = 4,
+                               .n_kv_heads = 2, .vocab_size = 256, .seq_len = 64,
+                               .shared_classifier = shared};
+        ref_config_defaults(&c);
+        struct ref_checkpoint *ck = ref_checkpoint_random(&c, 1);
+        struct ref_session_opts o;
+        ref_session_opts_default(&o);
+        o.max_tokens = 3;
+        ref_session_t *s = NULL;
+        struct sim_err err;
+        cr_assert_eq(ref_session_create(ck, NULL, &o, &s, &err), SIM_OK, "%s", err.msg);
+        const int32_t prompt[3] = {5, 77, 123};
+        float logits[256];
+        cr_assert_eq(ref_session_step(s, prompt, 1, 3, logits, &err), SIM_OK);
+        int distinct = 0, echoes = 0;
+        int32_t seen[12];
+        for (int i = 0; i < 12; i++) {
+            int32_t tok = (int32_t)ref_argmax(logits, 256);
+            echoes += tok == prompt[2];
+            int fresh = 1;
+            for (int j = 0; j < i; j++)
+                fresh &= seen[j] != tok;
+            distinct += fresh;
+            seen[i] = tok;
+            cr_assert_eq(ref_session_step(s, &tok, 1, 1, logits, &err), SIM_OK);
+        }
+        cr_expect_geq(distinct, 2, "shared=%d: greedy output is constant", shared);
+        cr_expect_lt(echoes, 12, "shared=%d: greedy output echoes the last prompt token", shared);
+        ref_session_destroy(s);
+        ref_checkpoint_destroy(ck);
+    }
 }

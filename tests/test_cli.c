@@ -435,3 +435,16 @@ Test(cli, an_interrupted_run_leaves_no_child_and_no_temporary_file)
     cr_expect_eq(left, 0, "the interrupted run left %d entries in its TMPDIR", left);
     rmdir(tmp);
 }
+
+Test(cli, a_checkpoint_too_large_to_hold_is_refused_before_allocating)
+{
+    cr_expect_eq(plsim("checkpoint --dim 100000 --hidden-dim 400000 --layers 200 --heads 100 "
+                       "--kv-heads 100 --vocab 32000 --seq-len 4096 --seed 1 -o /tmp/never.bin",
+                       buf, sizeof buf), 2, "%s", buf);
+    cr_expect(strstr(buf, "GB of fp32 weights in memory") != NULL, "%s", buf);
+    cr_expect_eq(plsim("checkpoint --dim 2000000000 --hidden-dim 2000000000 --layers 200 "
+                       "--heads 1000 --kv-heads 1000 --vocab 2000000000 --seq-len 4096 "
+                       "--seed 1 -o /tmp/never.bin", buf, sizeof buf), 2, "%s", buf);
+    cr_expect(strstr(buf, "exceed 2^53") != NULL, "%s", buf);
+    cr_expect_eq(access("/tmp/never.bin", F_OK), -1);
+}

@@ -307,17 +307,18 @@ Test(ref_model, options_no_plan_can_run_are_refused)
  * 1/sqrt(fan_in) weights, residual paths with gain ~1), so the rounding
  * errors of the ~2L+2 crossings add up like independent noise rather than
  * compounding: the logits' relative L2 error stays of the order of u.
- * Measured over 5 seeds (tiny shape, rank 8, random M, 16 tokens):
- * fp16 0.38-0.60 u, bf16 0.52-0.67 u, int8 1.5-1.9 u (int8 is larger
- * because rows with an outlier get a coarse step for all their elements).
- * The asserted bounds are u for fp16 and bf16 and 3u for int8: tight
- * enough that a wrong rounding mode, a dropped scale or a double
- * quantisation fails them, loose enough for the seed-to-seed spread. */
+ * Measured over 5 seeds (tiny shape, rank 8, random M, 16 tokens, the
+ * embedding at the scale of the other weights): fp16 0.49-0.79 u, bf16
+ * 0.50-0.90 u, int8 1.81-3.13 u (int8 is larger because rows with an
+ * outlier get a coarse step for all their elements). The asserted bounds
+ * are u for fp16 and bf16 and 4u for int8: tight enough that a wrong
+ * rounding mode or a dropped scale fails them, loose enough for the
+ * seed-to-seed spread. */
 Test(ref_model, transfer_precision_changes_logits_within_measured_bounds)
 {
     const struct ref_config c = tiny();
     const double u[4] = {0, 1.0 / 2048, 1.0 / 256, 1.0 / 254};
-    const double factor[4] = {0, 1.0, 1.0, 3.0};
+    const double factor[4] = {0, 1.0, 1.0, 4.0};
     int32_t toks[16];
     for (uint64_t seed = 1; seed <= 5; seed++) {
         struct ref_checkpoint *ck = ref_checkpoint_random(&c, seed);
