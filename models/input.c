@@ -43,6 +43,11 @@ static enum sim_status plan_builds(const struct mdl_input *in, enum ref_phase ph
     return st;
 }
 
+int64_t mdl_input_steps(const struct mdl_input *in)
+{
+    return in->workload.phase == REF_PHASE_PREFILL ? 1 : in->workload.new_tokens;
+}
+
 static enum sim_status check_workload(const struct mdl_input *in, struct sim_err *err)
 {
     const struct mdl_workload *w = &in->workload;
@@ -52,7 +57,7 @@ static enum sim_status check_workload(const struct mdl_input *in, struct sim_err
                            "devices and cloud GPUs must be >= 1", in->origin);
     // the prefill makes the first token; each later one is a decode step
     // at the next position, and the last token needs no position
-    const int64_t context = w->prompt_tokens + w->new_tokens - 1;
+    const int64_t context = w->prompt_tokens + mdl_input_steps(in) - 1;
     if (context > in->model.seq_len)
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = %"
                            PRId64 " exceeds the %" PRId64 "-token context of %s", in->origin,
@@ -126,8 +131,9 @@ enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
     const struct mdl_workload *w = &in->workload;
     if (st == SIM_OK)
         st = plan_builds(in, REF_PHASE_PREFILL, w->prompt_tokens, 0, err);
-    if (st == SIM_OK && w->new_tokens > 1)
-        st = plan_builds(in, REF_PHASE_DECODE, 1, w->prompt_tokens + w->new_tokens - 2, err);
+    const int64_t steps = mdl_input_steps(in);
+    if (st == SIM_OK && steps > 1)
+        st = plan_builds(in, REF_PHASE_DECODE, 1, w->prompt_tokens + steps - 2, err);
     return st;
 }
 

@@ -23,7 +23,8 @@
 
 /* What a workload runs. */
 struct mdl_workload {
-    enum ref_phase phase;  /* the phase the summary leads with */
+    enum ref_phase phase;  /* prefill: simulate the prompt only (the first token);
+                              decode: the prompt, then new_tokens - 1 decode steps */
     int64_t prompt_tokens; /* tokens prefilled per sequence */
     int64_t new_tokens;    /* tokens generated per sequence (the prefill makes the first) */
     int64_t batch;         /* sequences per device stepped together */
@@ -59,6 +60,10 @@ extern const char *const mdl_downlink_names[3];
  * engine does not model (jitter, loss, traces); otherwise SIM_EINVAL
  * with "ORIGIN: $.json.path: what is wrong". */
 enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err);
+
+/* Steps one device runs: 1 (the prefill) for a prefill workload, else
+ * new_tokens (the prefill makes the first token, each decode step one). */
+int64_t mdl_input_steps(const struct mdl_input *in);
 
 /* 1 when the input's mode computes on side (REF_EDGE or REF_CLOUD):
  * device-only uses only the edge, cloud-only only the cloud. */

@@ -531,7 +531,7 @@ static enum sim_status finish_workload(struct scn_scenario *s, struct sim_err *e
 {
     const struct mdl_workload *w = &s->in.workload;
     // the prefill makes the first token and the last needs no position
-    const int64_t context = w->prompt_tokens + w->new_tokens - 1;
+    const int64_t context = w->prompt_tokens + mdl_input_steps(&s->in) - 1;
     if (context > s->in.model.seq_len)
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = "
                            "%lld exceeds the %lld-token context of %s", where(s, "$.workload"),

@@ -113,7 +113,7 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
         st = build_plan(in, &base, REF_PHASE_DECODE, 1, w->prompt_tokens, &r->decode, err);
     if (st != SIM_OK)
         return st;
-    r->n_steps = (int)w->new_tokens; // the prefill yields the first token
+    r->n_steps = (int)mdl_input_steps(in); // the prefill yields the first token
     r->steps = sim_xcalloc((size_t)r->n_steps, sizeof *r->steps);
     r->steps[0] = (struct step_spec){r->prefill, durations(in, r->prefill), REF_PHASE_PREFILL,
                                      0, w->prompt_tokens};

@@ -378,3 +378,25 @@ Test(sim_run, pipelined_cloud_only_decode_is_not_blamed_on_latency)
               tps[0], tps[1]);
     th_remove_dir(dir);
 }
+
+Test(sim_run, a_prefill_workload_simulates_the_prompt_only)
+{
+    char dir[128];
+    temp_dir(dir, sizeof dir, "phase");
+    scn_scenario_t *p = scenario_from(dir, TINY_HEAD TINY_COST("")
+                                      ", \"workload\": {\"phase\": \"prefill\", "
+                                      "\"prompt_tokens\": 8, \"new_tokens\": 4}}");
+    struct sim_result rp, rd;
+    simulate(dir, p, &rp);
+    scn_scenario_t *d = scenario_from(dir, TINY "}");
+    simulate(dir, d, &rd);
+    cr_expect_eq(rp.n_steps, 1, "a prefill workload runs one step");
+    cr_expect(isnan(rp.summary.decode_tps));
+    cr_expect_eq(rd.n_steps, 4);
+    cr_expect_eq(rp.summary.ttft_s, rd.summary.ttft_s);
+    sim_result_free(&rp);
+    sim_result_free(&rd);
+    scn_scenario_destroy(p);
+    scn_scenario_destroy(d);
+    th_remove_dir(dir);
+}
