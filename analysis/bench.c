@@ -20,9 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scenarios/catalog.h"
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include "reference/kernels.h"
 #include "reference/model.h"
+#include "scenarios/catalog.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
 #include "util/cleanup.h"
@@ -70,20 +73,23 @@ static double weight_bytes_per_token(const struct ref_config *cfg, enum ref_mode
     return t.weight_bytes[REF_EDGE] + t.weight_bytes[REF_CLOUD];
 }
 
-/* Best-of-3 decode tokens/s over n_tokens steps after a 1-token prefill
- * into *tps. */
+#define REPEATS 5
+
+/* Decode tokens/s over n_tokens steps after a 1-token prefill, repeated
+ * REPEATS times: the median and the spread (min, max) into tps[3]. */
 static enum sim_status decode_tps(const struct ref_checkpoint *ck, const struct ref_lora *l,
                                   enum ref_mode mode, int64_t n_tokens, double *tps_out,
                                   struct sim_err *err)
 {
     const int64_t V = ck->cfg.vocab_size;
     float *logits = sim_xmalloc((size_t)V * sizeof(float));
-    double best = 0.0;
+    double runs[REPEATS];
+    int n_runs = 0;
     enum sim_status st = SIM_OK;
     struct ref_session_opts so;
     ref_session_opts_default(&so);
     so.mode = mode;
-    for (int rep = 0; rep < 3 && st == SIM_OK; rep++) {
+    for (int rep = 0; rep < REPEATS && st == SIM_OK; rep++) {
         ref_session_t *s = NULL;
         st = ref_session_create(ck, l, &so, &s, err);
         int32_t tok = 1;
@@ -94,19 +100,22 @@ static enum sim_status decode_tps(const struct ref_checkpoint *ck, const struct 
             tok = (int32_t)ref_argmax(logits, V);
             st = ref_session_step(s, &tok, 1, 1, logits, err);
         }
-        const double tps = (double)n_tokens / (sim_now_s() - t0);
-        best = tps > best ? tps : best;
+        runs[n_runs++] = (double)n_tokens / (sim_now_s() - t0);
         ref_session_destroy(s);
     }
     free(logits);
-    *tps_out = best;
+    gsl_sort(runs, 1, (size_t)n_runs);
+    tps_out[0] = gsl_stats_median_from_sorted_data(runs, 1, (size_t)n_runs);
+    tps_out[1] = runs[0];
+    tps_out[2] = runs[n_runs - 1];
     return st;
 }
 
 struct bench_row {
     const char *exec;
     int threads;
-    double tps, weight_Bps, copy_Bps;
+    double tps, lo, hi; /* median tokens/s and the spread of the repeats */
+    double weight_Bps, copy_Bps;
 };
 
 static void print_table(FILE *f, const char *model, int64_t rank, int64_t n_tokens,
@@ -114,14 +123,20 @@ static void print_table(FILE *f, const char *model, int64_t rank, int64_t n_toke
 {
     fprintf(f, "# Reference forward pass: decode throughput vs memory bandwidth\n\n");
     fprintf(f, "Model shape `%s` (random fp32 weights), PrivateLoRA rank %" PRId64
-            ", batch 1, %" PRId64 " decode steps, best of 3. Copy bandwidth counts read +"
-            " write bytes (STREAM Copy convention), best of 5, same thread count.\n\n",
-            model, rank, n_tokens);
-    fprintf(f, "| execution | threads | tokens/s | weight read GB/s | copy GB/s | fraction |\n");
-    fprintf(f, "|---|---|---|---|---|---|\n");
+            ", batch 1, %" PRId64 " decode steps; tokens/s is the median of %d repeats, "
+            "with their range. OpenMP wait policy: %s. plsim bench waits passively unless "
+            "OMP_WAIT_POLICY is set: spinning threads are faster on an idle machine but "
+            "collapse several-fold whenever another process is busy on a 2-core machine, so "
+            "passive rows are the ones that reproduce (OMP_WAIT_POLICY=ACTIVE measures the "
+            "idle optimum). Copy bandwidth counts read + write bytes (STREAM Copy "
+            "convention), best of 5, same thread count.\n\n", model, rank, n_tokens, REPEATS,
+            getenv("OMP_WAIT_POLICY") != NULL ? getenv("OMP_WAIT_POLICY") : "default");
+    fprintf(f, "| execution | threads | tokens/s (median) | range | weight read GB/s | copy "
+               "GB/s | fraction |\n");
+    fprintf(f, "|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++)
-        fprintf(f, "| %s | %d | %.2f | %.2f | %.2f | %.1f %% |\n", rows[i].exec,
-                rows[i].threads, rows[i].tps, rows[i].weight_Bps / 1e9,
+        fprintf(f, "| %s | %d | %.2f | %.2f-%.2f | %.2f | %.2f | %.1f %% |\n", rows[i].exec,
+                rows[i].threads, rows[i].tps, rows[i].lo, rows[i].hi, rows[i].weight_Bps / 1e9,
                 rows[i].copy_Bps / 1e9, 100.0 * rows[i].weight_Bps / rows[i].copy_Bps);
 }
 
@@ -175,14 +190,16 @@ enum sim_status ana_bench_reference(const char *model, int64_t rank, int64_t n_t
         for (int e = 0; e < 2 && st == SIM_OK; e++) {
             // merged: the folded model on one side; split: PrivateLoRA
             const enum ref_mode mode = e == 0 ? REF_MODE_DEVICE_ONLY : REF_MODE_PRIVATELORA;
-            double tps = 0.0;
-            st = decode_tps(ck, l, mode, n_tokens, &tps, err);
+            double tps[3] = {0, 0, 0};
+            st = decode_tps(ck, l, mode, n_tokens, tps, err);
             rows[n++] = (struct bench_row){
-                .exec = e == 0 ? "merged" : "split (fp16)", .threads = threads, .tps = tps,
-                .weight_Bps = tps * weight_bytes_per_token(&cfg, mode, rank), .copy_Bps = copy};
+                .exec = e == 0 ? "merged" : "split (fp16)", .threads = threads, .tps = tps[0],
+                .lo = tps[1], .hi = tps[2],
+                .weight_Bps = tps[0] * weight_bytes_per_token(&cfg, mode, rank),
+                .copy_Bps = copy};
             if (log != NULL)
-                fprintf(log, "bench: %s, %d thread(s): %.2f tokens/s\n", rows[n - 1].exec,
-                        threads, tps);
+                fprintf(log, "bench: %s, %d thread(s): %.2f tokens/s (%.2f-%.2f)\n",
+                        rows[n - 1].exec, threads, tps[0], tps[1], tps[2]);
         }
     }
     free(src);

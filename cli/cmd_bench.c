@@ -3,6 +3,7 @@
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "analysis/bench.h"
 #include "cli/cli.h"
@@ -47,6 +48,13 @@ int cli_cmd_bench(int argc, char **argv)
     }
     if (optind < argc)
         cli_usage_error("bench", "unexpected argument '%s'", argv[optind]);
+    if (!sim && getenv("OMP_WAIT_POLICY") == NULL) {
+        // the OpenMP runtime reads its wait policy once, at start: restart
+        // with passive waiting (argv - 1 is main's argv, "plsim" first)
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+        execv("/proc/self/exe", argv - 1);
+        cli_die("bench: cannot restart with OMP_WAIT_POLICY=PASSIVE");
+    }
     char *md = NULL;
     struct sim_err err;
     const enum sim_status st =

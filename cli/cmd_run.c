@@ -141,6 +141,14 @@ int cli_cmd_run(int argc, char **argv)
         in.seed = (uint64_t)a.seed;
     if (!a.quiet)
         scn_input_banner(stdout, a.file, &in);
+    for (int side = 0; side < 2 && !a.quiet; side++)
+        if (mdl_input_peak_only(&in, side))
+            fprintf(stderr, "plsim: warning: the %s's times rest on peak specs alone (a roofline "
+                    "at 100 %% of %s's bandwidth and FLOPS, no overhead): read them as a "
+                    "ceiling, or set $.cost.%s.memory_efficiency\n",
+                    side == REF_EDGE ? "edge" : "cloud",
+                    side == REF_EDGE ? in.edge.name : in.cloud.name,
+                    side == REF_EDGE ? "edge" : "cloud");
     struct ana_run run;
     enum sim_status st = ana_run(&in, a.file, &a.opts, a.compare, &run, &err);
     if (st == SIM_OK && !a.quiet)

@@ -58,6 +58,8 @@ struct mdl_device {
     char description[200];
     struct mdl_fact mem_bw_Bps;        /* memory bandwidth, bytes/s */
     struct mdl_fact mem_capacity_bytes;
+    struct mdl_fact memory_efficiency;  /* optional: fraction of mem_bw_Bps decode reaches */
+    struct mdl_fact compute_efficiency; /* optional: fraction of the dense peak reached */
     struct mdl_fact peak_dense_flop_per_s[MDL_PREC_COUNT];  /* flop/s, no sparsity */
     struct mdl_fact peak_sparse_flop_per_s[MDL_PREC_COUNT]; /* listed, never used for cost */
     struct mdl_measured measured[MDL_MAX_MEASURED];

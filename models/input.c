@@ -43,6 +43,14 @@ static enum sim_status plan_builds(const struct mdl_input *in, enum ref_phase ph
     return st;
 }
 
+int mdl_input_peak_only(const struct mdl_input *in, int side)
+{
+    const struct mdl_cost *c = &in->cost[side];
+    return mdl_input_uses_side(in, side) && c->method == MDL_COST_ROOFLINE &&
+           c->memory_efficiency == 1.0 && c->compute_efficiency == 1.0 &&
+           c->stage_overhead_s == 0.0;
+}
+
 int64_t mdl_input_steps(const struct mdl_input *in)
 {
     return in->workload.phase == REF_PHASE_PREFILL ? 1 : in->workload.new_tokens;

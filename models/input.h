@@ -61,6 +61,11 @@ extern const char *const mdl_downlink_names[3];
  * with "ORIGIN: $.json.path: what is wrong". */
 enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err);
 
+/* 1 when side's stage times rest on peak specs alone: a roofline at
+ * 100 % of peak compute and bandwidth with no overhead, which no real
+ * stack reaches (a result to read as a ceiling). */
+int mdl_input_peak_only(const struct mdl_input *in, int side);
+
 /* Steps one device runs: 1 (the prefill) for a prefill workload, else
  * new_tokens (the prefill makes the first token, each decode step one). */
 int64_t mdl_input_steps(const struct mdl_input *in);

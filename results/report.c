@@ -157,6 +157,8 @@ static void add_device(cJSON *o, const char *k, const struct mdl_device *d,
     cJSON_AddStringToObject(x, "cost_method", mdl_cost_method_name(c->method));
     add_num(x, "cost_scale", c->scale);
     add_num(x, "weight_bits", weight_bits);
+    add_num(x, "memory_efficiency", c->memory_efficiency);
+    add_num(x, "compute_efficiency", c->compute_efficiency);
 }
 
 /* The resolved inputs of the run. */

@@ -600,6 +600,18 @@ static enum sim_status finish_costs(struct scn_scenario *s, struct sim_err *err)
                                "peak; choose another precision or set $.%s.peak_flops", s->path,
                                sname, d->name, mdl_precision_name(prec), sname);
         k->scale = 1.0;
+        // efficiencies: the scenario's, else the catalog entry's, else peak
+        char jpath[64];
+        snprintf(jpath, sizeof jpath, "$.cost.%s.memory_efficiency", sname);
+        if (!was_set(s, jpath) && d->memory_efficiency.present)
+            k->memory_efficiency = d->memory_efficiency.value;
+        snprintf(jpath, sizeof jpath, "$.cost.%s.compute_efficiency", sname);
+        if (!was_set(s, jpath) && d->compute_efficiency.present)
+            k->compute_efficiency = d->compute_efficiency.value;
+        if (!(k->memory_efficiency > 0.0 && k->memory_efficiency <= 1.0) ||
+            !(k->compute_efficiency > 0.0 && k->compute_efficiency <= 1.0))
+            return sim_err_set(err, SIM_EINVAL, "%s: $.%s: efficiencies must be in (0, 1]",
+                               s->path, sname);
         k->peak_flop_per_s = d->peak_dense_flop_per_s[prec].value;
         k->mem_bw_Bps = d->mem_bw_Bps.value;
         if (!(k->peak_flop_per_s > 0.0) || !(k->mem_bw_Bps > 0.0))
