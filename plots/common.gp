@@ -1,7 +1,8 @@
 # Shared look of plsim's figures. Loaded by every plot script; `outdir`,
 # `datadir` and `plotdir` are set on the gnuplot command line by plsim.
 set datafile separator ','
-set key outside right top box opaque
+set key outside below center horizontal maxrows 2 box opaque
+set bmargin 7
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set style line 1 lc rgb '#1f77b4' lw 2 pt 7 ps 0.8

@@ -3,6 +3,8 @@
 load plotdir.'/common.gp'
 f = datadir.'/rank.csv'
 set logscale x 2
+set xrange [12:700]
+set bmargin 10
 set xlabel 'rank r (r_{C2D} = r_{D2C})'
 set xtics (16, 32, 64, 128, 256, 512)
 PLOT = "set multiplot layout 1,2 title 'PrivateLoRA under the paper''s assumptions (60/100 Mbps, no latency)'; \

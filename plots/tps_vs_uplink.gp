@@ -2,6 +2,7 @@
 load plotdir.'/common.gp'
 f = datadir.'/uplink.csv'
 set logscale xy
+set autoscale xfix
 set xlabel 'uplink (Mbps); downlink 100 Mbps, no latency'
 set ylabel 'decode tokens/s'
 set title 'LLaMA 2-7B against uplink bandwidth'
