@@ -93,11 +93,18 @@ int cli_cmd_sweep(int argc, char **argv)
         sim_afile_abort(&f);
         cli_die("%s", err.msg);
     }
-    if (!a.quiet) {
-        scn_input_banner(stderr, a.file, &in[0]);
+    if (!a.quiet) { // the base the axes vary (not the first point), then the axes
+        scn_scenario_t *base = NULL;
+        if (scn_scenario_load_with(a.file, a.set, a.n_set, &base, &err) == SIM_OK)
+            scn_input_banner(stderr, a.file, scn_scenario_input(base));
+        scn_scenario_destroy(base);
         fprintf(stderr, "sweep: %lld points over", (long long)n_points);
-        for (int k = 0; k < sw->n_axes; k++)
-            fprintf(stderr, " %s (%d)", sw->axis[k].key, sw->axis[k].n);
+        for (int k = 0; k < sw->n_axes; k++) {
+            fprintf(stderr, " %s =", sw->axis[k].key);
+            for (int i = 0; i < sw->axis[k].n; i++)
+                fprintf(stderr, "%s%s", i ? "," : " ", sw->axis[k].values[i]);
+            fprintf(stderr, k + 1 < sw->n_axes ? ";" : "");
+        }
         fprintf(stderr, "\n");
     }
     struct sim_summary *res = sim_xcalloc((size_t)n_points, sizeof *res);
