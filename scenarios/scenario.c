@@ -202,6 +202,19 @@ static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpa
     return SIM_OK;
 }
 
+/* The catalog name of a reference v at jpath (a string, or an object's
+ * "name"; *name NULL for an object without one) and its JSON path. */
+static enum sim_status ref_name(const struct scn_apply *a, const char *jpath, const cJSON *v,
+                                const cJSON **name, char *sub, size_t cap, struct sim_err *err)
+{
+    if (!cJSON_IsString(v) && !cJSON_IsObject(v))
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a catalog name or an object, "
+                           "found %s", a->file, jpath, scn_json_type_name(v));
+    *name = cJSON_IsString(v) ? v : cJSON_GetObjectItemCaseSensitive(v, "name");
+    snprintf(sub, cap, "%s%s", jpath, cJSON_IsString(v) ? "" : ".name");
+    return *name != NULL ? need_string(a, sub, *name, err) : SIM_OK;
+}
+
 /* "edge" and "cloud": a catalog name, or an object naming a base and
  * overriding its numbers. A name replaces what earlier files chose. */
 static enum sim_status hook_device(const struct scn_apply *a, const struct scn_field *f,
@@ -211,17 +224,15 @@ static enum sim_status hook_device(const struct scn_apply *a, const struct scn_f
     const int side = strcmp(f->key, "edge") == 0 ? REF_EDGE : REF_CLOUD;
     const enum scn_catalog cat = side == REF_EDGE ? SCN_CAT_EDGE : SCN_CAT_GPU;
     struct mdl_device *d = side == REF_EDGE ? &s->in.edge : &s->in.cloud;
-    if (!cJSON_IsString(v) && !cJSON_IsObject(v))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a catalog name or an object, "
-                           "found %s", a->file, jpath, scn_json_type_name(v));
-    const cJSON *name = cJSON_IsString(v) ? v : cJSON_GetObjectItemCaseSensitive(v, "name");
+    char sub[160], path[4096];
+    const cJSON *name = NULL;
+    enum sim_status st = ref_name(a, jpath, v, &name, sub, sizeof sub, err);
+    if (st != SIM_OK)
+        return st;
     if (name != NULL) {
-        char sub[160], path[4096];
-        snprintf(sub, sizeof sub, "%s%s", jpath, cJSON_IsString(v) ? "" : ".name");
-        enum sim_status st = need_string(a, sub, name, err);
         struct sim_err why;
-        if (st == SIM_OK && scn_catalog_device_load(scn_catalog_path(cat, path, sizeof path),
-                                                    cat, name->valuestring, d, &why) != SIM_OK)
+        if (scn_catalog_device_load(scn_catalog_path(cat, path, sizeof path), cat,
+                                    name->valuestring, d, &why) != SIM_OK)
             st = sim_err_set(err, SIM_EINVAL, "%s: %s: %s", a->file, jpath, why.msg);
         if (st != SIM_OK)
             return st;
@@ -244,17 +255,14 @@ static enum sim_status hook_link(const struct scn_apply *a, const struct scn_fie
     (void)f;
     struct scn_scenario *s = scenario_of(a);
     struct mdl_link *l = &s->in.link;
-    if (!cJSON_IsString(v) && !cJSON_IsObject(v))
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a catalog name or an object, "
-                           "found %s", a->file, jpath, scn_json_type_name(v));
-    const cJSON *name = cJSON_IsString(v) ? v : cJSON_GetObjectItemCaseSensitive(v, "name");
+    char sub[160], path[4096];
+    const cJSON *name = NULL;
+    enum sim_status st = ref_name(a, jpath, v, &name, sub, sizeof sub, err);
+    if (st != SIM_OK)
+        return st;
     if (name != NULL) {
-        char sub[160], path[4096];
-        snprintf(sub, sizeof sub, "%s%s", jpath, cJSON_IsString(v) ? "" : ".name");
-        enum sim_status st = need_string(a, sub, name, err);
         struct sim_err why;
-        if (st == SIM_OK &&
-            scn_catalog_link_load(scn_catalog_path(SCN_CAT_LINK, path, sizeof path),
+        if (scn_catalog_link_load(scn_catalog_path(SCN_CAT_LINK, path, sizeof path),
                                   name->valuestring, l, &why) != SIM_OK)
             st = sim_err_set(err, SIM_EINVAL, "%s: %s: %s", a->file, jpath, why.msg);
         if (st != SIM_OK)
