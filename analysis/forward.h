@@ -18,6 +18,8 @@ struct ana_forward {
     int64_t prompt;      /* prompt tokens */
     int64_t bytes[2][2]; /* [prefill, decode][up, down] bytes that crossed */
     int64_t messages;    /* messages that crossed */
+    int64_t passes;      /* speculative: verification passes */
+    int32_t *accepted;   /* speculative: draft tokens accepted in each pass, owned */
 };
 
 /* Prefills prompt[0..n), then runs steps greedy decode steps, each on
@@ -28,6 +30,21 @@ enum sim_status ana_forward_run(const struct ref_checkpoint *ck, const struct re
                                 const struct ref_session_opts *so, const int32_t *prompt,
                                 int64_t n, int64_t steps, FILE *logits, struct ana_forward *out,
                                 struct sim_err *err);
+
+/* Speculative greedy generation: a draft model (a plain session on the
+ * phone, draft_so) proposes k tokens by greedy steps; the target (so, its
+ * all_logits forced on) verifies them and the last accepted one's
+ * successor in one pass of k + 1 positions; the longest prefix of draft
+ * tokens equal to the target's argmax is accepted, and the target's own
+ * token follows it. The ids equal plain greedy decoding's. passes and
+ * accepted (per pass, owned by out: free with ana_forward_free) say how
+ * it went; bytes count every crossing of the target's boundary. */
+enum sim_status ana_forward_speculative(const struct ref_checkpoint *ck,
+                                        const struct ref_lora *lora,
+                                        const struct ref_session_opts *so,
+                                        const struct ref_checkpoint *draft, int64_t k,
+                                        const int32_t *prompt, int64_t n, int64_t steps,
+                                        struct ana_forward *out, struct sim_err *err);
 
 void ana_forward_free(struct ana_forward *f);
 

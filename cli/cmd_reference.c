@@ -109,7 +109,12 @@ static const char forward_help[] =
     "--logits OUT writes (1+N) x vocab little-endian float32 values: the\n"
     "last position's logits after the prefill and after each decode step.\n"
     "--json prints the ids and the bytes that crossed per token, by phase\n"
-    "and direction, measured from the messages sent.\n\n"
+    "and direction, measured from the messages sent.\n"
+    "--speculative K --draft-checkpoint D: the phone's draft model D proposes\n"
+    "K tokens greedily, the target verifies them in one pass of K+1\n"
+    "positions through the boundary and keeps the longest agreeing prefix and\n"
+    "its own next token: the ids equal plain greedy decoding's; the tokens\n"
+    "accepted per pass are printed.\n\n"
     "Example:\n"
     "  plsim forward --checkpoint tiny.bin --tokens 1,2,3 --steps 4 --split --rank 8\n";
 
@@ -129,6 +134,8 @@ struct forward_args {
     enum ref_dtype transfer;
     const char *logits;
     int json;
+    int64_t speculative;     /* k draft tokens per pass, 0: plain decoding */
+    const char *draft;       /* the draft checkpoint */
 };
 
 static void forward_parse(int argc, char **argv, struct forward_args *a)
@@ -143,6 +150,7 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
         {"rank-c2d", required_argument, 0, 'C'},   {"rank-d2c", required_argument, 0, 'D'},
         {"layers", required_argument, 0, 'y'},     {"mode", required_argument, 0, 'M'},
         {"first-k", required_argument, 0, 'k'},    {"json", no_argument, 0, 'j'},
+        {"speculative", required_argument, 0, 'K'}, {"draft-checkpoint", required_argument, 0, 'R'},
         {0, 0, 0, 0},
     };
     const char *cmd = "forward";
@@ -194,6 +202,8 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
             break;
         case 'l': a->logits = optarg; break;
         case 'j': a->json = 1; break;
+        case 'K': a->speculative = cli_parse_int(cmd, "--speculative", optarg, 1, 64); break;
+        case 'R': a->draft = optarg; break;
         case 'T': {
             // the OpenMP runtime read OMP_NUM_THREADS before main; set it here
             omp_set_num_threads((int)cli_parse_int(cmd, "--threads", optarg, 1, 1024));
@@ -211,6 +221,10 @@ static void forward_parse(int argc, char **argv, struct forward_args *a)
         cli_usage_error(cmd, "give both ranks (--rank, or --rank-c2d with --rank-d2c)");
     if (a->layers != NULL && a->rank_c2d == 0)
         cli_usage_error(cmd, "--layers needs --rank");
+    if ((a->speculative > 0) != (a->draft != NULL))
+        cli_usage_error(cmd, "--speculative K and --draft-checkpoint FILE go together");
+    if (a->speculative > 0 && a->logits != NULL)
+        cli_usage_error(cmd, "--logits is not written for a speculative run");
 }
 
 /* Runs prefill + decode; writes logits rows to f when not NULL. */
@@ -226,8 +240,27 @@ static enum sim_status forward_run(const struct forward_args *a,
     so.first_k = a->first_k;
     so.max_tokens = a->n_tokens;
     struct ana_forward out;
-    const enum sim_status st = ana_forward_run(ck, lora, &so, a->tokens, a->n_tokens, a->steps,
-                                               f, &out, err);
+    struct ref_checkpoint *draft = NULL;
+    enum sim_status st = SIM_OK;
+    if (a->speculative > 0) {
+        st = ref_checkpoint_load(a->draft, &draft, err);
+        if (st == SIM_OK)
+            st = ana_forward_speculative(ck, lora, &so, draft, a->speculative, a->tokens,
+                                         a->n_tokens, a->steps, &out, err);
+        ref_checkpoint_destroy(draft);
+    } else {
+        st = ana_forward_run(ck, lora, &so, a->tokens, a->n_tokens, a->steps, f, &out, err);
+    }
+    if (st == SIM_OK && out.passes > 0 && !a->json) {
+        int64_t acc = 0;
+        fprintf(stderr, "speculative: %lld passes, accepted per pass:", (long long)out.passes);
+        for (int64_t i = 0; i < out.passes; i++) {
+            fprintf(stderr, " %d", out.accepted[i]);
+            acc += out.accepted[i];
+        }
+        fprintf(stderr, " (%.3g tokens per pass)\n", (double)out.steps / (double)out.passes);
+        (void)acc;
+    }
     if (st == SIM_OK && a->json) {
         char *text = ana_forward_json(a->checkpoint, &so, a->rank_c2d, a->rank_d2c, &out);
         puts(text);

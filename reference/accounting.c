@@ -377,12 +377,13 @@ static int layer_naive(struct ref_plan *p, const struct ref_plan_opts *o,
     return layer_tail(p, o, st, REF_CLOUD, l, base, up);
 }
 
-/* Final norm and LM head on the last position of each sequence. */
+/* Final norm and LM head on the last position of each sequence, or on
+ * every new position of a verification pass (all_logits). */
 static int head(struct ref_plan *p, const struct ref_plan_opts *o,
                 const struct step *st, enum ref_place norm_side,
                 enum ref_place head_side, int prev)
 {
-    const int64_t B = o->batch, V = p->cfg.vocab_size;
+    const int64_t B = o->all_logits ? st->N : o->batch, V = p->cfg.vocab_size;
     prev = compute(p, norm_side, -1, REF_OP_FINAL_NORM, ref_rmsnorm_cost(B, st->d), 0, prev,
                    -1);
     if (head_side != norm_side)

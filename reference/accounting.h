@@ -140,6 +140,8 @@ struct ref_plan_opts {
     double kv_bits;          /* bits per KV-cache element */
     int overlap;      /* 1: qkv_base does not wait for the round trip */
     int naive_up_qkv; /* naive split: 1 = up message d + 2*kv wide */
+    int all_logits;   /* 1: final norm and LM head on every new position (a
+                         speculative verification pass), not only the last */
 };
 
 /* Defaults: PrivateLoRA, decode of 1 token, batch 1, pos 0, rank 0 (no

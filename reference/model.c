@@ -61,8 +61,9 @@ static float *fbuf(int64_t n)
 }
 
 static void side_alloc(struct side *sd, const struct ref_config *c, int64_t rc, int64_t rd,
-                       int64_t max_batch, int64_t max_tokens)
+                       int64_t max_batch, int64_t max_tokens, int all_logits)
 {
+    const int64_t heads = all_logits ? max_batch * max_tokens : max_batch; // LM head rows
     const int64_t d = c->dim, kv = ref_config_kv_dim(c), h = c->hidden_dim;
     const int64_t R = max_batch * max_tokens;
     sd->x = fbuf(R * d);
@@ -79,10 +80,10 @@ static void side_alloc(struct side *sd, const struct ref_config *c, int64_t rc, 
     sd->down = fbuf(3 * R * rc);
     sd->up = fbuf(3 * R * rd);
     sd->att = fbuf(max_tokens * c->n_heads * c->seq_len);
-    sd->hidden = fbuf(max_batch * d);
-    sd->logits = fbuf(max_batch * c->vocab_size);
+    sd->hidden = fbuf(heads * d);
+    sd->logits = fbuf(heads * c->vocab_size);
     sd->tokens = sim_xcalloc((size_t)R, sizeof(int32_t));
-    sd->next = sim_xcalloc((size_t)max_batch, sizeof(int32_t));
+    sd->next = sim_xcalloc((size_t)heads, sizeof(int32_t));
     sd->pos_of_row = sim_xcalloc((size_t)R, sizeof(int64_t));
     sd->key_cache = sim_xcalloc((size_t)c->n_layers, sizeof(float *));
     sd->value_cache = sim_xcalloc((size_t)c->n_layers, sizeof(float *));
@@ -247,22 +248,32 @@ static void op_mlp(ref_session_t *s, struct side *sd, int64_t l, struct ref_cost
     ref_add(sd->x, sd->tmp, N * d);
 }
 
-/* hidden = RMSNorm(x of each sequence's last position) * rms_final. */
+/* Rows through the LM head: each sequence's last, or every new one. */
+static int64_t head_rows(const ref_session_t *s)
+{
+    return s->o.all_logits ? s->N : s->batch;
+}
+
+/* hidden = RMSNorm(x of each sequence's last position, or of every new
+ * position) * rms_final. */
 static void op_final_norm(ref_session_t *s, struct side *sd, struct ref_cost *acc)
 {
     const int64_t d = s->cfg.dim, n = s->n_tokens;
-    for (int64_t b = 0; b < s->batch; b++)
-        memcpy(sd->hidden + b * d, sd->x + (b * n + n - 1) * d, (size_t)d * sizeof(float));
-    norm(acc, &s->cfg, sd->hidden, sd->hidden, s->w.rms_final, s->batch);
+    if (s->o.all_logits)
+        memcpy(sd->hidden, sd->x, (size_t)(s->N * d) * sizeof(float));
+    else
+        for (int64_t b = 0; b < s->batch; b++)
+            memcpy(sd->hidden + b * d, sd->x + (b * n + n - 1) * d, (size_t)d * sizeof(float));
+    norm(acc, &s->cfg, sd->hidden, sd->hidden, s->w.rms_final, head_rows(s));
 }
 
-/* logits = hidden Wcls^T, and each sequence's greedy next token. */
+/* logits = hidden Wcls^T, and each row's greedy next token. */
 static void op_lm_head(ref_session_t *s, struct side *sd, struct ref_cost *acc)
 {
-    const int64_t V = s->cfg.vocab_size;
-    mm(acc, sd->logits, sd->hidden, s->w.wcls, s->batch, s->cfg.dim, V);
-    for (int64_t b = 0; b < s->batch; b++)
-        sd->next[b] = (int32_t)ref_argmax(sd->logits + b * V, V);
+    const int64_t V = s->cfg.vocab_size, rows = head_rows(s);
+    mm(acc, sd->logits, sd->hidden, s->w.wcls, rows, s->cfg.dim, V);
+    for (int64_t r = 0; r < rows; r++)
+        sd->next[r] = (int32_t)ref_argmax(sd->logits + r * V, V);
 }
 
 static void run_compute(ref_session_t *s, const struct ref_stage *st, struct ref_cost *acc)
@@ -323,7 +334,7 @@ static void run_message(ref_session_t *s, const struct ref_stage *st)
         return;
     }
     case REF_OP_HIDDEN_DOWN: {
-        const int64_t shape[2] = {s->batch, d};
+        const int64_t shape[2] = {head_rows(s), d};
         ref_boundary_transfer(b, st->place, st->op, -1, 2, shape, from->hidden, to->hidden);
         return;
     }
@@ -382,6 +393,7 @@ static void step_opts(const ref_session_t *s, int64_t batch, int64_t n, struct r
     o->transfer = s->o.transfer;
     o->first_k = s->o.first_k;
     o->naive_up_qkv = s->o.naive_up_qkv;
+    o->all_logits = s->o.all_logits;
     if (s->lora != NULL) {
         o->rank_c2d = s->lora->r_c2d;
         o->rank_d2c = s->lora->r_d2c;
@@ -424,6 +436,9 @@ static enum sim_status opts_check(const struct ref_config *c, const struct ref_l
                            "d + 2kv wide (naive_up qkv)");
     if (o->transfer == REF_DTYPE_I32 || o->transfer < 0 || o->transfer >= REF_DTYPE_COUNT)
         return sim_err_set(err, SIM_EINVAL, "transfer type must be fp32, fp16, bf16 or int8");
+    if (o->all_logits && o->mode == REF_MODE_CLOUD_ONLY)
+        return sim_err_set(err, SIM_EINVAL, "every position's logits belong to the phone's LM "
+                           "head: cloud-only sends tokens, not logits");
     if (lora != NULL && (lora->dim != c->dim || lora->n_layers != c->n_layers ||
                          lora->kv_dim != ref_config_kv_dim(c)))
         return sim_err_set(err, SIM_EINVAL, "the adapter was made for another model shape");
@@ -463,7 +478,8 @@ enum sim_status ref_session_create(const struct ref_checkpoint *ck,
     }
     const int64_t rc = lora ? lora->r_c2d : 0, rd = lora ? lora->r_d2c : 0;
     for (int i = 0; i < 2; i++)
-        side_alloc(&s->side[i], &s->cfg, rc, rd, opts->max_batch, opts->max_tokens);
+        side_alloc(&s->side[i], &s->cfg, rc, rd, opts->max_batch, opts->max_tokens,
+                   opts->all_logits);
     s->bnd = ref_boundary_create(opts->transfer, 0);
     *out = s;
     return SIM_OK;
@@ -560,7 +576,7 @@ enum sim_status ref_session_step(ref_session_t *s, const int32_t *tokens,
             head = g->place;
     }
     memcpy(logits, s->side[head == REF_EDGE ? REF_EDGE : REF_CLOUD].logits,
-           (size_t)(batch * s->cfg.vocab_size) * sizeof(float));
+           (size_t)(head_rows(s) * s->cfg.vocab_size) * sizeof(float));
     s->pos += n_tokens;
     return SIM_OK;
 }
@@ -573,6 +589,15 @@ const struct ref_boundary *ref_session_boundary(const ref_session_t *s)
 int64_t ref_session_pos(const ref_session_t *s)
 {
     return s->pos;
+}
+
+enum sim_status ref_session_rewind(ref_session_t *s, int64_t pos, struct sim_err *err)
+{
+    if (pos < 0 || pos > s->pos)
+        return sim_err_set(err, SIM_EINVAL, "cannot rewind to position %" PRId64 " from %"
+                           PRId64, pos, s->pos);
+    s->pos = pos; // the cache rows past pos are simply overwritten by later steps
+    return SIM_OK;
 }
 
 const struct ref_plan *ref_session_last_plan(const ref_session_t *s)

@@ -45,6 +45,8 @@ struct ref_session_opts {
     int naive_up_qkv;        /* naive-split: must be 1; the d-wide basis is a counting */
     int64_t max_batch;       /* largest batch of a step */
     int64_t max_tokens;      /* largest number of new tokens per sequence in a step */
+    int all_logits;          /* 1: every step returns the logits of every new position
+                                (speculative verification), not only the last */
 };
 
 /* Device-only (merged), fp16 transfer, first_k 1, the naive split's
@@ -64,7 +66,8 @@ enum sim_status ref_session_create(const struct ref_checkpoint *ck,
 void ref_session_destroy(ref_session_t *s);
 
 /* Runs one step of tokens (batch, n_tokens) at the session's current
- * position and writes logits (batch, V) of each sequence's last token.
+ * position and writes logits (batch, V) of each sequence's last token,
+ * or with all_logits (batch * n_tokens, V), every new position's.
  * Returns SIM_EINVAL (err says why) if the step would overflow seq_len,
  * exceeds the session's batch/tokens or holds a token outside the
  * vocabulary; nothing runs then. */
@@ -78,6 +81,11 @@ const struct ref_boundary *ref_session_boundary(const ref_session_t *s);
 
 /* Tokens already in the KV cache. */
 int64_t ref_session_pos(const ref_session_t *s);
+
+/* Forgets the cache past pos (0 <= pos <= the current position): the
+ * next step writes from there. A speculative pass rewinds past the draft
+ * tokens the target rejected. SIM_EINVAL for a pos out of range. */
+enum sim_status ref_session_rewind(ref_session_t *s, int64_t pos, struct sim_err *err);
 
 /* The plan of the last step, and per stage the summed cost of the
  * kernels the interpreter really called for it (n_stages entries; zero

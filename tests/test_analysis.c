@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/forward.h"
 #include "analysis/paper.h"
 #include "analysis/sweep.h"
 #include "analysis/tables.h"
@@ -176,4 +177,71 @@ Test(ana_sweep, typed_keys_vary_the_resolved_input_as_the_files_would)
     ana_sweep_free(&typed);
     ana_sweep_free(&files);
     ana_sweep_free(&bad);
+}
+
+// ---- speculative decoding, for real ----
+
+static struct ref_checkpoint *model(int64_t dim, int64_t layers, uint64_t seed)
+{
+    struct ref_config c = {.dim = dim, .hidden_dim = 2 * dim + 44, .n_layers = layers,
+                           .n_heads = 4, .n_kv_heads = 2, .vocab_size = 256, .seq_len = 64};
+    ref_config_defaults(&c);
+    return ref_checkpoint_random(&c, seed);
+}
+
+Test(ana_forward, speculative_ids_equal_plain_greedy_with_any_draft)
+{
+    struct ref_checkpoint *target = model(64, 4, 1), *draft = model(32, 2, 7);
+    struct ref_lora *l = ref_lora_create(&target->cfg, 8, 8, NULL, 3, REF_M_RANDOM);
+    const int32_t prompt[3] = {5, 77, 123};
+    const enum ref_mode modes[3] = {REF_MODE_PRIVATELORA, REF_MODE_NAIVE_SPLIT,
+                                    REF_MODE_PL_FIRST_K};
+    struct sim_err err;
+    for (int m = 0; m < 3; m++) {
+        struct ref_session_opts so;
+        ref_session_opts_default(&so);
+        so.mode = modes[m];
+        so.transfer = REF_DTYPE_FP32;
+        so.max_tokens = 3;
+        struct ana_forward plain;
+        cr_assert_eq(ana_forward_run(target, l, &so, prompt, 3, 24, NULL, &plain, &err), SIM_OK,
+                     "%s", err.msg);
+        for (int64_t k = 1; k <= 5; k += 2) {
+            struct ana_forward spec;
+            cr_assert_eq(ana_forward_speculative(target, l, &so, draft, k, prompt, 3, 24, &spec,
+                                                 &err), SIM_OK, "%s", err.msg);
+            cr_assert_eq(spec.steps, 24);
+            cr_expect_eq(memcmp(spec.ids, plain.ids, 24 * sizeof *spec.ids), 0,
+                         "%s k=%lld: speculative ids differ from greedy",
+                         ref_mode_name(modes[m]), (long long)k);
+            cr_expect_lt(spec.passes, 25);
+            ana_forward_free(&spec);
+        }
+        ana_forward_free(&plain);
+    }
+    ref_lora_destroy(l);
+    ref_checkpoint_destroy(target);
+    ref_checkpoint_destroy(draft);
+}
+
+Test(ana_forward, a_draft_equal_to_the_target_has_every_token_accepted)
+{
+    struct ref_checkpoint *target = model(64, 4, 2);
+    const int32_t prompt[2] = {9, 200};
+    struct ref_session_opts so;
+    ref_session_opts_default(&so);
+    so.mode = REF_MODE_PRIVATELORA;
+    so.transfer = REF_DTYPE_FP32;
+    so.max_tokens = 2;
+    struct ana_forward spec;
+    struct sim_err err;
+    // 1 token from the prefill, then 4 passes of k = 5: 4 x (5 + 1) = 24 more
+    cr_assert_eq(ana_forward_speculative(target, NULL, &so, target, 5, prompt, 2, 25, &spec,
+                                         &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(spec.passes, 4);
+    for (int64_t i = 0; i < spec.passes; i++)
+        cr_expect_eq(spec.accepted[i], 5, "pass %lld accepted %d", (long long)i,
+                     spec.accepted[i]);
+    ana_forward_free(&spec);
+    ref_checkpoint_destroy(target);
 }

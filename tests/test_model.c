@@ -171,6 +171,7 @@ struct log_case {
     int subset; /* 1: layers 1 and 3 adapted */
     int64_t batch;
     int64_t first_k;
+    int all_logits; /* a verification pass: the LM head on every position */
 };
 
 static void check_log_against_plan(const struct log_case *lc)
@@ -185,12 +186,13 @@ static void check_log_against_plan(const struct log_case *lc)
     so.mode = lc->mode;
     so.transfer = lc->t;
     so.first_k = lc->first_k;
+    so.all_logits = lc->all_logits;
     so.max_batch = lc->batch;
     so.max_tokens = 5;
     ref_session_t *s = NULL;
     struct sim_err err;
     cr_assert_eq(ref_session_create(ck, l, &so, &s, &err), SIM_OK, "%s", err.msg);
-    float logits[3 * 256];
+    float logits[3 * 5 * 256];
     int32_t toks[3 * 5];
     for (int i = 0; i < 15; i++)
         toks[i] = prompt[i % 12];
@@ -202,6 +204,7 @@ static void check_log_against_plan(const struct log_case *lc)
     o.transfer = lc->t;
     o.batch = lc->batch;
     o.first_k = lc->first_k;
+    o.all_logits = lc->all_logits;
     o.naive_up_qkv = 1;
     if (lc->subset) {
         o.adapt_all = 0;
@@ -227,17 +230,19 @@ static void check_log_against_plan(const struct log_case *lc)
 ParameterizedTestParameters(ref_model, message_log_and_costs_equal_the_plan)
 {
     static struct log_case cases[] = {
-        {REF_MODE_DEVICE_ONLY, REF_DTYPE_FP16, 8, 8, 0, 1, 1},
-        {REF_MODE_CLOUD_ONLY, REF_DTYPE_FP16, 8, 8, 0, 2, 1},
-        {REF_MODE_NAIVE_SPLIT, REF_DTYPE_FP16, 8, 8, 0, 1, 1},
-        {REF_MODE_NAIVE_SPLIT, REF_DTYPE_INT8, 6, 4, 1, 3, 1},
-        {REF_MODE_PRIVATELORA, REF_DTYPE_FP16, 8, 8, 0, 1, 1},
-        {REF_MODE_PRIVATELORA, REF_DTYPE_INT8, 12, 4, 0, 3, 1},
-        {REF_MODE_PRIVATELORA, REF_DTYPE_BF16, 6, 6, 1, 2, 1},
-        {REF_MODE_PL_FIRST_K, REF_DTYPE_FP16, 8, 8, 0, 1, 1},
-        {REF_MODE_PL_FIRST_K, REF_DTYPE_FP32, 8, 8, 1, 2, 2},
-        {REF_MODE_PL_FIRST_K, REF_DTYPE_FP16, 8, 8, 0, 1, 0},
-        {REF_MODE_PL_FIRST_K, REF_DTYPE_FP16, 8, 8, 0, 1, 4},
+        {REF_MODE_DEVICE_ONLY, REF_DTYPE_FP16, 8, 8, 0, 1, 1, 0},
+        {REF_MODE_CLOUD_ONLY, REF_DTYPE_FP16, 8, 8, 0, 2, 1, 0},
+        {REF_MODE_NAIVE_SPLIT, REF_DTYPE_FP16, 8, 8, 0, 1, 1, 0},
+        {REF_MODE_NAIVE_SPLIT, REF_DTYPE_INT8, 6, 4, 1, 3, 1, 0},
+        {REF_MODE_PRIVATELORA, REF_DTYPE_FP16, 8, 8, 0, 1, 1, 0},
+        {REF_MODE_PRIVATELORA, REF_DTYPE_INT8, 12, 4, 0, 3, 1, 0},
+        {REF_MODE_PRIVATELORA, REF_DTYPE_BF16, 6, 6, 1, 2, 1, 0},
+        {REF_MODE_PL_FIRST_K, REF_DTYPE_FP16, 8, 8, 0, 1, 1, 0},
+        {REF_MODE_PL_FIRST_K, REF_DTYPE_FP32, 8, 8, 1, 2, 2, 0},
+        {REF_MODE_PL_FIRST_K, REF_DTYPE_FP16, 8, 8, 0, 1, 0, 0},
+        {REF_MODE_PL_FIRST_K, REF_DTYPE_FP16, 8, 8, 0, 1, 4, 0},
+        {REF_MODE_PRIVATELORA, REF_DTYPE_FP16, 8, 8, 0, 2, 1, 1},
+        {REF_MODE_DEVICE_ONLY, REF_DTYPE_FP16, 8, 8, 0, 1, 1, 1},
     };
     return cr_make_param_array(struct log_case, cases, sizeof cases / sizeof cases[0]);
 }
