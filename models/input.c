@@ -19,6 +19,10 @@ static enum sim_status plan_builds(const struct mdl_input *in, enum ref_phase ph
     o.phase = ph;
     o.n_tokens = n;
     o.pos = pos;
+    const int pass = o.spec_k > 0 && n == o.spec_k + 1 && pos > 0;
+    o.all_logits = pass;
+    if (!pass)
+        o.spec_k = 0; // the prefill is a plain step
     o.batch = in->workload.batch;
     struct ref_plan *p = NULL;
     struct sim_err why;
@@ -64,8 +68,9 @@ static enum sim_status check_workload(const struct mdl_input *in, struct sim_err
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens, new_tokens, batch, "
                            "devices and cloud GPUs must be >= 1", in->origin);
     // the prefill makes the first token; each later one is a decode step
-    // at the next position, and the last token needs no position
-    const int64_t context = w->prompt_tokens + mdl_input_steps(in) - 1;
+    // at the next position, and the last token needs no position; a
+    // speculative pass may look k tokens past the last
+    const int64_t context = w->prompt_tokens + mdl_input_steps(in) - 1 + in->plan.spec_k;
     if (context > in->model.seq_len)
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = %"
                            PRId64 " exceeds the %" PRId64 "-token context of %s", in->origin,
@@ -140,8 +145,15 @@ enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
     if (st == SIM_OK)
         st = plan_builds(in, REF_PHASE_PREFILL, w->prompt_tokens, 0, err);
     const int64_t steps = mdl_input_steps(in);
-    if (st == SIM_OK && steps > 1)
+    if (st == SIM_OK && steps > 1 && in->plan.spec_k == 0)
         st = plan_builds(in, REF_PHASE_DECODE, 1, w->prompt_tokens + steps - 2, err);
+    else if (st == SIM_OK && steps > 1) // a verification pass of k + 1 tokens at the last place
+        st = plan_builds(in, REF_PHASE_PREFILL, in->plan.spec_k + 1,
+                         w->prompt_tokens + steps - 2, err);
+    if (st == SIM_OK && in->plan.spec_k > 0 &&
+        !(in->spec_acceptance >= 0.0 && in->spec_acceptance <= 1.0))
+        st = sim_err_set(err, SIM_EINVAL, "%s: $.speculative.acceptance: expected a value in "
+                         "[0, 1], found %g", in->origin, in->spec_acceptance);
     return st;
 }
 
@@ -193,9 +205,14 @@ enum sim_status mdl_input_set_mode(struct mdl_input *in, enum ref_mode mode,
         return sim_err_set(err, SIM_EINVAL, "%s: $.mode: unknown mode %d", in->origin,
                            (int)mode);
     const enum ref_mode old = in->plan.mode;
+    const int64_t old_k = in->plan.spec_k;
     in->plan.mode = mode;
+    if (mode == REF_MODE_DEVICE_ONLY || mode == REF_MODE_CLOUD_ONLY)
+        in->plan.spec_k = 0; // no verification pass without a split
     const enum sim_status st = mdl_input_check(in, err);
-    if (st != SIM_OK)
+    if (st != SIM_OK) {
         in->plan.mode = old;
+        in->plan.spec_k = old_k;
+    }
     return st;
 }

@@ -49,6 +49,9 @@ struct mdl_input {
     int downlink_counted;    /* 0: downlink messages take no transfer time (the
                                 paper's reading, accounting.downlink "ignored") */
     uint64_t seed;           /* the run's seed */
+    double spec_acceptance;  /* speculative (plan.spec_k > 0): the chance that the
+                                target accepts each draft token, i.i.d., seeded */
+    char spec_draft_name[64]; /* the draft: an LLM catalog name or "prompt-lookup" */
 };
 
 /* Names of downlink_counted: "ignored" (0), "counted" (1); NULL-terminated. */
@@ -83,7 +86,8 @@ enum sim_status mdl_input_set_uplink_Bps(struct mdl_input *in, double Bps,
                                          struct sim_err *err);
 enum sim_status mdl_input_set_downlink_Bps(struct mdl_input *in, double Bps,
                                            struct sim_err *err);
-/* The mode of every step (the cost models stay those of the input). */
+/* The mode of every step (the cost models stay those of the input);
+ * device-only and cloud-only drop speculative verification. */
 enum sim_status mdl_input_set_mode(struct mdl_input *in, enum ref_mode mode,
                                    struct sim_err *err);
 

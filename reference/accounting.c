@@ -48,8 +48,9 @@ const char *ref_op_name(enum ref_op op)
 {
     static const char *const names[REF_OP_COUNT] = {
         "embed",     "attn_norm",  "qkv_base", "lora_A",      "lora_M",     "lora_B",
-        "attn",      "attn_out",   "mlp",      "final_norm",  "lm_head",    "tokens_up",
-        "embed_up",  "hidden_up",  "act_down", "act_up",      "hidden_down", "token_down",
+        "attn",      "attn_out",   "mlp",      "final_norm",  "lm_head",    "draft",
+        "tokens_up", "embed_up",   "hidden_up", "act_down",   "act_up",     "hidden_down",
+        "token_down",
     };
     return (op >= 0 && op < REF_OP_COUNT) ? names[op] : "?";
 }
@@ -175,6 +176,26 @@ static enum sim_status opts_check(const struct ref_config *c,
         o->transfer >= REF_DTYPE_COUNT)
         return sim_err_set(err, SIM_EINVAL,
                            "transfer type must be fp32, fp16, bf16 or int8");
+    if (o->spec_k < 0 || o->spec_k > 64)
+        return sim_err_set(err, SIM_EINVAL, "speculative k must be in [0, 64], found %" PRId64,
+                           o->spec_k);
+    if (o->spec_k > 0) {
+        if (o->mode == REF_MODE_DEVICE_ONLY || o->mode == REF_MODE_CLOUD_ONLY)
+            return sim_err_set(err, SIM_EINVAL, "speculative verification needs a split mode, "
+                               "found %s", ref_mode_name(o->mode));
+        if (o->n_tokens != o->spec_k + 1 || !o->all_logits)
+            return sim_err_set(err, SIM_EINVAL, "a speculative pass verifies k + 1 = %" PRId64
+                               " tokens with every position's logits", o->spec_k + 1);
+        if (!o->spec_lookup && ref_config_check(&o->spec_draft, err) != SIM_OK)
+            return SIM_EINVAL;
+        if (!o->spec_lookup && o->spec_draft.vocab_size != c->vocab_size)
+            return sim_err_set(err, SIM_EINVAL, "the draft's vocabulary (%" PRId64 ") is not "
+                               "the model's (%" PRId64 ")", o->spec_draft.vocab_size,
+                               c->vocab_size);
+        if (!o->spec_lookup && o->pos + o->spec_k > o->spec_draft.seq_len)
+            return sim_err_set(err, SIM_EINVAL, "the draft's context of %" PRId64 " tokens is "
+                               "too short", o->spec_draft.seq_len);
+    }
     if (!(o->weight_bits[REF_EDGE] > 0.0) || !(o->weight_bits[REF_CLOUD] > 0.0) ||
         !(o->adapter_bits > 0.0) ||
         !(o->kv_bits > 0.0))
@@ -393,6 +414,41 @@ static int head(struct ref_plan *p, const struct ref_plan_opts *o,
                    -1);
 }
 
+/* The draft's k greedy steps on the edge, one stage: k times the cost of
+ * the draft model's device-only decode step at the pass's context (the
+ * draft reads its weights k times). A prompt lookup costs nothing. */
+static int draft_stage(struct ref_plan *p)
+{
+    const struct ref_plan_opts *o = &p->opts;
+    struct ref_cost c = {0};
+    double kv_read = 0.0, kv_write = 0.0;
+    if (!o->spec_lookup) {
+        struct ref_plan_opts d;
+        ref_plan_opts_default(&d);
+        d.mode = REF_MODE_DEVICE_ONLY;
+        d.batch = o->batch;
+        d.weight_bits[REF_EDGE] = o->weight_bits[REF_EDGE];
+        d.kv_bits = o->kv_bits;
+        struct ref_plan *dp = NULL;
+        struct sim_err err;
+        for (int64_t i = 0; i < o->spec_k; i++) {
+            d.pos = o->pos + i;
+            SIM_ASSERT(ref_plan_build(&o->spec_draft, &d, &dp, &err) == SIM_OK, "%s", err.msg);
+            for (int s = 0; s < dp->n_stages; s++) {
+                c.flop += dp->stages[s].flop;
+                c.params += dp->stages[s].weight_params;
+                kv_read += dp->stages[s].kv_read_bytes;
+                kv_write += dp->stages[s].kv_write_bytes;
+            }
+            ref_plan_destroy(dp);
+        }
+    }
+    const int i = compute(p, REF_EDGE, -1, REF_OP_DRAFT, c, 0, -1, -1);
+    p->stages[i].kv_read_bytes = kv_read;
+    p->stages[i].kv_write_bytes = kv_write;
+    return i;
+}
+
 static void build_stages(struct ref_plan *p)
 {
     const struct ref_plan_opts *o = &p->opts;
@@ -420,7 +476,10 @@ static void build_stages(struct ref_plan *p)
         return;
     }
 
-    // every other mode embeds on the edge and runs the LM head there
+    // every other mode embeds on the edge and runs the LM head there; a
+    // speculative pass first lets the draft propose its k tokens
+    if (o->spec_k > 0)
+        prev = draft_stage(p);
     prev = compute(p, REF_EDGE, -1, REF_OP_EMBED, ref_embed_cost(N, st.d), 0, prev, -1);
     if (o->mode == REF_MODE_DEVICE_ONLY) {
         for (int64_t l = 0; l < c->n_layers; l++)

@@ -83,6 +83,7 @@ enum ref_op {
     REF_OP_MLP,         /* x += W2 (silu(W1 xb) * W3 xb), xb = RMSNorm(x) */
     REF_OP_FINAL_NORM,  /* hidden = RMSNorm(last position of each sequence) */
     REF_OP_LM_HEAD,     /* logits = hidden Wcls^T; the next token is argmax */
+    REF_OP_DRAFT,       /* speculative: the draft model's k greedy steps on the edge */
     /* messages */
     REF_OP_TOKENS_UP,   /* the prompt's token ids, edge -> cloud */
     REF_OP_EMBED_UP,    /* embeddings into the cloud's first layer */
@@ -142,6 +143,10 @@ struct ref_plan_opts {
     int naive_up_qkv; /* naive split: 1 = up message d + 2*kv wide */
     int all_logits;   /* 1: final norm and LM head on every new position (a
                          speculative verification pass), not only the last */
+    int64_t spec_k;   /* speculative: k draft tokens verified per pass (0: none);
+                         the step is then a pass of k + 1 tokens, all_logits */
+    int spec_lookup;  /* speculative: the draft is a prompt lookup (no compute) */
+    struct ref_config spec_draft; /* speculative: the draft model, unless lookup */
 };
 
 /* Defaults: PrivateLoRA, decode of 1 token, batch 1, pos 0, rank 0 (no

@@ -299,6 +299,7 @@ static void run_compute(ref_session_t *s, const struct ref_stage *st, struct ref
     case REF_OP_MLP: op_mlp(s, sd, l, acc); break;
     case REF_OP_FINAL_NORM: op_final_norm(s, sd, acc); break;
     case REF_OP_LM_HEAD: op_lm_head(s, sd, acc); break;
+    case REF_OP_DRAFT: break; // the draft runs in its own session (analysis/forward)
     case REF_OP_TOKENS_UP:
     case REF_OP_EMBED_UP:
     case REF_OP_HIDDEN_UP:
@@ -363,6 +364,7 @@ static void run_message(ref_session_t *s, const struct ref_stage *st)
     case REF_OP_MLP:
     case REF_OP_FINAL_NORM:
     case REF_OP_LM_HEAD:
+    case REF_OP_DRAFT:
     case REF_OP_COUNT: break;
     }
     SIM_ASSERT(0, "%s is not a message", ref_op_name(st->op));

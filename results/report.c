@@ -33,6 +33,7 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"decode_downlink_s", s->decode_per_token.downlink_s},
         {"decode_latency_s", s->decode_per_token.latency_s},
         {"decode_waiting_s", s->decode_per_token.waiting_s},
+        {"accepted_tokens_per_pass", s->tokens_per_step},
         {"messages", (double)s->messages},
         {"devices", (double)s->devices},
         {"batch", (double)s->batch},
@@ -94,7 +95,8 @@ void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_r
     fprintf(f, "\n");
     if (isfinite(s->decode_step_s)) {
         char label[96];
-        snprintf(label, sizeof label, "decode, per step (one token for each of %lld sequence%s)",
+        snprintf(label, sizeof label, "decode, per step (%.4g token%s for each of %lld "
+                 "sequence%s)", s->tokens_per_step, s->tokens_per_step == 1.0 ? "" : "s",
                  (long long)s->batch, s->batch == 1 ? "" : "s");
         print_breakdown(f, label, &s->decode_per_token);
     } else {

@@ -279,6 +279,26 @@ static enum sim_status hook_link(const struct scn_apply *a, const struct scn_fie
     return apply_ref_keys(a, jpath, v, link_keys, l, NULL, l->trace, sizeof l->trace, err);
 }
 
+/* "speculative.draft": an LLM catalog name, or "prompt-lookup". */
+static enum sim_status hook_draft(const struct scn_apply *a, const struct scn_field *f,
+                                  const char *jpath, const cJSON *v, struct sim_err *err)
+{
+    (void)f;
+    struct scn_scenario *s = scenario_of(a);
+    enum sim_status st = need_string(a, jpath, v, err);
+    if (st != SIM_OK)
+        return st;
+    snprintf(s->in.spec_draft_name, sizeof s->in.spec_draft_name, "%s", v->valuestring);
+    s->in.plan.spec_lookup = strcmp(v->valuestring, "prompt-lookup") == 0;
+    struct sim_err why;
+    if (!s->in.plan.spec_lookup &&
+        scn_llm_load(v->valuestring, &s->in.plan.spec_draft, &why) != SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: %s, or \"prompt-lookup\"", a->file, jpath,
+                           why.msg);
+    note(a, jpath);
+    return SIM_OK;
+}
+
 // ---- the table ----
 
 #define S(m) offsetof(struct scn_scenario, m)
@@ -328,6 +348,13 @@ static const struct scn_field accounting_fields[] = {
     SCN_END,
 };
 
+static const struct scn_field speculative_fields[] = {
+    {"k", SCN_F_INT, 0, NULL, 1, 64, 0, NULL, S(in.plan.spec_k), 8, 1, 0, NULL},
+    {"draft", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_draft},
+    {"acceptance", SCN_F_NUM, 0, NULL, 0, 1, 0, NULL, S(in.spec_acceptance), 8, 1, 0, NULL},
+    SCN_END,
+};
+
 static const struct scn_field top_fields[] = {
     {"extends", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, NULL},
     {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, S(in.description),
@@ -360,6 +387,8 @@ static const struct scn_field top_fields[] = {
     {"accounting", SCN_F_OBJECT, 0, NULL, 0, 0, 0, accounting_fields, SCN_NO_DEST, 0, 0, 0,
      NULL},
     {"seed", SCN_F_INT, 0, NULL, 0, 9007199254740992.0, 0, NULL, S(in.seed), 8, 0, 0, NULL},
+    {"speculative", SCN_F_OBJECT, 0, NULL, 0, 0, 0, speculative_fields, SCN_NO_DEST, 0, 0, 0,
+     NULL},
     SCN_END,
 };
 
@@ -573,6 +602,8 @@ static enum sim_status calibrate_side(struct scn_scenario *s, int side,
     o.phase = REF_PHASE_DECODE;
     o.n_tokens = 1;
     o.batch = 1;
+    o.spec_k = 0; // the measurement is plain decoding
+    o.all_logits = 0;
     o.pos = (int64_t)m->context_tokens.value;
     if (o.pos >= s->in.model.seq_len)
         return sim_err_set(err, SIM_EINVAL, "%s: $.cost.%s: the measurement's context of %lld "

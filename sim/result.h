@@ -55,7 +55,9 @@ struct sim_summary {
     double ttft_s;               /* prefill step, first token included */
     double prefill_tps;          /* batch * prompt_tokens / ttft */
     double decode_tps;           /* batch * decode steps / decode time */
-    double decode_step_s;        /* mean wall time of one decode step */
+    double decode_step_s;        /* mean wall time of one decode step (or pass) */
+    double tokens_per_step;      /* tokens a decode step yields per sequence: 1, or a
+                                    speculative pass's accepted draft tokens + 1 */
     double aggregate_decode_tps; /* all devices' decode tokens / decode span */
     double makespan_s;           /* end of the last step of any device */
     double bytes_up_per_token;   /* decode, per sequence token */

@@ -24,6 +24,8 @@
 #include <xbt/config.h>
 #include <xbt/log.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "models/cost.h"
 #include "sim/platform.h"
 #include "util/cleanup.h"
@@ -47,7 +49,9 @@ struct step_spec {
     double *dur_s;        /* cost-model seconds per stage; 0 for messages */
     enum ref_phase phase;
     int64_t pos;          /* tokens cached before the step */
-    int64_t n_tokens;     /* new tokens per sequence */
+    int64_t n_tokens;     /* new tokens per sequence through the model */
+    int64_t produced;     /* tokens the step yields per sequence (a speculative
+                             pass: the accepted draft tokens and one more) */
 };
 
 /* Everything the actors replay; identical for every device. */
@@ -94,6 +98,13 @@ static enum sim_status build_plan(const struct mdl_input *in, const struct ref_p
     o.phase = ph;
     o.n_tokens = n;
     o.pos = pos;
+    o.all_logits = o.spec_k > 0 && ph == REF_PHASE_DECODE; // a verification pass
+    if (o.spec_k > 0 && ph == REF_PHASE_DECODE) {
+        o.phase = REF_PHASE_PREFILL; // k + 1 tokens through the model at once
+        o.n_tokens = o.spec_k + 1;
+    } else {
+        o.spec_k = 0; // the prompt's prefill is a plain step
+    }
     struct sim_err why;
     if (ref_plan_build(&in->model, &o, out, &why) != SIM_OK)
         return sim_err_set(err, SIM_EINVAL, "%s: %s", in->origin, why.msg);
@@ -113,21 +124,36 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
         st = build_plan(in, &base, REF_PHASE_DECODE, 1, w->prompt_tokens, &r->decode, err);
     if (st != SIM_OK)
         return st;
-    r->n_steps = (int)mdl_input_steps(in); // the prefill yields the first token
-    r->steps = sim_xcalloc((size_t)r->n_steps, sizeof *r->steps);
+    // the prefill yields the first token; each later step one, or a
+    // speculative pass 1 + the draft tokens accepted (i.i.d. with the
+    // acceptance chance, seeded: the same passes for every device)
+    const int64_t tokens = mdl_input_steps(in);
+    r->steps = sim_xcalloc((size_t)tokens, sizeof *r->steps);
     r->steps[0] = (struct step_spec){r->prefill, durations(in, r->prefill), REF_PHASE_PREFILL,
-                                     0, w->prompt_tokens};
-    for (int k = 1; k < r->n_steps && st == SIM_OK; k++) {
+                                     0, w->prompt_tokens, 1};
+    r->n_steps = 1;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    SIM_ASSERT(rng != NULL, "out of memory for the RNG");
+    gsl_rng_set(rng, (unsigned long)in->seed);
+    for (int64_t made = 1; made < tokens && st == SIM_OK; r->n_steps++) {
         // decode plans differ only in costs that grow with the context
         struct ref_plan *p = NULL;
-        const int64_t pos = w->prompt_tokens + k - 1;
+        const int64_t pos = w->prompt_tokens + made - 1;
         st = build_plan(in, &base, REF_PHASE_DECODE, 1, pos, &p, err);
         if (st != SIM_OK)
             break;
         SIM_ASSERT(p->n_stages == r->decode->n_stages, "decode plans changed shape");
-        r->steps[k] = (struct step_spec){r->decode, durations(in, p), REF_PHASE_DECODE, pos, 1};
+        int64_t yield = 1;
+        while (yield <= base.spec_k && gsl_rng_uniform(rng) < in->spec_acceptance)
+            yield++;
+        yield = yield < tokens - made ? yield : tokens - made;
+        r->steps[r->n_steps] = (struct step_spec){r->decode, durations(in, p),
+                                                  REF_PHASE_DECODE, pos, p->opts.n_tokens,
+                                                  yield};
+        made += yield;
         ref_plan_destroy(p);
     }
+    gsl_rng_free(rng);
     r->max_stages = r->prefill->n_stages > r->decode->n_stages ? r->prefill->n_stages
                                                                 : r->decode->n_stages;
     const struct mdl_link *l = &in->link;
@@ -433,7 +459,8 @@ static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
             struct sim_step_record *r = &out->steps[d * rp->n_steps + k];
             const struct step_spec *sp = &rp->steps[k];
             *r = (struct sim_step_record){.device = (int32_t)d, .step = k, .phase = sp->phase,
-                                         .pos = sp->pos, .tokens = sp->n_tokens,
+                                         .pos = sp->pos,
+                                         .tokens = k == 0 ? sp->n_tokens : sp->produced,
                                          .start_s = prev_end};
             r->end_s = step_end(rp, &devs[d], k);
             breakdown_step(&w, rp, &devs[d], k, prev_end, r->end_s, &r->b);
@@ -449,6 +476,12 @@ static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
     }
     free(w.ev);
     const double B = (double)rp->batch, n = (double)n_dev, steps = rp->n_steps - 1;
+    double tokens = 0.0, up = 0.0, down = 0.0; // decode tokens and bytes of one device
+    for (int k = 1; k < rp->n_steps; k++) {
+        tokens += (double)rp->steps[k].produced;
+        up += (double)out->steps[k].bytes_up;
+        down += (double)out->steps[k].bytes_down;
+    }
     sm->mode = mode;
     sm->devices = n_dev;
     sm->batch = rp->batch;
@@ -466,11 +499,13 @@ static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
     sm->prefill_tps = B * (double)rp->steps[0].n_tokens / sm->ttft_s;
     sm->prefill_bytes_up_per_token = (double)s0->bytes_up / (B * (double)s0->tokens);
     sm->prefill_bytes_down_per_token = (double)s0->bytes_down / (B * (double)s0->tokens);
+    sm->tokens_per_step = NAN;
     if (steps > 0) {
-        sm->decode_tps = B / sm->decode_step_s;
-        sm->aggregate_decode_tps = B * steps * n / (decode_last - decode_first);
-        sm->bytes_up_per_token = (double)s0[1].bytes_up / B;
-        sm->bytes_down_per_token = (double)s0[1].bytes_down / B;
+        sm->tokens_per_step = tokens / steps;
+        sm->decode_tps = B * sm->tokens_per_step / sm->decode_step_s;
+        sm->aggregate_decode_tps = B * tokens * n / (decode_last - decode_first);
+        sm->bytes_up_per_token = up / (B * tokens);
+        sm->bytes_down_per_token = down / (B * tokens);
     } else {
         sm->decode_tps = sm->aggregate_decode_tps = sm->decode_step_s = NAN;
         sm->bytes_up_per_token = sm->bytes_down_per_token = NAN;

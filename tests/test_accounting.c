@@ -373,3 +373,16 @@ Test(ref_accounting, counting_both_embedding_and_head_misses_the_paper)
         all += r.memory_bytes[REF_EDGE][k];
     cr_expect_gt(fabs(all / 1e6 / 265.3 - 1), 0.9);
 }
+
+Test(ref_accounting, every_op_has_its_own_name)
+{
+    for (int a = 0; a < REF_OP_COUNT; a++) {
+        const char *na = ref_op_name((enum ref_op)a);
+        cr_assert_not_null(na, "op %d has no name", a);
+        cr_expect_str_neq(na, "?");
+        for (int b = 0; b < a; b++)
+            cr_expect_str_neq(na, ref_op_name((enum ref_op)b), "ops %d and %d share a name", a, b);
+    }
+    cr_expect_str_eq(ref_op_name(REF_OP_DRAFT), "draft");
+    cr_expect_str_eq(ref_op_name(REF_OP_TOKEN_DOWN), "token_down");
+}

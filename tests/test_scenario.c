@@ -440,3 +440,29 @@ Test(scn_scenario, an_unused_side_needs_no_calibration)
     cr_expect(strstr(err.msg, "calibrated needs a measured decode throughput") != NULL, "%s",
               err.msg);
 }
+
+Test(scn_scenario, speculative_needs_a_split_and_a_known_draft)
+{
+    const char *cloud[] = {"speculative.k=3", "speculative.draft=prompt-lookup",
+                           "speculative.acceptance=0.5", "mode=cloud-only"};
+    scn_scenario_t *s = NULL;
+    struct sim_err err;
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", cloud, 4, &s, &err),
+                 SIM_EINVAL);
+    cr_expect(strstr(err.msg, "speculative verification needs a split mode") != NULL, "%s",
+              err.msg);
+    const char *draft[] = {"speculative.k=3", "speculative.draft=llama9", "speculative.acceptance=0.5"};
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", draft, 3, &s, &err),
+                 SIM_EINVAL);
+    cr_expect(strstr(err.msg, "$.speculative.draft: unknown model 'llama9'") != NULL, "%s",
+              err.msg);
+    const char *half[] = {"speculative.k=3"};
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", half, 1, &s, &err),
+                 SIM_EINVAL);
+    cr_expect(strstr(err.msg, "$.speculative.draft: missing") != NULL, "%s", err.msg);
+    const char *ok[] = {"speculative.k=4", "speculative.draft=stories-110m",
+                        "speculative.acceptance=0.8"};
+    cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", ok, 3, &s, &err),
+                 SIM_OK, "%s", err.msg);
+    scn_scenario_destroy(s);
+}

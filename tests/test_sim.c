@@ -400,3 +400,71 @@ Test(sim_run, a_prefill_workload_simulates_the_prompt_only)
     scn_scenario_destroy(d);
     th_remove_dir(dir);
 }
+
+/* A speculative run of 7B's paper preset: k, acceptance, new tokens. */
+static struct sim_result speculative_run(const char *dir, int k, double alpha, int tokens)
+{
+    char text[600];
+    snprintf(text, sizeof text, "{\"extends\": \"@paper-7b.json\", \"speculative\": {\"k\": %d, "
+             "\"draft\": \"prompt-lookup\", \"acceptance\": %g}, \"workload\": "
+             "{\"prompt_tokens\": 16, \"new_tokens\": %d}}", k, alpha, tokens);
+    scn_scenario_t *s = scenario_from(dir, text);
+    struct sim_result r;
+    simulate(dir, s, &r);
+    scn_scenario_destroy(s);
+    return r;
+}
+
+Test(sim_run, speculative_passes_accept_as_many_tokens_as_the_formula_says)
+{
+    // i.i.d. acceptance a per draft token, k drafts: a pass yields
+    // (1 - a^(k+1)) / (1 - a) tokens on average
+    char dir[128];
+    temp_dir(dir, sizeof dir, "spec");
+    struct sim_result r = speculative_run(dir, 4, 0.6, 4000);
+    const double want = (1 - pow(0.6, 5)) / (1 - 0.6);
+    const double got = r.summary.tokens_per_step;
+    cr_expect(fabs(got / want - 1) <= 0.02, "%.4f tokens per pass, formula %.4f", got, want);
+    sim_result_free(&r);
+    // nothing accepted: one token per pass; everything: k + 1
+    r = speculative_run(dir, 3, 0.0, 40);
+    cr_expect_eq(r.summary.tokens_per_step, 1.0);
+    cr_expect_eq(r.n_steps, 40, "the prefill and 39 passes of one token");
+    sim_result_free(&r);
+    r = speculative_run(dir, 3, 1.0, 41);
+    cr_expect_eq(r.summary.tokens_per_step, 4.0);
+    cr_expect_eq(r.n_steps, 11, "the prefill and 10 passes of k + 1 = 4 tokens");
+    sim_result_free(&r);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, a_pass_pays_its_round_trips_once_for_all_its_tokens)
+{
+    // at 47 ms a plain 7B decode step is latency-bound (33 RTTs); a pass
+    // that accepts all k = 3 drafts yields 4 tokens for about one step's
+    // latency, so speculative decoding is faster by nearly 4x
+    char dir[128];
+    temp_dir(dir, sizeof dir, "specrtt");
+    char text[600];
+    snprintf(text, sizeof text, "{\"extends\": \"@realistic-5g-us.json\", \"workload\": "
+             "{\"prompt_tokens\": 16, \"new_tokens\": 9}}");
+    scn_scenario_t *s = scenario_from(dir, text);
+    struct sim_result plain;
+    simulate(dir, s, &plain);
+    scn_scenario_destroy(s);
+    snprintf(text, sizeof text, "{\"extends\": \"@realistic-5g-us.json\", \"speculative\": "
+             "{\"k\": 3, \"draft\": \"prompt-lookup\", \"acceptance\": 1}, \"workload\": "
+             "{\"prompt_tokens\": 16, \"new_tokens\": 9}}");
+    s = scenario_from(dir, text);
+    struct sim_result spec;
+    simulate(dir, s, &spec);
+    scn_scenario_destroy(s);
+    const double lat = 33 * 0.047; // round trips of one step or pass
+    cr_expect(fabs(plain.summary.decode_per_token.latency_s - lat) < 1e-9);
+    cr_expect(fabs(spec.summary.decode_per_token.latency_s - lat) < 1e-9);
+    const double speedup = spec.summary.decode_tps / plain.summary.decode_tps;
+    cr_expect(speedup > 3.5 && speedup < 4.0, "speed-up %.3f", speedup);
+    sim_result_free(&plain);
+    sim_result_free(&spec);
+    th_remove_dir(dir);
+}
