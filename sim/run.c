@@ -559,15 +559,16 @@ static void engine_init(const struct sim_run_opts *o)
 }
 
 static enum sim_status simulate(const struct mdl_input *in, const struct sim_run_opts *o,
-                                struct sim_result *out, struct sim_err *err)
+                                int temporary, struct sim_result *out, struct sim_err *err)
 {
     struct replay rp;
     enum sim_status st = replay_build(in, &rp, err);
     const struct mdl_workload *w = &in->workload;
     const int64_t n_dev = w->devices, n_gpu = in->cloud_gpus;
     const struct sim_platform_spec ps = {n_dev, n_gpu, rp.bw_up_Bps, rp.bw_down_Bps, rp.lat_s};
+    const char *platform = o->platform_path;
     if (st == SIM_OK)
-        st = sim_platform_write(&ps, o->platform_path, err);
+        st = sim_platform_write(&ps, platform, err);
     if (st != SIM_OK) {
         replay_free(&rp);
         return st;
@@ -575,7 +576,9 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     rp.progress = o->progress;
     rp.wall0_s = sim_now_s();
     engine_init(o);
-    simgrid_load_platform(o->platform_path);
+    simgrid_load_platform(platform);
+    if (temporary) // the parent named it for this run alone
+        remove(platform);
     struct device *devs = sim_xcalloc((size_t)n_dev, sizeof *devs);
     struct actor_arg *args = sim_xcalloc((size_t)(2 * n_dev), sizeof *args);
     for (int64_t d = 0; d < n_dev; d++) {
@@ -654,12 +657,13 @@ static int read_all(int fd, void *buf, size_t n)
 }
 
 /* Child side: simulate, then send status, message and result. */
-static _Noreturn void child(const struct mdl_input *in, const struct sim_run_opts *o, int fd)
+static _Noreturn void child(const struct mdl_input *in, const struct sim_run_opts *o,
+                            int temporary, int fd)
 {
     struct sim_result r;
     memset(&r, 0, sizeof r);
     struct sim_err err = {""};
-    const int32_t st = (int32_t)simulate(in, o, &r, &err);
+    const int32_t st = (int32_t)simulate(in, o, temporary, &r, &err);
     int bad = write_all(fd, &st, sizeof st) || write_all(fd, &err, sizeof err);
     if (st == SIM_OK)
         bad = bad || write_all(fd, &r.summary, sizeof r.summary) ||
@@ -716,6 +720,17 @@ enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_o
     const enum sim_status chk = mdl_input_check(in, err);
     if (chk != SIM_OK)
         return chk;
+    // no platform path asked for: a file in the parent's private folder,
+    // named for this run alone and removed by the child once loaded
+    struct sim_run_opts co = *o;
+    char own[400];
+    if (o->platform_path == NULL) {
+        static unsigned serial;
+        const char *tmp = sim_tmpdir();
+        snprintf(own, sizeof own, "%s/platform-%ld-%u.xml", tmp != NULL ? tmp : "/tmp",
+                 (long)getpid(), serial++);
+        co.platform_path = own;
+    }
     int fds[2];
     if (pipe(fds) != 0)
         return sim_err_set(err, SIM_EIO, "pipe: %s", strerror(errno));
@@ -730,7 +745,7 @@ enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_o
     if (pid == 0) {
         sim_cleanup_child(); // dies with its parent, leaves the parent's files alone
         close(fds[0]);
-        child(in, o, fds[1]);
+        child(in, &co, o->platform_path == NULL, fds[1]);
     }
     close(fds[1]);
     job->pid = (int)pid;

@@ -24,7 +24,8 @@
 #define SIM_MAX_CFG 16
 
 struct sim_run_opts {
-    const char *platform_path; /* where the platform XML is written and kept */
+    const char *platform_path; /* where the platform XML is written and kept;
+                                  NULL: a private temporary, removed once loaded */
     const char *cfg[SIM_MAX_CFG]; /* extra SimGrid arguments, "--cfg=..." or "--log=..." */
     int n_cfg;
     int trace;                 /* 1: return every stage's timing (events) */
