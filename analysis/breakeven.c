@@ -1,5 +1,5 @@
 /*
- * sim/breakeven: root finding over simulations. See breakeven.h.
+ * analysis/breakeven: root finding over simulations. See breakeven.h.
  */
 #include "analysis/breakeven.h"
 
@@ -16,12 +16,12 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
+#include "scenarios/scenario.h"
 #include "sim/run.h"
-#include "util/cleanup.h"
 
 /* What the GSL callback needs; the first failure is kept in st/err. */
 struct eval_ctx {
-    struct mdl_input in[2]; /* [0] the input, [1] the same in mode vs */
+    struct mdl_input in[2]; /* [0] the input, [1] what it is compared against */
     enum ana_over over;
     int evaluations;
     enum sim_status st;
@@ -37,7 +37,7 @@ static void fail(struct eval_ctx *c, enum sim_status st, const struct sim_err *e
     }
 }
 
-/* Decode tokens/s of the input (other = 0) or of mode vs at x. */
+/* Decode tokens/s of the input (other = 0) or of the other at x. */
 static double tps_at(struct eval_ctx *c, double x, int other)
 {
     struct mdl_input *in = &c->in[other];
@@ -48,17 +48,10 @@ static double tps_at(struct eval_ctx *c, double x, int other)
         fail(c, st, &err);
         return NAN;
     }
-    char platform[300];
-    const char *tmp = sim_tmpdir();
-    snprintf(platform, sizeof platform, "%s/breakeven.xml", tmp != NULL ? tmp : "/tmp");
-    sim_cleanup_add(platform);
     struct sim_run_opts o;
-    memset(&o, 0, sizeof o);
-    o.platform_path = platform;
+    memset(&o, 0, sizeof o); // the platform: a private temporary
     struct sim_result r;
     st = sim_run(in, &o, &r, &err);
-    remove(platform);
-    sim_cleanup_forget(platform);
     if (st != SIM_OK) {
         fail(c, st, &err);
         return NAN;
@@ -82,7 +75,38 @@ static double difference(double u, void *params)
     return tps_at(c, x, 0) - tps_at(c, x, 1);
 }
 
-enum sim_status ana_breakeven_find(const struct mdl_input *in, enum ref_mode vs,
+enum sim_status ana_breakeven_other(const struct mdl_input *in, const char *vs,
+                                    struct mdl_input *other, struct sim_err *err)
+{
+    const int preset = strcmp(vs, "device-only") == 0 || strcmp(vs, "cloud-only") == 0;
+    char ov[3][96];
+    snprintf(ov[0], sizeof ov[0], "model=%s", in->model_name);
+    snprintf(ov[1], sizeof ov[1], "edge=%s", in->edge.name);
+    snprintf(ov[2], sizeof ov[2], "cloud=%s", in->cloud.name);
+    const char *const set[3] = {ov[0], ov[1], ov[2]};
+    scn_scenario_t *s = NULL;
+    struct sim_err why;
+    if (scn_scenario_load_with(vs, set, preset ? 3 : 0, &s, &why) != SIM_OK) {
+        if (!preset)
+            return sim_err_set(err, SIM_EINVAL, "%s", why.msg);
+        return sim_err_set(err, SIM_EINVAL, "the %s preset for %s on %s and %s: %s; compare "
+                           "against a scenario file with --vs FILE", vs, in->model_name,
+                           in->edge.name, in->cloud.name, why.msg);
+    }
+    *other = *scn_scenario_input(s);
+    scn_scenario_destroy(s);
+    if (!preset)
+        return SIM_OK;
+    // the same cell and the same work: the two differ in design only
+    other->link = in->link;
+    other->downlink_counted = in->downlink_counted;
+    other->workload = in->workload;
+    other->cloud_gpus = in->cloud_gpus;
+    other->seed = in->seed;
+    return mdl_input_check(other, err);
+}
+
+enum sim_status ana_breakeven_find(const struct mdl_input *in, const struct mdl_input *other,
                                    enum ana_over over, double lo, double hi,
                                    struct ana_breakeven *out, struct sim_err *err)
 {
@@ -90,10 +114,7 @@ enum sim_status ana_breakeven_find(const struct mdl_input *in, enum ref_mode vs,
     if (!(lo < hi) || lo < 0 || (over == ANA_OVER_UPLINK && !(lo > 0)))
         return sim_err_set(err, SIM_EINVAL, "the search range must have 0 <= lo < hi (lo > 0 "
                            "for a bandwidth), found [%g, %g]", lo, hi);
-    struct eval_ctx c = {.in = {*in, *in}, .over = over, .st = SIM_OK};
-    const enum sim_status ms = mdl_input_set_mode(&c.in[1], vs, err);
-    if (ms != SIM_OK)
-        return ms;
+    struct eval_ctx c = {.in = {*in, *other}, .over = over, .st = SIM_OK};
     out->lo = lo;
     out->hi = hi;
     for (int k = 0; k < 2; k++) {
@@ -139,12 +160,12 @@ enum sim_status ana_breakeven_find(const struct mdl_input *in, enum ref_mode vs,
     return SIM_OK;
 }
 
-char *ana_breakeven_json(const char *scenario, enum ref_mode vs, enum ana_over over,
+char *ana_breakeven_json(const char *scenario, const char *vs, enum ana_over over,
                          const struct ana_breakeven *b)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "scenario", scenario);
-    cJSON_AddStringToObject(o, "vs", ref_mode_name(vs));
+    cJSON_AddStringToObject(o, "vs", vs);
     cJSON_AddStringToObject(o, "over", over == ANA_OVER_RTT ? "rtt" : "uplink");
     cJSON_AddStringToObject(o, "unit", over == ANA_OVER_RTT ? "s" : "B/s");
     cJSON_AddBoolToObject(o, "found", b->found);

@@ -1,9 +1,10 @@
 /*
  * analysis/breakeven: the RTT or uplink bandwidth at which a scenario's
- * simulated decode throughput equals that of another mode, found with a
+ * simulated decode throughput equals that of another design, found with a
  * GSL root finder (Brent) on f(x) = tps(input, x) - tps(other, x).
- * Every evaluation is a full simulation of a copy of the resolved input
- * with x set through its typed setter; nothing is re-read or re-parsed.
+ * Every evaluation is a full simulation of a copy of a resolved input
+ * with x set through its typed setter; nothing is re-read or re-parsed
+ * while the root finder runs.
  * This module drives the engine; it is not part of it.
  */
 #ifndef ANALYSIS_BREAKEVEN_H
@@ -24,19 +25,31 @@ struct ana_breakeven {
     int evaluations;    /* simulations run per side */
 };
 
+/* Resolves what in is compared against into *other.
+ *   "device-only", "cloud-only": the preset of that name for in's model,
+ *     phone and GPU (the preset's precisions and cost models: device-only
+ *     is the 4-bit model calibrated on the phone's measured speed), with
+ *     in's link and workload, so that the two differ in design only;
+ *   anything else: a scenario file or preset name, compared as it is.
+ * SIM_EINVAL with the loader's message (file, JSON path) when it does
+ * not resolve, e.g. when the catalog has no measurement to calibrate the
+ * phone for in's model. */
+enum sim_status ana_breakeven_other(const struct mdl_input *in, const char *vs,
+                                    struct mdl_input *other, struct sim_err *err);
+
 /* Searches [lo, hi] (SI units; uplink searched in log space) for in
- * against the same input run in mode vs. found = 0 when f does not
- * change sign over the range. SIM_EINVAL for a bad range or an input a
- * setter refuses, SIM_ERANGE when the root finder does not converge,
+ * against other, both with the varied value set. found = 0 when f does
+ * not change sign over the range. SIM_EINVAL for a bad range or an input
+ * a setter refuses, SIM_ERANGE when the root finder does not converge,
  * SIM_EIO when a simulation fails. */
-enum sim_status ana_breakeven_find(const struct mdl_input *in, enum ref_mode vs,
+enum sim_status ana_breakeven_find(const struct mdl_input *in, const struct mdl_input *other,
                                    enum ana_over over, double lo, double hi,
                                    struct ana_breakeven *out, struct sim_err *err);
 
 /* The result as JSON text (caller frees with free()): the scenario's
- * name, the other mode, the variable and its SI unit, the crossing or
- * null, and the speeds at both ends of the range. */
-char *ana_breakeven_json(const char *scenario, enum ref_mode vs, enum ana_over over,
+ * name, what it was compared against (vs as given), the variable and its
+ * SI unit, the crossing or null, and the speeds at both ends. */
+char *ana_breakeven_json(const char *scenario, const char *vs, enum ana_over over,
                          const struct ana_breakeven *b);
 
 #endif

@@ -58,7 +58,7 @@ static int add(struct points *ps, const char *preset, const char *a, const char 
     struct point *p = &ps->p[ps->n];
     memset(p, 0, sizeof *p);
     snprintf(p->preset, sizeof p->preset, "%s", preset);
-    snprintf(p->ov[p->n_ov++], sizeof p->ov[0], "workload.new_tokens=17");
+    snprintf(p->ov[p->n_ov++], sizeof p->ov[0], "workload.new_tokens=128");
     const char *x[3] = {a, b, c};
     for (int i = 0; i < 3; i++)
         if (x[i] != NULL)

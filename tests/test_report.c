@@ -15,7 +15,6 @@
 #include "tests/helpers.h"
 #include "scenarios/scenario.h"
 #include "analysis/breakeven.h"
-#include "scenarios/scenario.h"
 #include "sim/run.h"
 
 #define SRC PLSIM_SOURCE_DIR
@@ -90,20 +89,65 @@ Test(ana_breakeven, rtt_crossing_with_device_only_matches_the_closed_form)
     // constant rate D is rtt* = (1/D - 1/tps(0)) / 33.
     const char *set[] = {"workload.new_tokens=3", "workload.prompt_tokens=16"};
     const struct mdl_input in = preset("paper-7b.json", set, 2);
+    struct mdl_input other;
     struct ana_breakeven b;
     struct sim_err err;
-    cr_assert_eq(ana_breakeven_find(&in, REF_MODE_DEVICE_ONLY, ANA_OVER_RTT, 0.0, 0.1, &b,
-                                    &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(ana_breakeven_other(&in, "device-only", &other, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(ana_breakeven_find(&in, &other, ANA_OVER_RTT, 0.0, 0.1, &b, &err), SIM_OK,
+                 "%s", err.msg);
     cr_assert(b.found);
     const double closed = (1.0 / b.tps_lo[1] - 1.0 / b.tps_lo[0]) / 33.0;
     cr_expect(fabs(b.x - closed) <= 1e-6 * closed, "found %.12g s, closed form %.12g s", b.x,
               closed);
     cr_expect(fabs(b.tps_x - b.tps_lo[1]) <= 1e-6 * b.tps_lo[1]);
     // against cloud-only there is no crossing: the cloud is faster at any RTT
-    cr_assert_eq(ana_breakeven_find(&in, REF_MODE_CLOUD_ONLY, ANA_OVER_RTT, 0.0, 0.1, &b, &err),
-                 SIM_OK, "%s", err.msg);
+    cr_assert_eq(ana_breakeven_other(&in, "cloud-only", &other, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(ana_breakeven_find(&in, &other, ANA_OVER_RTT, 0.0, 0.1, &b, &err), SIM_OK,
+                 "%s", err.msg);
     cr_expect_not(b.found);
     cr_expect_gt(b.tps_lo[1], b.tps_lo[0]);
+}
+
+Test(ana_breakeven, device_only_is_the_preset_for_the_same_model_and_phone)
+{
+    // The phone a user means: the 4-bit model at the phone's measured
+    // speed, not the scenario's own fp16 weights on a peak roofline. At
+    // the measurement's own setting it runs at the measured 8.1 tokens/s.
+    const char *set[] = {"workload.new_tokens=3", "workload.prompt_tokens=190"};
+    const struct mdl_input in = preset("paper-7b.json", set, 2);
+    struct mdl_input other;
+    struct sim_err err;
+    cr_assert_eq(ana_breakeven_other(&in, "device-only", &other, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(other.plan.mode, REF_MODE_DEVICE_ONLY);
+    cr_expect_eq(other.plan.weight_bits[REF_EDGE], 4);
+    cr_expect_str_eq(other.model_name, in.model_name);
+    cr_expect_str_eq(other.edge.name, in.edge.name);
+    cr_expect_eq(other.workload.prompt_tokens, 190, "the scenario's workload, not the preset's");
+    cr_expect_eq(other.workload.new_tokens, 3);
+    struct sim_run_opts o;
+    memset(&o, 0, sizeof o);
+    struct sim_result r;
+    cr_assert_eq(sim_run(&other, &o, &r, &err), SIM_OK, "%s", err.msg);
+    // the two decode steps sit at contexts 190 and 191: the measured 8.1
+    // is fitted at 191, so the mean is within a part in a thousand
+    cr_expect(fabs(r.summary.decode_tps - 8.1) <= 8e-3, "device-only at %.6g tokens/s",
+              r.summary.decode_tps);
+    sim_result_free(&r);
+    // another model on the same phone has no measurement to calibrate on:
+    // a clear refusal that names the preset and the way out
+    const char *set13[] = {"model=llama2-13b"};
+    const struct mdl_input in13 = preset("paper-7b.json", set13, 1);
+    cr_expect_eq(ana_breakeven_other(&in13, "device-only", &other, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "device-only preset for llama2-13b") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "--vs FILE") != NULL, "%s", err.msg);
+    // any scenario by file, compared as it is
+    char path[300];
+    snprintf(path, sizeof path, SRC "/scenarios/cloud-only.json");
+    cr_assert_eq(ana_breakeven_other(&in, path, &other, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(other.plan.mode, REF_MODE_CLOUD_ONLY);
+    cr_expect_eq(other.workload.prompt_tokens, 128, "a file is taken as it is");
+    cr_expect_eq(ana_breakeven_other(&in, "no-such-scenario.json", &other, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "no-such-scenario") != NULL, "%s", err.msg);
 }
 
 Test(ana_breakeven, bad_range_is_refused)
@@ -111,10 +155,8 @@ Test(ana_breakeven, bad_range_is_refused)
     const struct mdl_input in = preset("paper-7b.json", NULL, 0);
     struct ana_breakeven b;
     struct sim_err err;
-    cr_expect_eq(ana_breakeven_find(&in, REF_MODE_DEVICE_ONLY, ANA_OVER_UPLINK, 0.0, 1e6, &b,
-                                    &err), SIM_EINVAL);
-    cr_expect_eq(ana_breakeven_find(&in, REF_MODE_DEVICE_ONLY, ANA_OVER_RTT, 0.5, 0.1, &b, &err),
-                 SIM_EINVAL);
+    cr_expect_eq(ana_breakeven_find(&in, &in, ANA_OVER_UPLINK, 0.0, 1e6, &b, &err), SIM_EINVAL);
+    cr_expect_eq(ana_breakeven_find(&in, &in, ANA_OVER_RTT, 0.5, 0.1, &b, &err), SIM_EINVAL);
 }
 
 Test(res_plots, figures_render_as_png_and_svg)
@@ -140,5 +182,32 @@ Test(res_plots, figures_render_as_png_and_svg)
         cr_expect(strstr(svg, "<svg") != NULL, "%s is not SVG", path);
         free(svg);
     }
+    // the figure's marked break-even is the one `plsim breakeven` finds:
+    // the same scenario against the same phone, interpolated on the RTT
+    // grid (1/tps is linear in the RTT, so exact up to rounding) and
+    // found by the root finder
+    char path[300];
+    size_t n;
+    snprintf(path, sizeof path, "%s/breakeven.csv", dir);
+    char *csv = th_slurp(path, &n);
+    const char *row = strstr(csv, "\"PL additive");
+    cr_assert(row != NULL, "%s", csv);
+    const double fig_ms = strtod(strchr(row + 1, '"') + 2, NULL);
+    free(csv);
+    snprintf(args, sizeof args, "breakeven paper-7b --vs device-only --over rtt -o %s/b.json",
+             dir);
+    cr_assert_eq(th_run_plsim(args), 0);
+    snprintf(path, sizeof path, "%s/b.json", dir);
+    char *text = th_slurp(path, &n);
+    cJSON *b = cJSON_Parse(text);
+    cr_assert(b != NULL);
+    const double found_ms = 1e3 * cJSON_GetObjectItem(b, "value")->valuedouble;
+    cr_expect(fabs(found_ms - fig_ms) <= 1e-5 * fig_ms, "figure %.9g ms, breakeven %.9g ms",
+              fig_ms, found_ms);
+    cr_expect(fabs(cJSON_GetObjectItem(b, "other_tps_lo")->valuedouble - 8.1) <= 0.01,
+              "device-only is the phone's measured 8.1 tokens/s");
+    cr_expect_str_eq(cJSON_GetObjectItem(b, "vs")->valuestring, "device-only");
+    cJSON_Delete(b);
+    free(text);
     th_remove_dir(dir);
 }
