@@ -5,21 +5,18 @@
  * private folder and moved into place whole. `plsim plots` and `plsim
  * paper` use it.
  *
- * Figures use the presets as they are (every transfer timed), with 16
- * decode steps per sequence: decode speed barely moves with the context
- * over so few tokens, and it keeps `plsim paper` fast.
+ * Figures use the presets as they are (every transfer timed, their own
+ * workload), so a marked break-even is the one `plsim breakeven` finds
+ * for the same preset.
  */
 #include "analysis/figures.h"
 
-#include <errno.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -28,11 +25,10 @@
 #include "scenarios/catalog.h"
 #include "reference/accounting.h"
 #include "scenarios/scenario.h"
+#include "analysis/render.h"
 #include "util/afile.h"
-#include "util/cleanup.h"
 #include "util/paths.h"
 
-extern char **environ;
 
 // ---- the points ----
 
@@ -58,7 +54,6 @@ static int add(struct points *ps, const char *preset, const char *a, const char 
     struct point *p = &ps->p[ps->n];
     memset(p, 0, sizeof *p);
     snprintf(p->preset, sizeof p->preset, "%s", preset);
-    snprintf(p->ov[p->n_ov++], sizeof p->ov[0], "workload.new_tokens=128");
     const char *x[3] = {a, b, c};
     for (int i = 0; i < 3; i++)
         if (x[i] != NULL)
@@ -331,44 +326,6 @@ static enum sim_status write_breakdown(const char *dir, const struct layout *L,
 static const char *const figures[] = {"tps_vs_rank", "tps_vs_batch", "tps_vs_rtt",
                                       "tps_vs_uplink", "bytes_per_token", "breakdown"};
 
-/* Runs gnuplot on plots/NAME.gp, its PNG and SVG going to the private
- * folder tmp; SIM_EIO with a message if it fails. */
-static enum sim_status render(const char *dir, const char *tmp, const char *name,
-                              struct sim_err *err)
-{
-    char vars[9000], script[4200];
-    snprintf(vars, sizeof vars, "datadir='%s'; outdir='%s'; plotdir='%s/plots'", dir, tmp,
-             sim_data_dir());
-    snprintf(script, sizeof script, "%s/plots/%s.gp", sim_data_dir(), name);
-    char *argv[] = {(char *)(uintptr_t) "gnuplot", (char *)(uintptr_t) "-e", vars, script,
-                    NULL};
-    pid_t pid;
-    if (posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ) != 0)
-        return sim_err_set(err, SIM_EIO, "cannot run gnuplot (make deps installs it)");
-    int st = 0;
-    waitpid(pid, &st, 0);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        return sim_err_set(err, SIM_EIO, "gnuplot failed on %s", script);
-    return SIM_OK;
-}
-
-
-/* Moves tmp/NAME.{png,svg} over dir's: each figure appears whole or not
- * at all. */
-static enum sim_status publish(const char *dir, const char *tmp, const char *name,
-                               struct sim_err *err)
-{
-    static const char *const ext[2] = {"png", "svg"};
-    for (int i = 0; i < 2; i++) {
-        char from[4300], to[4300];
-        snprintf(from, sizeof from, "%s/%s.%s", tmp, name, ext[i]);
-        snprintf(to, sizeof to, "%s/%s.%s", dir, name, ext[i]);
-        if (rename(from, to) != 0)
-            return sim_err_set(err, SIM_EIO, "%s: %s", to, strerror(errno));
-    }
-    return SIM_OK;
-}
-
 /* Writes every CSV, then renders every figure. */
 static enum sim_status write_all(const char *dir, const struct layout *L,
                                  const struct sim_summary *r, struct sim_err *err)
@@ -384,38 +341,9 @@ static enum sim_status write_all(const char *dir, const struct layout *L,
         st = write_bytes(dir, err);
     if (st == SIM_OK)
         st = write_breakdown(dir, L, r, err);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s/.render-%ld", dir, (long)getpid());
-    if (st == SIM_OK && mkdir(tmp, 0700) != 0)
-        st = sim_err_set(err, SIM_EIO, "%s: %s", tmp, strerror(errno));
-    else if (st != SIM_OK)
+    if (st != SIM_OK)
         return st;
-    sim_cleanup_add(tmp); // an interrupted render leaves neither folder nor half figure
-    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s.png", tmp, figures[i]);
-        sim_cleanup_add(path);
-        snprintf(path, sizeof path, "%s/%s.svg", tmp, figures[i]);
-        sim_cleanup_add(path);
-    }
-    for (size_t i = 0; i < sizeof figures / sizeof figures[0] && st == SIM_OK; i++) {
-        st = render(dir, tmp, figures[i], err);
-        if (st == SIM_OK)
-            st = publish(dir, tmp, figures[i], err);
-    }
-    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) { // leftovers of a failure
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s.png", tmp, figures[i]);
-        remove(path);
-        snprintf(path, sizeof path, "%s/%s.svg", tmp, figures[i]);
-        remove(path);
-        sim_cleanup_forget(path);
-        snprintf(path, sizeof path, "%s/%s.png", tmp, figures[i]);
-        sim_cleanup_forget(path);
-    }
-    rmdir(tmp);
-    sim_cleanup_forget(tmp);
-    return st;
+    return ana_render(dir, figures, (int)(sizeof figures / sizeof figures[0]), err);
 }
 
 int ana_figures_count(void)
