@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/plsim
 
-.PHONY: all deps run plots golden test check bench memcheck install clean
+.PHONY: all deps run plots atlas golden test check bench memcheck install clean
 .SECONDARY: $(LIB_OBJ) $(CLI_OBJ)
 
 # Build the binary (no dependency check; see deps).
@@ -64,9 +64,15 @@ plots: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	$(BIN) plots -o results/plots
 
+# Where each design beats the phone (results/atlas/atlas.md and the figure).
+atlas: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	$(BIN) atlas -o results/atlas
+
 # Regenerate the committed baselines on purpose (never done by tests).
 golden: $(BIN)
 	$(BIN) paper -q -o results/paper
+	$(BIN) atlas -q -o results/atlas
 	$(BIN) comm --reduction-table -o results/comm_reduction.json
 
 # Install, build and pass every test (the CI entry point).

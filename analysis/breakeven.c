@@ -24,6 +24,7 @@ struct eval_ctx {
     struct mdl_input in[2]; /* [0] the input, [1] what it is compared against */
     enum ana_over over;
     int evaluations;
+    double other_tps;   /* the other's speed once known, when the network cannot change it */
     enum sim_status st;
     struct sim_err err;
 };
@@ -41,6 +42,10 @@ static void fail(struct eval_ctx *c, enum sim_status st, const struct sim_err *e
 static double tps_at(struct eval_ctx *c, double x, int other)
 {
     struct mdl_input *in = &c->in[other];
+    // device-only crosses no link: its speed is one simulation, whatever x
+    const int fixed = other && !mdl_input_uses_side(in, REF_CLOUD);
+    if (fixed && !isnan(c->other_tps))
+        return c->other_tps;
     struct sim_err err;
     enum sim_status st = c->over == ANA_OVER_RTT ? mdl_input_set_rtt_s(in, x, &err)
                                                  : mdl_input_set_uplink_Bps(in, x, &err);
@@ -58,6 +63,8 @@ static double tps_at(struct eval_ctx *c, double x, int other)
     }
     const double tps = r.summary.decode_tps;
     sim_result_free(&r);
+    if (fixed)
+        c->other_tps = tps;
     return tps;
 }
 
@@ -75,28 +82,61 @@ static double difference(double u, void *params)
     return tps_at(c, x, 0) - tps_at(c, x, 1);
 }
 
+/* SIM_ERANGE when the phone of a device-only input cannot hold its
+ * weights in its memory. */
+static enum sim_status phone_holds(const struct mdl_input *d, struct sim_err *err)
+{
+    double need = 0.0;
+    const enum sim_status st = mdl_input_weight_bytes(d, REF_EDGE, &need, err);
+    if (st != SIM_OK)
+        return st;
+    const struct mdl_fact *have = &d->edge.mem_capacity_bytes;
+    if (!have->present || need <= have->value)
+        return SIM_OK;
+    return sim_err_set(err, SIM_ERANGE, "%s cannot hold %s at %g-bit weights: %.2f GB of "
+                       "weights, %.2f GB of memory (%s)", d->edge.name, d->model_name,
+                       d->plan.weight_bits[REF_EDGE], need / 1e9, have->value / 1e9,
+                       have->source);
+}
+
 enum sim_status ana_breakeven_other(const struct mdl_input *in, const char *vs,
                                     struct mdl_input *other, struct sim_err *err)
 {
     const int preset = strcmp(vs, "device-only") == 0 || strcmp(vs, "cloud-only") == 0;
-    char ov[3][96];
+    char ov[4][96];
     snprintf(ov[0], sizeof ov[0], "model=%s", in->model_name);
     snprintf(ov[1], sizeof ov[1], "edge=%s", in->edge.name);
     snprintf(ov[2], sizeof ov[2], "cloud=%s", in->cloud.name);
-    const char *const set[3] = {ov[0], ov[1], ov[2]};
+    snprintf(ov[3], sizeof ov[3], "cost.edge.method=roofline");
+    const char *const set[4] = {ov[0], ov[1], ov[2], ov[3]};
     scn_scenario_t *s = NULL;
     struct sim_err why;
-    if (scn_scenario_load_with(vs, set, preset ? 3 : 0, &s, &why) != SIM_OK) {
-        if (!preset)
-            return sim_err_set(err, SIM_EINVAL, "%s", why.msg);
+    enum sim_status st = scn_scenario_load_with(vs, set, preset ? 3 : 0, &s, &why);
+    if (st != SIM_OK && !preset)
+        return sim_err_set(err, SIM_EINVAL, "%s", why.msg);
+    if (st != SIM_OK && strcmp(vs, "device-only") == 0) {
+        // a phone that cannot hold the model has no speed to calibrate:
+        // say that first (the roofline load only places the weights)
+        scn_scenario_t *r = NULL;
+        struct sim_err fit;
+        if (scn_scenario_load_with(vs, set, 4, &r, &fit) == SIM_OK &&
+            phone_holds(scn_scenario_input(r), &fit) == SIM_ERANGE) {
+            scn_scenario_destroy(r);
+            *err = fit;
+            return SIM_ERANGE;
+        }
+        scn_scenario_destroy(r);
+    }
+    if (st != SIM_OK)
         return sim_err_set(err, SIM_EINVAL, "the %s preset for %s on %s and %s: %s; compare "
                            "against a scenario file with --vs FILE", vs, in->model_name,
                            in->edge.name, in->cloud.name, why.msg);
-    }
     *other = *scn_scenario_input(s);
     scn_scenario_destroy(s);
     if (!preset)
         return SIM_OK;
+    if (strcmp(vs, "device-only") == 0 && (st = phone_holds(other, err)) != SIM_OK)
+        return st;
     // the same cell and the same work: the two differ in design only
     other->link = in->link;
     other->downlink_counted = in->downlink_counted;
@@ -114,7 +154,7 @@ enum sim_status ana_breakeven_find(const struct mdl_input *in, const struct mdl_
     if (!(lo < hi) || lo < 0 || (over == ANA_OVER_UPLINK && !(lo > 0)))
         return sim_err_set(err, SIM_EINVAL, "the search range must have 0 <= lo < hi (lo > 0 "
                            "for a bandwidth), found [%g, %g]", lo, hi);
-    struct eval_ctx c = {.in = {*in, *other}, .over = over, .st = SIM_OK};
+    struct eval_ctx c = {.in = {*in, *other}, .over = over, .other_tps = NAN, .st = SIM_OK};
     out->lo = lo;
     out->hi = hi;
     for (int k = 0; k < 2; k++) {

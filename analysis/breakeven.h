@@ -31,9 +31,10 @@ struct ana_breakeven {
  *     is the 4-bit model calibrated on the phone's measured speed), with
  *     in's link and workload, so that the two differ in design only;
  *   anything else: a scenario file or preset name, compared as it is.
- * SIM_EINVAL with the loader's message (file, JSON path) when it does
- * not resolve, e.g. when the catalog has no measurement to calibrate the
- * phone for in's model. */
+ * SIM_ERANGE when the phone cannot hold the device-only model's weights
+ * (it has no speed to compare with: every design beats it); SIM_EINVAL
+ * with the loader's message (file, JSON path) when it does not resolve,
+ * e.g. when the catalog has no measurement to calibrate the phone. */
 enum sim_status ana_breakeven_other(const struct mdl_input *in, const char *vs,
                                     struct mdl_input *other, struct sim_err *err);
 

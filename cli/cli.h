@@ -60,6 +60,7 @@ int cli_cmd_sweep(int argc, char **argv);
 int cli_cmd_paper(int argc, char **argv);
 int cli_cmd_breakeven(int argc, char **argv);
 int cli_cmd_plots(int argc, char **argv);
+int cli_cmd_atlas(int argc, char **argv);
 
 /* analysis/figures with progress on stderr (also used by paper). */
 enum sim_status cli_figures_make(const char *dir, int jobs, int quiet, struct sim_err *err);

@@ -100,7 +100,7 @@ int cli_cmd_breakeven(int argc, char **argv)
     const char *what = over == ANA_OVER_RTT ? "RTT" : "uplink";
     if (b.found)
         printf("%s: decode throughput equals %s at %s = %s (%.4g tokens/s), found in "
-               "[%s, %s] with %d simulations per side\n", argv[optind], vs, what,
+               "[%s, %s] after %d evaluations\n", argv[optind], vs, what,
                scn_units_format(b.x, q, x, sizeof x), b.tps_x, a, z, b.evaluations);
     else
         printf("%s: no crossing with %s for %s in [%s, %s]: %.4g vs %.4g tokens/s at %s, "

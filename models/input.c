@@ -157,6 +157,19 @@ enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
     return st;
 }
 
+enum sim_status mdl_input_weight_bytes(const struct mdl_input *in, int side, double *bytes,
+                                       struct sim_err *err)
+{
+    struct ref_resources r;
+    *bytes = 0.0;
+    const enum sim_status st = ref_resources_compute(&in->model, &in->plan, &r, err);
+    if (st != SIM_OK)
+        return st;
+    for (int c = 0; c < REF_C_COUNT; c++)
+        *bytes += r.memory_bytes[side][c];
+    return SIM_OK;
+}
+
 // ---- setters ----
 
 /* Marks a fact as set by a setter (a sweep or a search). */
@@ -184,6 +197,19 @@ static enum sim_status set_rate(struct mdl_input *in, struct mdl_fact *f, const 
         return sim_err_set(err, SIM_EINVAL, "%s: $.link.%s: expected a finite rate > 0, found "
                            "%g B/s", in->origin, key, Bps);
     set_fact(f, Bps);
+    return SIM_OK;
+}
+
+enum sim_status mdl_input_set_spec_acceptance(struct mdl_input *in, double a,
+                                              struct sim_err *err)
+{
+    if (in->plan.spec_k <= 0)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.speculative.acceptance: the input does not "
+                           "verify speculatively (no $.speculative.k)", in->origin);
+    if (!(a >= 0.0 && a <= 1.0))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.speculative.acceptance: expected a value in "
+                           "[0, 1], found %g", in->origin, a);
+    in->spec_acceptance = a;
     return SIM_OK;
 }
 

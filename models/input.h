@@ -77,6 +77,13 @@ int64_t mdl_input_steps(const struct mdl_input *in);
  * device-only uses only the edge, cloud-only only the cloud. */
 int mdl_input_uses_side(const struct mdl_input *in, int side);
 
+/* Bytes of the weights side (REF_EDGE or REF_CLOUD) holds in in's mode:
+ * every component placed there (ref_resources_compute), at the side's
+ * weight bits and the adapter bits; the KV cache and activations are not
+ * included. */
+enum sim_status mdl_input_weight_bytes(const struct mdl_input *in, int side, double *bytes,
+                                       struct sim_err *err);
+
 // ---- typed setters: each changes one value and checks the result ----
 
 /* Round-trip propagation latency, seconds (>= 0). */
@@ -86,6 +93,10 @@ enum sim_status mdl_input_set_uplink_Bps(struct mdl_input *in, double Bps,
                                          struct sim_err *err);
 enum sim_status mdl_input_set_downlink_Bps(struct mdl_input *in, double Bps,
                                            struct sim_err *err);
+/* Speculative verification's per-token acceptance rate, in [0, 1]; the
+ * input must verify speculatively (plan.spec_k > 0). */
+enum sim_status mdl_input_set_spec_acceptance(struct mdl_input *in, double a,
+                                              struct sim_err *err);
 /* The mode of every step (the cost models stay those of the input);
  * device-only and cloud-only drop speculative verification. */
 enum sim_status mdl_input_set_mode(struct mdl_input *in, enum ref_mode mode,

@@ -36,7 +36,8 @@ static char buf[1 << 16];
 Test(cli, every_subcommand_help_exits_zero_with_an_example)
 {
     const char *cmds[] = {"checkpoint", "forward", "comm", "resources", "bench", "validate",
-                          "show", "run", "sweep", "paper", "breakeven", "plots"};
+                          "show", "run", "sweep", "paper", "breakeven", "plots", "atlas",
+                          "list"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char args[64];
         snprintf(args, sizeof args, "%s --help", cmds[i]);
@@ -50,6 +51,11 @@ Test(cli, usage_errors_exit_two)
 {
     cr_expect_eq(plsim("", buf, sizeof buf), 2);
     cr_expect_eq(plsim("frobnicate", buf, sizeof buf), 2);
+    cr_expect_eq(plsim("atlas --model a --model b --model c --model d --model e", buf,
+                       sizeof buf), 2);
+    cr_expect(strstr(buf, "at most 4") != NULL, "%s", buf);
+    cr_expect_eq(plsim("atlas -o /tmp --model no-such-preset", buf, sizeof buf), 2);
+    cr_expect(strstr(buf, "no-such-preset") != NULL, "%s", buf);
     cr_expect_eq(plsim("comm --model llama2-7b", buf, sizeof buf), 2);
     cr_expect_eq(plsim("comm --model llama2-7b --rank 5000", buf, sizeof buf), 2);
     cr_expect(strstr(buf, "larger than") != NULL, "%s", buf);

@@ -60,6 +60,39 @@ Test(mdl_input, mode_setter_checks_the_plan_and_keeps_the_old_mode_on_failure)
     cr_expect_eq(in.plan.mode, REF_MODE_DEVICE_ONLY);
 }
 
+Test(mdl_input, acceptance_setter_needs_speculative_verification_and_a_probability)
+{
+    struct mdl_input in = paper7b();
+    struct sim_err err;
+    cr_expect_eq(mdl_input_set_spec_acceptance(&in, 0.5, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "$.speculative") != NULL, "%s", err.msg);
+    in.plan.spec_k = 4;
+    in.plan.spec_lookup = 1;
+    cr_expect_eq(mdl_input_set_spec_acceptance(&in, 0.75, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(in.spec_acceptance, 0.75);
+    cr_expect_eq(mdl_input_set_spec_acceptance(&in, 1.5, &err), SIM_EINVAL);
+    cr_expect_eq(mdl_input_set_spec_acceptance(&in, 0.0 / 0.0, &err), SIM_EINVAL);
+    cr_expect_eq(in.spec_acceptance, 0.75, "a refused value changes nothing");
+}
+
+Test(mdl_input, weight_bytes_place_the_model_by_mode)
+{
+    // device-only at 4 bits holds every weight on the phone; PrivateLoRA's
+    // phone holds the LM head, the embedding and the adapters' M only
+    struct mdl_input in = paper7b();
+    struct sim_err err;
+    double pl = 0.0, dev = 0.0, cloud = 0.0;
+    cr_assert_eq(mdl_input_weight_bytes(&in, REF_EDGE, &pl, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(mdl_input_weight_bytes(&in, REF_CLOUD, &cloud, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(mdl_input_set_mode(&in, REF_MODE_DEVICE_ONLY, &err), SIM_OK, "%s", err.msg);
+    in.plan.weight_bits[REF_EDGE] = 4;
+    cr_assert_eq(mdl_input_weight_bytes(&in, REF_EDGE, &dev, &err), SIM_OK, "%s", err.msg);
+    // 6.74e9 parameters at half a byte, norms and all
+    cr_expect(dev > 3.3e9 && dev < 3.4e9, "device-only 7B at 4 bits: %.4g bytes", dev);
+    cr_expect(pl > 0.2e9 && pl < 0.6e9, "PrivateLoRA's phone: %.4g bytes", pl);
+    cr_expect_gt(cloud, 12e9);
+}
+
 Test(mdl_input, check_refuses_what_the_engine_does_not_model)
 {
     struct mdl_input in = paper7b();

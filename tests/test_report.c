@@ -133,11 +133,18 @@ Test(ana_breakeven, device_only_is_the_preset_for_the_same_model_and_phone)
     cr_expect(fabs(r.summary.decode_tps - 8.1) <= 8e-3, "device-only at %.6g tokens/s",
               r.summary.decode_tps);
     sim_result_free(&r);
-    // another model on the same phone has no measurement to calibrate on:
-    // a clear refusal that names the preset and the way out
+    // 13B at 4 bits is 6.5 GB of weights: the 6 GB phone cannot run it
+    // at all, which is said before the missing measurement
     const char *set13[] = {"model=llama2-13b"};
     const struct mdl_input in13 = preset("paper-7b.json", set13, 1);
-    cr_expect_eq(ana_breakeven_other(&in13, "device-only", &other, &err), SIM_EINVAL);
+    cr_expect_eq(ana_breakeven_other(&in13, "device-only", &other, &err), SIM_ERANGE);
+    cr_expect(strstr(err.msg, "cannot hold llama2-13b at 4-bit weights") != NULL, "%s",
+              err.msg);
+    // a phone that could hold it but has no measurement to calibrate on: a
+    // clear refusal that names the preset and the way out
+    const char *set13m[] = {"model=llama2-13b", "edge=apple-m2-pro"};
+    const struct mdl_input in13m = preset("paper-7b.json", set13m, 2);
+    cr_expect_eq(ana_breakeven_other(&in13m, "device-only", &other, &err), SIM_EINVAL);
     cr_expect(strstr(err.msg, "device-only preset for llama2-13b") != NULL, "%s", err.msg);
     cr_expect(strstr(err.msg, "--vs FILE") != NULL, "%s", err.msg);
     // any scenario by file, compared as it is
@@ -209,5 +216,108 @@ Test(res_plots, figures_render_as_png_and_svg)
     cr_expect_str_eq(cJSON_GetObjectItem(b, "vs")->valuestring, "device-only");
     cJSON_Delete(b);
     free(text);
+    th_remove_dir(dir);
+}
+
+/* The fields of the line of a CSV text that starts with prefix (up to
+ * 12), as strings in buf; the count, or 0 when no line starts so. */
+static int csv_row(const char *text, const char *prefix, char fields[12][64])
+{
+    const char *p = text;
+    while (p != NULL && strncmp(p, prefix, strlen(prefix)) != 0) {
+        p = strchr(p, '\n');
+        p = p != NULL ? p + 1 : NULL;
+    }
+    if (p == NULL)
+        return 0;
+    int n = 0;
+    while (n < 12) {
+        const size_t len = strcspn(p, ",\n");
+        snprintf(fields[n++], 64, "%.*s", (int)len, p);
+        if (p[len] != ',')
+            break;
+        p += len + 1;
+    }
+    return n;
+}
+
+Test(ana_atlas, limits_and_closed_forms_hold_and_the_figure_renders)
+{
+    char dir[128], args[512], path[300], f[12][64];
+    temp_dir(dir, sizeof dir, "atlas");
+    snprintf(args, sizeof args, "atlas -q -o %s --model paper-7b --model paper-13b "
+             "--set workload.new_tokens=8", dir);
+    cr_assert_eq(th_run_plsim(args), 0);
+    size_t n;
+    snprintf(path, sizeof path, "%s/atlas.csv", dir);
+    char *atlas = th_slurp(path, &n);
+    // PrivateLoRA's break-even is the one `plsim breakeven` finds
+    cr_assert_eq(csv_row(atlas, "llama2-7b,PrivateLoRA,", f), 8);
+    const double pl_ms = atof(f[6]), phone = atof(f[5]);
+    snprintf(args, sizeof args, "breakeven paper-7b --set workload.new_tokens=8 -o %s/b.json",
+             dir);
+    cr_assert_eq(th_run_plsim(args), 0);
+    snprintf(path, sizeof path, "%s/b.json", dir);
+    char *text = th_slurp(path, &n);
+    cJSON *b = cJSON_Parse(text);
+    cr_assert(b != NULL);
+    const double be_ms = 1e3 * cJSON_GetObjectItem(b, "value")->valuedouble;
+    cr_expect(fabs(be_ms - pl_ms) <= 1e-6 * be_ms, "atlas %.9g ms, breakeven %.9g ms", pl_ms,
+              be_ms);
+    cJSON_Delete(b);
+    free(text);
+    // sharing the round trips across drafted tokens moves the break-even out
+    cr_assert_eq(csv_row(atlas, "llama2-7b,spec k=4 a=0.8,", f), 8);
+    cr_expect_gt(atof(f[6]), 2.0 * pl_ms);
+    // a phone that cannot hold 13B loses at any RTT
+    cr_assert_eq(csv_row(atlas, "llama2-13b,PrivateLoRA,", f), 8);
+    cr_expect_str_eq(f[6], "always");
+    cr_expect_str_eq(f[7], "always");
+    free(atlas);
+    // additive PrivateLoRA pays 33 RTTs a decode step for 7B: along the
+    // grid, 1/tps(rtt) - 1/tps(0.1 ms) = 33 (rtt - 0.1 ms), each row 0 point
+    snprintf(path, sizeof path, "%s/atlas-grid.csv", dir);
+    char *grid = th_slurp(path, &n);
+    cr_assert_eq(csv_row(grid, "-1.0000,0,", f), 3);
+    const double tps0 = atof(f[2]);
+    cr_assert_eq(csv_row(grid, "1.0000,0,", f), 3);
+    const double lhs = 1.0 / atof(f[2]) - 1.0 / tps0, rhs = 33.0 * (10e-3 - 0.1e-3);
+    cr_expect(fabs(lhs - rhs) <= 1e-6 * rhs, "1/tps grew by %.9g s, 33 RTTs are %.9g s", lhs,
+              rhs);
+    free(grid);
+    // what it takes: at the acceptance found, the expected tokens per pass
+    // over the simulated pass time is the phone's speed
+    snprintf(path, sizeof path, "%s/atlas-take.csv", dir);
+    char *take = th_slurp(path, &n);
+    int solved = 0, none = 0;
+    for (const char *line = strchr(take, '\n'); line != NULL && line[1] != '\0';
+         line = strchr(line + 1, '\n')) {
+        if (csv_row(line + 1, "llama2-7b,", f) != 8)
+            continue;
+        const int k = atoi(f[2]);
+        const double pass_s = atof(f[3]) / 1e3, need = atof(f[5]);
+        cr_expect(fabs(atof(f[4]) - phone) <= 1e-6 * phone);
+        cr_expect(fabs(need - phone * pass_s) <= 1e-6 * need);
+        if (strcmp(f[6], "none") == 0) {
+            cr_expect_gt(need, k + 1.0, "k = %d could reach %.3g tokens a pass", k, need);
+            none++;
+            continue;
+        }
+        const double a = atof(f[6]);
+        const double per_pass = a == 1.0 ? k + 1.0 : (1.0 - pow(a, k + 1)) / (1.0 - a);
+        cr_expect(fabs(per_pass / pass_s - phone) <= 1e-6 * phone,
+                  "k = %d at a = %.6f: %.9g tokens/s, the phone %.9g", k, a, per_pass / pass_s,
+                  phone);
+        solved++;
+    }
+    cr_expect_gt(solved, 0);
+    cr_expect_gt(none, 0, "at 47 ms short drafts cannot win at any acceptance");
+    free(take);
+    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    snprintf(path, sizeof path, "%s/atlas.png", dir);
+    char *png = th_slurp(path, &n);
+    cr_expect_gt(n, 1000);
+    cr_expect_eq(memcmp(png, png_sig, 8), 0);
+    free(png);
     th_remove_dir(dir);
 }

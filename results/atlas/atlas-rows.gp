@@ -1,0 +1,5 @@
+rows = 27
+set ytics ("llama2-7b PrivateLoRA" 0, "llama2-7b PL overlap" 1, "llama2-7b PL first-k 1" 2, "llama2-7b spec k=2 a=0.6" 3, "llama2-7b spec k=2 a=0.8" 4, "llama2-7b spec k=4 a=0.6" 5, "llama2-7b spec k=4 a=0.8" 6, "llama2-7b spec k=8 a=0.6" 7, "llama2-7b spec k=8 a=0.8" 8, "llama2-13b PrivateLoRA" 9, "llama2-13b PL overlap" 10, "llama2-13b PL first-k 1" 11, "llama2-13b spec k=2 a=0.6" 12, "llama2-13b spec k=2 a=0.8" 13, "llama2-13b spec k=4 a=0.6" 14, "llama2-13b spec k=4 a=0.8" 15, "llama2-13b spec k=8 a=0.6" 16, "llama2-13b spec k=8 a=0.8" 17, "llama-30b PrivateLoRA" 18, "llama-30b PL overlap" 19, "llama-30b PL first-k 1" 20, "llama-30b spec k=2 a=0.6" 21, "llama-30b spec k=2 a=0.8" 22, "llama-30b spec k=4 a=0.6" 23, "llama-30b spec k=4 a=0.8" 24, "llama-30b spec k=8 a=0.6" 25, "llama-30b spec k=8 a=0.8" 26)
+set arrow from graph 0, first 8.5 to graph 1, first 8.5 nohead lw 3 lc rgb 'white' front
+set arrow from graph 0, first 17.5 to graph 1, first 17.5 nohead lw 3 lc rgb 'white' front
+subtitle = 'llama2-13b, llama-30b: the phone cannot hold them, every design wins'
