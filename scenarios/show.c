@@ -154,6 +154,9 @@ void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in)
             scn_units_format(l->uplink_Bps.value, SCN_Q_BANDWIDTH, y, sizeof y),
             scn_units_format(l->downlink_Bps.value, SCN_Q_BANDWIDTH, z, sizeof z),
             scn_units_format(l->rtt_s.value, SCN_Q_TIME, a, sizeof a));
+    if (o->spec_k > 0)
+        fprintf(f, "  speculative %lld drafts a pass from %s, acceptance %g (seeded)\n",
+                (long long)o->spec_k, in->spec_draft_name, in->spec_acceptance);
     fprintf(f, "  workload prompt %lld tokens, %lld new tokens, batch %lld, %lld device(s)\n\n",
             (long long)w->prompt_tokens, (long long)w->new_tokens, (long long)w->batch,
             (long long)w->devices);
