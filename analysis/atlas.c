@@ -28,7 +28,7 @@
 // ---- what the atlas covers ----
 
 #define DRAFT "speculative.draft=stories-110m"
-#define N_DESIGNS 9
+#define N_DESIGNS ANA_ATLAS_DESIGNS
 #define N_GRID 16          /* RTTs 10^(-1 + 0.2 i) ms: 0.1 .. 100 ms */
 #define N_MARKS 2          /* the RTTs the tables report */
 #define N_TAKE 8           /* draft lengths of "what it takes" */
@@ -64,6 +64,7 @@ static double grid_rtt_s(int i)
 struct model {
     char name[64];                     /* LLM catalog name */
     char preset[256];                  /* as given */
+    int sel[N_DESIGNS], n_sel;         /* the designs asked for, in table order */
     struct mdl_input in[N_DESIGNS];
     int has_phone;                     /* 0: the phone cannot hold the model */
     char phone_note[400];              /* why not */
@@ -99,12 +100,42 @@ int64_t ana_atlas_work(const struct ana_atlas_opts *o)
     // per model: the grid, the link and the marks per design, the phone,
     // the pass times and their checks, and two searches per design of at
     // most 100 root-finder steps
-    const int64_t per_model = N_DESIGNS * (N_GRID + 1 + N_MARKS) + 1 + 2 * N_MARKS * N_TAKE +
-                              2 * N_DESIGNS * 102;
+    const int64_t nd = o->n_designs > 0 ? o->n_designs : N_DESIGNS;
+    const int64_t per_model = nd * (N_GRID + 1 + N_MARKS) + 1 + 2 * N_MARKS * N_TAKE +
+                              2 * nd * 102;
     return per_model * o->n_models;
 }
 
 // ---- loading ----
+
+/* The designs o asks for (all when none), in table order. */
+static enum sim_status select_designs(const struct ana_atlas_opts *o, int *sel, int *n,
+                                      struct sim_err *err)
+{
+    *n = 0;
+    for (int i = 0; i < o->n_designs; i++) {
+        int found = -1;
+        for (int d = 0; d < N_DESIGNS; d++)
+            if (strcmp(o->designs[i], designs[d].label) == 0)
+                found = d;
+        if (found < 0) {
+            char list[512] = "";
+            for (int d = 0; d < N_DESIGNS; d++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'",
+                         d ? ", " : "", designs[d].label);
+            return sim_err_set(err, SIM_EINVAL, "--design: no design '%s'; the designs are %s",
+                               o->designs[i], list);
+        }
+    }
+    for (int d = 0; d < N_DESIGNS; d++) {
+        int asked = o->n_designs == 0;
+        for (int i = 0; i < o->n_designs; i++)
+            asked |= strcmp(o->designs[i], designs[d].label) == 0;
+        if (asked)
+            sel[(*n)++] = d;
+    }
+    return SIM_OK;
+}
 
 static enum sim_status load(const struct ana_atlas_opts *o, const char *preset,
                             const struct design *d, const char *extra, struct mdl_input *out,
@@ -130,12 +161,13 @@ static enum sim_status load(const struct ana_atlas_opts *o, const char *preset,
 static enum sim_status plan_model(const struct ana_atlas_opts *o, struct model *m,
                                   struct batch *b, struct sim_err *err)
 {
-    for (int d = 0; d < N_DESIGNS; d++) {
+    for (int j = 0; j < m->n_sel; j++) {
+        const int d = m->sel[j];
         enum sim_status st = load(o, m->preset, &designs[d], NULL, &m->in[d], err);
         if (st != SIM_OK)
             return st;
-        if (d == 0)
-            snprintf(m->name, sizeof m->name, "%s", m->in[0].model_name);
+        if (j == 0)
+            memcpy(m->name, m->in[d].model_name, sizeof m->name); // both 64 bytes
         else if (strcmp(m->in[d].model_name, m->name) != 0)
             return sim_err_set(err, SIM_EINVAL, "%s: a design changed the model", m->preset);
         struct mdl_input x = m->in[d];
@@ -153,7 +185,8 @@ static enum sim_status plan_model(const struct ana_atlas_opts *o, struct model *
         }
     }
     struct sim_err why;
-    const enum sim_status ph = ana_breakeven_other(&m->in[0], "device-only", &m->phone, &why);
+    const enum sim_status ph = ana_breakeven_other(&m->in[m->sel[0]], "device-only", &m->phone,
+                                                   &why);
     if (ph == SIM_ERANGE) { // every design beats a phone that cannot run the model
         m->has_phone = 0;
         snprintf(m->phone_note, sizeof m->phone_note, "%s", why.msg);
@@ -233,14 +266,6 @@ static double alpha_needed(int k, double need)
 
 // ---- the outputs ----
 
-static FILE *open_in(struct sim_afile *a, const char *dir, const char *name,
-                     struct sim_err *err)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return sim_afile_open(a, path, err) == SIM_OK ? a->f : NULL;
-}
-
 /* A break-even as text: the value, "always" (the phone cannot run the
  * model) or "never" (no crossing in the range). */
 static const char *be_text(const struct model *m, const struct ana_breakeven *b, double scale,
@@ -259,14 +284,15 @@ static enum sim_status write_csvs(const char *dir, const struct model *ms, int n
                                   const struct sim_summary *r, struct sim_err *err)
 {
     struct sim_afile a;
-    FILE *f = open_in(&a, dir, "atlas.csv", err);
+    FILE *f = sim_afile_open_in(&a, dir, "atlas.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "model,design,decode_tps_at_link,decode_tps_10ms,decode_tps_47ms,phone_tps,"
                "breakeven_rtt_ms,breakeven_uplink_mbps\n");
     for (int mi = 0; mi < n_models; mi++) {
         const struct model *m = &ms[mi];
-        for (int d = 0; d < N_DESIGNS; d++) {
+        for (int j = 0; j < m->n_sel; j++) {
+            const int d = m->sel[j];
             char x[32], y[32];
             fprintf(f, "%s,%s,%.9g,%.9g,%.9g,%.9g,%s,%s\n", m->name, designs[d].label,
                     r[m->i_link[d]].decode_tps, r[m->i_mark[d]].decode_tps,
@@ -279,11 +305,12 @@ static enum sim_status write_csvs(const char *dir, const struct model *ms, int n
     if (st != SIM_OK)
         return st;
     // the image: rows top to bottom, x = log10 of the RTT in ms
-    f = open_in(&a, dir, "atlas-grid.csv", err);
+    f = sim_afile_open_in(&a, dir, "atlas-grid.csv", err);
     if (f == NULL)
         return SIM_EIO;
     for (int mi = 0, row = 0; mi < n_models; mi++)
-        for (int d = 0; d < N_DESIGNS; d++, row++) {
+        for (int j = 0; j < ms[mi].n_sel; j++, row++) {
+            const int d = ms[mi].sel[j];
             for (int i = 0; i < N_GRID; i++)
                 fprintf(f, "%.4f,%d,%.9g\n", log10(grid_rtt_s(i) * 1e3), row,
                         r[ms[mi].i_grid[d] + i].decode_tps);
@@ -292,16 +319,17 @@ static enum sim_status write_csvs(const char *dir, const struct model *ms, int n
     if ((st = sim_afile_commit(&a, err)) != SIM_OK)
         return st;
     // row names, and where each row equals the phone
-    f = open_in(&a, dir, "atlas-rows.gp", err);
+    f = sim_afile_open_in(&a, dir, "atlas-rows.gp", err);
     if (f == NULL)
         return SIM_EIO;
-    fprintf(f, "rows = %d\nset ytics (", n_models * N_DESIGNS);
+    fprintf(f, "rows = %d\nset ytics (", n_models * ms[0].n_sel);
     for (int mi = 0, row = 0; mi < n_models; mi++)
-        for (int d = 0; d < N_DESIGNS; d++, row++)
-            fprintf(f, "%s\"%s %s\" %d", row ? ", " : "", ms[mi].name, designs[d].label, row);
+        for (int j = 0; j < ms[mi].n_sel; j++, row++)
+            fprintf(f, "%s\"%s %s\" %d", row ? ", " : "", ms[mi].name,
+                    designs[ms[mi].sel[j]].label, row);
     fprintf(f, ")\n");
     char none[256] = ""; // the models the phone cannot hold, for the title
-    for (int mi = 0, row = 0; mi < n_models; mi++, row += N_DESIGNS) {
+    for (int mi = 0, row = 0; mi < n_models; mi++, row += ms[0].n_sel) {
         if (mi > 0) // a white rule between models
             fprintf(f, "set arrow from graph 0, first %g to graph 1, first %g nohead lw 3 "
                        "lc rgb 'white' front\n", row - 0.5, row - 0.5);
@@ -313,19 +341,21 @@ static enum sim_status write_csvs(const char *dir, const struct model *ms, int n
             "design wins" : "");
     if ((st = sim_afile_commit(&a, err)) != SIM_OK)
         return st;
-    f = open_in(&a, dir, "atlas-contour.csv", err);
+    f = sim_afile_open_in(&a, dir, "atlas-contour.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "log10_rtt_ms,row\n");
     for (int mi = 0, row = 0; mi < n_models; mi++) {
-        for (int d = 0; d < N_DESIGNS; d++, row++)
-            if (ms[mi].has_phone && ms[mi].be_rtt[d].found && ms[mi].be_rtt[d].x > 0.0)
-                fprintf(f, "%.6f,%d\n", log10(ms[mi].be_rtt[d].x * 1e3), row);
+        for (int j = 0; j < ms[mi].n_sel; j++, row++) {
+            const struct ana_breakeven *be = &ms[mi].be_rtt[ms[mi].sel[j]];
+            if (ms[mi].has_phone && be->found && be->x > 0.0)
+                fprintf(f, "%.6f,%d\n", log10(be->x * 1e3), row);
+        }
         fputc('\n', f); // one line per model
     }
     if ((st = sim_afile_commit(&a, err)) != SIM_OK)
         return st;
-    f = open_in(&a, dir, "atlas-take.csv", err);
+    f = sim_afile_open_in(&a, dir, "atlas-take.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "model,rtt_ms,k,pass_ms,phone_tps,tokens_per_pass_needed,acceptance_needed,"
@@ -366,7 +396,7 @@ static enum sim_status write_md(const char *dir, const struct model *ms, int n_m
                                 const struct sim_summary *r, struct sim_err *err)
 {
     struct sim_afile a;
-    FILE *f = open_in(&a, dir, "atlas.md", err);
+    FILE *f = sim_afile_open_in(&a, dir, "atlas.md", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "# Where each design beats the phone\n\n"
@@ -387,7 +417,8 @@ static enum sim_status write_md(const char *dir, const struct model *ms, int n_m
                     m->phone_note);
         fprintf(f, "| design | at the link | 10 ms | 47 ms | break-even RTT | "
                    "break-even uplink |\n|---|---:|---:|---:|---:|---:|\n");
-        for (int d = 0; d < N_DESIGNS; d++) {
+        for (int j = 0; j < m->n_sel; j++) {
+            const int d = m->sel[j];
             char x[32], y[32];
             be_text(m, &m->be_rtt[d], 1e3, 4, x, sizeof x);
             be_text(m, &m->be_up[d], 8e-6, 4, y, sizeof y);
@@ -441,7 +472,8 @@ static enum sim_status write_md(const char *dir, const struct model *ms, int n_m
 static enum sim_status search(struct model *m, const struct ana_atlas_opts *o, int64_t *done,
                               struct sim_err *err)
 {
-    for (int d = 0; d < N_DESIGNS && m->has_phone; d++) {
+    for (int j = 0; j < m->n_sel && m->has_phone; j++) {
+        const int d = m->sel[j];
         enum sim_status st = ana_breakeven_find(&m->in[d], &m->phone, ANA_OVER_RTT, 0.0, 1.0,
                                                 &m->be_rtt[d], err);
         if (st == SIM_OK)
@@ -469,9 +501,13 @@ enum sim_status ana_atlas_make(const char *dir, const struct ana_atlas_opts *o,
     struct model *ms = calloc((size_t)o->n_models, sizeof *ms);
     SIM_ASSERT(ms != NULL, "out of memory for the atlas");
     struct batch b = {NULL, 0, 0};
-    enum sim_status st = SIM_OK;
+    enum sim_status st;
+    int sel[N_DESIGNS], n_sel = 0;
+    st = select_designs(o, sel, &n_sel, err);
     for (int i = 0; i < o->n_models && st == SIM_OK; i++) {
         snprintf(ms[i].preset, sizeof ms[i].preset, "%s", o->models[i]);
+        memcpy(ms[i].sel, sel, sizeof sel);
+        ms[i].n_sel = n_sel;
         st = plan_model(o, &ms[i], &b, err);
     }
     struct sim_summary *r = calloc((size_t)(b.n > 0 ? b.n : 1), sizeof *r);

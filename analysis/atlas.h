@@ -19,12 +19,16 @@
 
 #define ANA_ATLAS_MAX_MODELS 4
 #define ANA_ATLAS_MAX_SET 8
+#define ANA_ATLAS_DESIGNS 9
 
 struct ana_atlas_opts {
     const char *models[ANA_ATLAS_MAX_MODELS]; /* scenario files or preset names */
     int n_models;
     const char *set[ANA_ATLAS_MAX_SET]; /* "key=value" applied to every model */
     int n_set;
+    const char *designs[ANA_ATLAS_DESIGNS]; /* labels to run, e.g. "PrivateLoRA" or
+                                               "spec k=4 a=0.8"; none: all of them */
+    int n_designs;
     int jobs;                  /* parallel simulations */
     ana_progress_fn progress;  /* may be NULL; hears of simulations done */
     void *progress_ctx;

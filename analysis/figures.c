@@ -125,20 +125,11 @@ static void plan_points(struct points *ps, struct layout *L)
 
 // ---- CSVs ----
 
-/* Opens dir/name for an atomic write; NULL (err says why) on failure. */
-static FILE *csv_open(struct sim_afile *a, const char *dir, const char *name,
-                      struct sim_err *err)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return sim_afile_open(a, path, err) == SIM_OK ? a->f : NULL;
-}
-
 static enum sim_status write_rank(const char *dir, const struct layout *L,
                                       const struct sim_summary *r, struct sim_err *err)
 {
     struct sim_afile a;
-    FILE *f = csv_open(&a, dir, "rank.csv", err);
+    FILE *f = sim_afile_open_in(&a, dir, "rank.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "rank,pl7_decode,pl13_decode,pl30_decode,pl7_prefill,pl13_prefill,pl30_prefill,"
@@ -163,7 +154,7 @@ static enum sim_status write_batch(const char *dir, const struct layout *L,
                                        const struct sim_summary *r, struct sim_err *err)
 {
     struct sim_afile a;
-    FILE *f = csv_open(&a, dir, "batch.csv", err);
+    FILE *f = sim_afile_open_in(&a, dir, "batch.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "batch,privatelora_decode_tps,cloud_decode_tps,device_decode_tps\n");
@@ -204,7 +195,7 @@ static enum sim_status write_rtt(const char *dir, const struct layout *L,
                                      const struct sim_summary *r, struct sim_err *err)
 {
     struct sim_afile a;
-    FILE *f = csv_open(&a, dir, "rtt.csv", err);
+    FILE *f = sim_afile_open_in(&a, dir, "rtt.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "rtt_ms,privatelora_additive,privatelora_overlap,naive_split,device_only,"
@@ -222,7 +213,7 @@ static enum sim_status write_rtt(const char *dir, const struct layout *L,
     if (st != SIM_OK)
         return st;
     // the points, and where their labels go: stacked above the device line
-    f = csv_open(&a, dir, "breakeven.csv", err);
+    f = sim_afile_open_in(&a, dir, "breakeven.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "label,rtt_ms,decode_tps,label_x_ms,label_y_tps\n");
@@ -242,7 +233,7 @@ static enum sim_status write_uplink(const char *dir, const struct layout *L,
                                         const struct sim_summary *r, struct sim_err *err)
 {
     struct sim_afile a;
-    FILE *f = csv_open(&a, dir, "uplink.csv", err);
+    FILE *f = sim_afile_open_in(&a, dir, "uplink.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "uplink_mbps,privatelora,naive_split,cloud_only,device_only\n");
@@ -273,7 +264,7 @@ static enum sim_status write_bytes(const char *dir, struct sim_err *err)
         {"PL r=64, first 2 on device", REF_MODE_PL_FIRST_K, 64, 0, 2},
     };
     struct sim_afile a;
-    FILE *f = csv_open(&a, dir, "bytes.csv", err);
+    FILE *f = sim_afile_open_in(&a, dir, "bytes.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "mode,bytes_up_per_token,bytes_down_per_token\n");
@@ -305,7 +296,7 @@ static enum sim_status write_breakdown(const char *dir, const struct layout *L,
     static const char *const labels[5] = {"PrivateLoRA", "naive split", "PL, first-k 1",
                                           "cloud-only", "device-only"};
     struct sim_afile a;
-    FILE *f = csv_open(&a, dir, "breakdown.csv", err);
+    FILE *f = sim_afile_open_in(&a, dir, "breakdown.csv", err);
     if (f == NULL)
         return SIM_EIO;
     fprintf(f, "mode,link,cloud_compute_ms,edge_compute_ms,uplink_ms,downlink_ms,latency_ms,"

@@ -11,7 +11,8 @@
 #include "util/progress.h"
 
 static const char atlas_help[] =
-    "Usage: plsim atlas [-o DIR] [--model PRESET ...] [--set KEY=V ...] [-j N] [-q]\n\n"
+    "Usage: plsim atlas [-o DIR] [--model PRESET ...] [--design NAME ...]\n"
+    "                   [--set KEY=V ...] [-j N] [-q]\n\n"
     "Where each design beats the phone. For each model preset (default\n"
     "paper-7b, paper-13b and paper-30b) and each design (PrivateLoRA, with\n"
     "overlap, with first-k 1, and speculative verification with k = 2, 4, 8\n"
@@ -23,7 +24,9 @@ static const char atlas_help[] =
     "draft length k = 1..16 needs to beat the phone at 10 ms and at 47 ms.\n\n"
     "Writes into DIR (default results/atlas): atlas.md (the tables), atlas.csv,\n"
     "atlas-take.csv, atlas-grid.csv and the figure atlas.png/.svg. --set\n"
-    "applies to every model (e.g. workload.new_tokens=16 for a quick look).\n"
+    "applies to every model (e.g. workload.new_tokens=16 for a quick look);\n"
+    "--design picks designs by their row name (\"PrivateLoRA\", \"PL overlap\",\n"
+    "\"PL first-k 1\", \"spec k=4 a=0.8\", ...).\n"
     "Needs gnuplot.\n\n"
     "Example:\n  plsim atlas -o results/atlas\n";
 
@@ -35,6 +38,7 @@ static void progress_cb(void *ctx, int64_t done)
 int cli_cmd_atlas(int argc, char **argv)
 {
     static const struct option opts[] = {{"model", required_argument, 0, 'm'},
+                                         {"design", required_argument, 0, 'd'},
                                          {"set", required_argument, 0, 's'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -48,6 +52,11 @@ int cli_cmd_atlas(int argc, char **argv)
             if (o.n_models == ANA_ATLAS_MAX_MODELS)
                 cli_usage_error("atlas", "--model: at most %d", ANA_ATLAS_MAX_MODELS);
             o.models[o.n_models++] = optarg;
+            break;
+        case 'd':
+            if (o.n_designs == ANA_ATLAS_DESIGNS)
+                cli_usage_error("atlas", "--design: at most %d", ANA_ATLAS_DESIGNS);
+            o.designs[o.n_designs++] = optarg;
             break;
         case 's':
             if (o.n_set == ANA_ATLAS_MAX_SET)

@@ -54,6 +54,8 @@ Test(cli, usage_errors_exit_two)
     cr_expect_eq(plsim("atlas --model a --model b --model c --model d --model e", buf,
                        sizeof buf), 2);
     cr_expect(strstr(buf, "at most 4") != NULL, "%s", buf);
+    cr_expect_eq(plsim("atlas -o /tmp --design 'PL sideways'", buf, sizeof buf), 2);
+    cr_expect(strstr(buf, "the designs are") != NULL, "%s", buf);
     cr_expect_eq(plsim("atlas -o /tmp --model no-such-preset", buf, sizeof buf), 2);
     cr_expect(strstr(buf, "no-such-preset") != NULL, "%s", buf);
     cr_expect_eq(plsim("comm --model llama2-7b", buf, sizeof buf), 2);

@@ -166,6 +166,21 @@ Test(ana_breakeven, bad_range_is_refused)
     cr_expect_eq(ana_breakeven_find(&in, &in, ANA_OVER_RTT, 0.5, 0.1, &b, &err), SIM_EINVAL);
 }
 
+/* `plsim breakeven paper-7b OPTS -o DIR/b.json`, its output parsed. */
+static cJSON *breakeven_json(const char *dir, const char *opts)
+{
+    char args[512], path[300];
+    snprintf(args, sizeof args, "breakeven paper-7b %s -o %s/b.json", opts, dir);
+    cr_assert_eq(th_run_plsim(args), 0, "%s", args);
+    snprintf(path, sizeof path, "%s/b.json", dir);
+    size_t n;
+    char *text = th_slurp(path, &n);
+    cJSON *b = cJSON_Parse(text);
+    free(text);
+    cr_assert(b != NULL);
+    return b;
+}
+
 Test(res_plots, figures_render_as_png_and_svg)
 {
     char dir[128], args[512];
@@ -201,13 +216,7 @@ Test(res_plots, figures_render_as_png_and_svg)
     cr_assert(row != NULL, "%s", csv);
     const double fig_ms = strtod(strchr(row + 1, '"') + 2, NULL);
     free(csv);
-    snprintf(args, sizeof args, "breakeven paper-7b --vs device-only --over rtt -o %s/b.json",
-             dir);
-    cr_assert_eq(th_run_plsim(args), 0);
-    snprintf(path, sizeof path, "%s/b.json", dir);
-    char *text = th_slurp(path, &n);
-    cJSON *b = cJSON_Parse(text);
-    cr_assert(b != NULL);
+    cJSON *b = breakeven_json(dir, "--vs device-only --over rtt");
     const double found_ms = 1e3 * cJSON_GetObjectItem(b, "value")->valuedouble;
     cr_expect(fabs(found_ms - fig_ms) <= 1e-5 * fig_ms, "figure %.9g ms, breakeven %.9g ms",
               fig_ms, found_ms);
@@ -215,7 +224,6 @@ Test(res_plots, figures_render_as_png_and_svg)
               "device-only is the phone's measured 8.1 tokens/s");
     cr_expect_str_eq(cJSON_GetObjectItem(b, "vs")->valuestring, "device-only");
     cJSON_Delete(b);
-    free(text);
     th_remove_dir(dir);
 }
 
@@ -246,7 +254,8 @@ Test(ana_atlas, limits_and_closed_forms_hold_and_the_figure_renders)
     char dir[128], args[512], path[300], f[12][64];
     temp_dir(dir, sizeof dir, "atlas");
     snprintf(args, sizeof args, "atlas -q -o %s --model paper-7b --model paper-13b "
-             "--set workload.new_tokens=8", dir);
+             "--design PrivateLoRA --design 'spec k=4 a=0.8' --set workload.new_tokens=8",
+             dir);
     cr_assert_eq(th_run_plsim(args), 0);
     size_t n;
     snprintf(path, sizeof path, "%s/atlas.csv", dir);
@@ -254,21 +263,15 @@ Test(ana_atlas, limits_and_closed_forms_hold_and_the_figure_renders)
     // PrivateLoRA's break-even is the one `plsim breakeven` finds
     cr_assert_eq(csv_row(atlas, "llama2-7b,PrivateLoRA,", f), 8);
     const double pl_ms = atof(f[6]), phone = atof(f[5]);
-    snprintf(args, sizeof args, "breakeven paper-7b --set workload.new_tokens=8 -o %s/b.json",
-             dir);
-    cr_assert_eq(th_run_plsim(args), 0);
-    snprintf(path, sizeof path, "%s/b.json", dir);
-    char *text = th_slurp(path, &n);
-    cJSON *b = cJSON_Parse(text);
-    cr_assert(b != NULL);
+    cJSON *b = breakeven_json(dir, "--set workload.new_tokens=8");
     const double be_ms = 1e3 * cJSON_GetObjectItem(b, "value")->valuedouble;
     cr_expect(fabs(be_ms - pl_ms) <= 1e-6 * be_ms, "atlas %.9g ms, breakeven %.9g ms", pl_ms,
               be_ms);
     cJSON_Delete(b);
-    free(text);
     // sharing the round trips across drafted tokens moves the break-even out
     cr_assert_eq(csv_row(atlas, "llama2-7b,spec k=4 a=0.8,", f), 8);
     cr_expect_gt(atof(f[6]), 2.0 * pl_ms);
+    cr_expect_eq(csv_row(atlas, "llama2-7b,PL overlap,", f), 0, "only the designs asked for");
     // a phone that cannot hold 13B loses at any RTT
     cr_assert_eq(csv_row(atlas, "llama2-13b,PrivateLoRA,", f), 8);
     cr_expect_str_eq(f[6], "always");

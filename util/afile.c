@@ -24,6 +24,14 @@ enum sim_status sim_afile_open(struct sim_afile *a, const char *path, struct sim
     return SIM_OK;
 }
 
+FILE *sim_afile_open_in(struct sim_afile *a, const char *dir, const char *name,
+                        struct sim_err *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return sim_afile_open(a, path, err) == SIM_OK ? a->f : NULL;
+}
+
 enum sim_status sim_afile_commit(struct sim_afile *a, struct sim_err *err)
 {
     const int bad = ferror(a->f);

@@ -19,6 +19,10 @@ struct sim_afile {
 /* Opens the temporary. On error err names path and the cause. */
 enum sim_status sim_afile_open(struct sim_afile *a, const char *path, struct sim_err *err);
 
+/* sim_afile_open of dir/name; returns a->f, or NULL (err says why). */
+FILE *sim_afile_open_in(struct sim_afile *a, const char *dir, const char *name,
+                        struct sim_err *err);
+
 /* Closes and renames into place; on any error removes the temporary. */
 enum sim_status sim_afile_commit(struct sim_afile *a, struct sim_err *err);
 
