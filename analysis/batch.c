@@ -36,6 +36,10 @@ enum sim_status ana_simulate_all(const struct mdl_input *in, int64_t n, int jobs
             sim_cleanup_add(platform[started]);
             o.platform_path = platform[started];
             st = sim_run_start(&in[started], &o, &job[started], err);
+            if (st == SIM_ERANGE) { // a side cannot hold the model: no speed, no failure
+                job[started].pid = -1;
+                st = SIM_OK;
+            }
             if (st != SIM_OK)
                 *failed = started;
             else
@@ -45,7 +49,12 @@ enum sim_status ana_simulate_all(const struct mdl_input *in, int64_t n, int jobs
             break;
         struct sim_result r;
         struct sim_err e2;
-        const enum sim_status s2 = sim_run_finish(&job[done], &r, &e2);
+        memset(&r, 0, sizeof r);
+        enum sim_status s2 = SIM_OK;
+        if (job[done].pid < 0)
+            sim_summary_unfit(&r.summary, &in[done]);
+        else
+            s2 = sim_run_finish(&job[done], &r, &e2);
         if (s2 == SIM_OK)
             out[done] = r.summary;
         else if (st == SIM_OK) { // keep the first failure, drain the rest

@@ -18,7 +18,9 @@ typedef void (*ana_progress_fn)(void *ctx, int64_t done);
 int ana_default_jobs(void);
 
 /* Simulates in[0..n) in up to jobs parallel processes, summaries into
- * out in input order; progress (may be NULL) hears of each one done. On
+ * out in input order; progress (may be NULL) hears of each one done. An
+ * input whose side cannot hold its part of the model (mdl_input_check's
+ * SIM_ERANGE) is not simulated: its summary is unfit, rates NaN. On
  * failure *failed is the index of the first failing input and err says
  * why; the others still running are waited for. */
 enum sim_status ana_simulate_all(const struct mdl_input *in, int64_t n, int jobs,

@@ -82,23 +82,6 @@ static double difference(double u, void *params)
     return tps_at(c, x, 0) - tps_at(c, x, 1);
 }
 
-/* SIM_ERANGE when the phone of a device-only input cannot hold its
- * weights in its memory. */
-static enum sim_status phone_holds(const struct mdl_input *d, struct sim_err *err)
-{
-    double need = 0.0;
-    const enum sim_status st = mdl_input_weight_bytes(d, REF_EDGE, &need, err);
-    if (st != SIM_OK)
-        return st;
-    const struct mdl_fact *have = &d->edge.mem_capacity_bytes;
-    if (!have->present || need <= have->value)
-        return SIM_OK;
-    return sim_err_set(err, SIM_ERANGE, "%s cannot hold %s at %g-bit weights: %.2f GB of "
-                       "weights, %.2f GB of memory (%s)", d->edge.name, d->model_name,
-                       d->plan.weight_bits[REF_EDGE], need / 1e9, have->value / 1e9,
-                       have->source);
-}
-
 enum sim_status ana_breakeven_other(const struct mdl_input *in, const char *vs,
                                     struct mdl_input *other, struct sim_err *err)
 {
@@ -119,13 +102,12 @@ enum sim_status ana_breakeven_other(const struct mdl_input *in, const char *vs,
         // say that first (the roofline load only places the weights)
         scn_scenario_t *r = NULL;
         struct sim_err fit;
-        if (scn_scenario_load_with(vs, set, 4, &r, &fit) == SIM_OK &&
-            phone_holds(scn_scenario_input(r), &fit) == SIM_ERANGE) {
-            scn_scenario_destroy(r);
+        const enum sim_status fs = scn_scenario_load_with(vs, set, 4, &r, &fit);
+        scn_scenario_destroy(r);
+        if (fs == SIM_ERANGE) {
             *err = fit;
             return SIM_ERANGE;
         }
-        scn_scenario_destroy(r);
     }
     if (st != SIM_OK)
         return sim_err_set(err, SIM_EINVAL, "the %s preset for %s on %s and %s: %s; compare "
@@ -135,8 +117,6 @@ enum sim_status ana_breakeven_other(const struct mdl_input *in, const char *vs,
     scn_scenario_destroy(s);
     if (!preset)
         return SIM_OK;
-    if (strcmp(vs, "device-only") == 0 && (st = phone_holds(other, err)) != SIM_OK)
-        return st;
     // the same cell and the same work: the two differ in design only
     other->link = in->link;
     other->downlink_counted = in->downlink_counted;

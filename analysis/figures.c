@@ -360,7 +360,8 @@ enum sim_status ana_figures_make(const char *dir, const char *presets_dir, int j
             ov[k] = ps->p[i].ov[k];
         snprintf(path, sizeof path, "%s/%s", presets_dir, ps->p[i].preset);
         scn_scenario_t *s = NULL;
-        st = scn_scenario_load_with(path, ov, ps->p[i].n_ov, &s, err);
+        int unfit = 0; // a phone that cannot hold a batch's KV cache: a gap in its line
+        st = scn_scenario_load_study(path, ov, ps->p[i].n_ov, &s, &unfit, err);
         if (st == SIM_OK)
             in[i] = *scn_scenario_input(s);
         scn_scenario_destroy(s);

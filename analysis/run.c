@@ -52,9 +52,22 @@ enum sim_status ana_run(const struct mdl_input *in, const char *scenario_path,
         char platform[4300];
         snprintf(platform, sizeof platform, "%s.compare", o->platform_path);
         sim_cleanup_add(platform);
-        st = compare(in, o, REF_MODE_DEVICE_ONLY, platform, &out->device_only, err);
-        if (st == SIM_OK)
-            st = compare(in, o, REF_MODE_CLOUD_ONLY, platform, &out->cloud_only, err);
+        static const enum ref_mode modes[2] = {REF_MODE_DEVICE_ONLY, REF_MODE_CLOUD_ONLY};
+        struct sim_summary *sums[2] = {&out->device_only, &out->cloud_only};
+        int *has[2] = {&out->has_device_only, &out->has_cloud_only};
+        for (int m = 0; m < 2 && st == SIM_OK; m++) {
+            struct sim_err why;
+            st = compare(in, o, modes[m], platform, sums[m], &why);
+            *has[m] = st == SIM_OK;
+            if (st == SIM_ERANGE) { // a side that cannot hold the model has no speed
+                snprintf(out->not_compared + strlen(out->not_compared),
+                         sizeof out->not_compared - strlen(out->not_compared), "%s%s",
+                         out->not_compared[0] ? "; " : "", why.msg);
+                st = SIM_OK;
+            } else if (st != SIM_OK) {
+                *err = why;
+            }
+        }
         remove(platform);
         sim_cleanup_forget(platform);
     }
@@ -81,8 +94,8 @@ enum sim_status ana_run(const struct mdl_input *in, const char *scenario_path,
 enum sim_status ana_run_write(const struct ana_run *run, const char *out_dir,
                               const char *trace, struct sim_err *err)
 {
-    const struct sim_summary *dev = run->compared ? &run->device_only : NULL;
-    const struct sim_summary *cloud = run->compared ? &run->cloud_only : NULL;
+    const struct sim_summary *dev = ana_run_device_only(run);
+    const struct sim_summary *cloud = ana_run_cloud_only(run);
     enum sim_status st = SIM_OK;
     if (out_dir != NULL) {
         char path[4200];
@@ -91,10 +104,23 @@ enum sim_status ana_run_write(const struct ana_run *run, const char *out_dir,
         snprintf(path, sizeof path, "%s/steps.csv", out_dir);
         if (st == SIM_OK)
             st = res_report_write_steps(path, &run->r, err);
+        snprintf(path, sizeof path, "%s/requests.csv", out_dir);
+        if (st == SIM_OK)
+            st = res_report_write_requests(path, &run->r, err);
     }
     if (st == SIM_OK && trace != NULL)
         st = res_trace_write(trace, &run->r, err);
     return st;
+}
+
+const struct sim_summary *ana_run_device_only(const struct ana_run *run)
+{
+    return run->compared && run->has_device_only ? &run->device_only : NULL;
+}
+
+const struct sim_summary *ana_run_cloud_only(const struct ana_run *run)
+{
+    return run->compared && run->has_cloud_only ? &run->cloud_only : NULL;
 }
 
 void ana_run_free(struct ana_run *run)

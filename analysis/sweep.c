@@ -138,9 +138,13 @@ static enum sim_status typed_inputs(const struct ana_sweep *s, const struct mdl_
             st = typed_value(t, s->axis[k].values[idx[k]], &v, err);
             if (st == SIM_OK)
                 st = t->set(&in[p], v, err);
+            if (st == SIM_ERANGE) // set, but unfit: checked below
+                st = SIM_OK;
         }
         if (st == SIM_OK)
             st = mdl_input_check(&in[p], err);
+        if (st == SIM_ERANGE) // a point that does not fit has no speed (see batch.h)
+            st = SIM_OK;
     }
     return st;
 }
@@ -154,7 +158,8 @@ enum sim_status ana_sweep_inputs(const struct ana_sweep *s, const char *file,
         all_typed = all_typed && typed_of(s->axis[k].key) != NULL;
     if (all_typed) {
         scn_scenario_t *sc = NULL;
-        enum sim_status st = scn_scenario_load_with(file, set, n_set, &sc, err);
+        int unfit = 0; // the points are checked one by one
+        enum sim_status st = scn_scenario_load_study(file, set, n_set, &sc, &unfit, err);
         if (st == SIM_OK)
             st = typed_inputs(s, scn_scenario_input(sc), in, err);
         scn_scenario_destroy(sc);
@@ -171,7 +176,8 @@ enum sim_status ana_sweep_inputs(const struct ana_sweep *s, const char *file,
             ov[i] = set[i];
         const int n = n_set + ana_sweep_point_overrides(s, p, bufs, ov + n_set);
         scn_scenario_t *sc = NULL;
-        st = scn_scenario_load_with(file, ov, n, &sc, err);
+        int unfit = 0; // simulated as unfit: no speed (see batch.h)
+        st = scn_scenario_load_study(file, ov, n, &sc, &unfit, err);
         if (st == SIM_OK)
             in[p] = *scn_scenario_input(sc);
         scn_scenario_destroy(sc);
@@ -186,9 +192,9 @@ void ana_sweep_write_header(FILE *f, const struct ana_sweep *s)
         fprintf(f, "%s,", s->axis[k].key);
     struct sim_summary dummy;
     memset(&dummy, 0, sizeof dummy);
-    const char *names[32];
-    double values[32];
-    const int n = res_summary_fields(&dummy, names, values, 32);
+    const char *names[RES_SUMMARY_FIELDS];
+    double values[RES_SUMMARY_FIELDS];
+    const int n = res_summary_fields(&dummy, names, values, RES_SUMMARY_FIELDS);
     for (int i = 0; i < n; i++)
         fprintf(f, "%s%s", names[i], i + 1 < n ? "," : "\n");
 }
@@ -200,9 +206,9 @@ void ana_sweep_write_row(FILE *f, const struct ana_sweep *s, int64_t p,
     point_index(s, p, idx);
     for (int k = 0; k < s->n_axes; k++)
         fprintf(f, "\"%s\",", s->axis[k].values[idx[k]]);
-    const char *names[32];
-    double values[32];
-    const int n = res_summary_fields(sum, names, values, 32);
+    const char *names[RES_SUMMARY_FIELDS];
+    double values[RES_SUMMARY_FIELDS];
+    const int n = res_summary_fields(sum, names, values, RES_SUMMARY_FIELDS);
     for (int i = 0; i < n; i++) {
         if (isfinite(values[i]))
             fprintf(f, "%.17g", values[i]);

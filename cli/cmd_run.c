@@ -152,8 +152,10 @@ int cli_cmd_run(int argc, char **argv)
     struct ana_run run;
     enum sim_status st = ana_run(&in, a.file, &a.opts, a.compare, &run, &err);
     if (st == SIM_OK && !a.quiet)
-        res_report_print(stdout, &run.ctx, &run.r, run.compared ? &run.device_only : NULL,
-                         run.compared ? &run.cloud_only : NULL);
+        res_report_print(stdout, &run.ctx, &run.r, ana_run_device_only(&run),
+                         ana_run_cloud_only(&run));
+    if (st == SIM_OK && !a.quiet && run.not_compared[0] != '\0')
+        printf("not compared: %s\n", run.not_compared);
     if (st == SIM_OK)
         st = ana_run_write(&run, a.out_dir, a.trace, &err);
     if (a.out_dir == NULL || st != SIM_OK)

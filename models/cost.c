@@ -4,6 +4,9 @@
 #include "models/cost.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+#include "util/status.h"
 
 const char *const mdl_cost_method_names[3] = {"roofline", "calibrated", NULL};
 const char *const mdl_calibration_scope_names[4] = {"catalog", "model", "decoder", NULL};
@@ -27,6 +30,41 @@ double mdl_cost_stage_s(const struct mdl_cost *c, const struct ref_stage *s)
     if (s->kind != REF_STAGE_COMPUTE)
         return 0.0;
     return roofline_s(c, s) * c->scale + c->stage_overhead_s;
+}
+
+/* Orders stages by layer, then operation: one kernel's stages adjacent. */
+static int kernel_cmp(const void *a, const void *b)
+{
+    const struct ref_stage *x = *(const struct ref_stage *const *)a;
+    const struct ref_stage *y = *(const struct ref_stage *const *)b;
+    if (x->layer != y->layer)
+        return (x->layer > y->layer) - (x->layer < y->layer);
+    return ((int)x->op > (int)y->op) - ((int)x->op < (int)y->op);
+}
+
+double mdl_cost_batch_s(const struct mdl_cost *c, const struct ref_stage *const *stages, int n)
+{
+    if (n == 1)
+        return mdl_cost_stage_s(c, stages[0]);
+    const struct ref_stage **v = sim_xcalloc((size_t)n, sizeof *v);
+    for (int i = 0; i < n; i++)
+        v[i] = stages[i];
+    qsort(v, (size_t)n, sizeof *v, kernel_cmp);
+    double t = 0.0;
+    for (int i = 0; i < n;) {
+        struct ref_stage k = *v[i]; // the kernel: weights once, the rest summed
+        int j = i + 1;
+        for (; j < n && kernel_cmp(&v[i], &v[j]) == 0; j++) {
+            k.flop += v[j]->flop;
+            k.weight_bytes = fmax(k.weight_bytes, v[j]->weight_bytes);
+            k.kv_read_bytes += v[j]->kv_read_bytes;
+            k.kv_write_bytes += v[j]->kv_write_bytes;
+        }
+        t += mdl_cost_stage_s(c, &k);
+        i = j;
+    }
+    free(v);
+    return t;
 }
 
 double mdl_cost_side_s(const struct mdl_cost *c, const struct ref_plan *p,

@@ -49,6 +49,14 @@ struct mdl_cost {
 /* Duration of one compute stage in seconds (0 for messages). */
 double mdl_cost_stage_s(const struct mdl_cost *c, const struct ref_stage *s);
 
+/* Duration in seconds of one batch of compute stages run together on one
+ * device (a GPU serving several phones at one scheduling point). Stages
+ * of the same operation and layer form one kernel: its weights are read
+ * once, its FLOPs and KV-cache bytes add up over the stages, and it pays
+ * one stage overhead; the kernels of a batch run one after another. A
+ * batch of one stage takes exactly mdl_cost_stage_s. */
+double mdl_cost_batch_s(const struct mdl_cost *c, const struct ref_stage *const *stages, int n);
+
 /* Sum of mdl_cost_stage_s over the plan's compute stages on side. */
 double mdl_cost_side_s(const struct mdl_cost *c, const struct ref_plan *p,
                        enum ref_place side);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 const char *const mdl_downlink_names[3] = {"ignored", "counted", NULL};
+const char *const mdl_arrival_names[3] = {"at-start", "poisson", NULL};
+const char *const mdl_scheduler_names[3] = {"continuous", "fcfs", NULL};
 
 /* A plan of the input's mode for one step must build. */
 static enum sim_status plan_builds(const struct mdl_input *in, enum ref_phase ph, int64_t n,
@@ -75,6 +77,90 @@ static enum sim_status check_workload(const struct mdl_input *in, struct sim_err
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = %"
                            PRId64 " exceeds the %" PRId64 "-token context of %s", in->origin,
                            context, in->model.seq_len, in->model_name);
+    if (w->requests < 1)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload.requests: expected >= 1, found %"
+                           PRId64, in->origin, w->requests);
+    if (w->arrival == MDL_ARRIVAL_POISSON && !(w->rate_per_s > 0.0 && isfinite(w->rate_per_s)))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload.rate: a Poisson arrival needs a "
+                           "rate > 0 in requests per second", in->origin);
+    if (w->arrival != MDL_ARRIVAL_POISSON && w->rate_per_s > 0.0)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload.rate: only a Poisson arrival has "
+                           "a rate; set \"arrival\": \"poisson\"", in->origin);
+    if (!(w->think_s >= 0.0) || !isfinite(w->think_s))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload.think: expected a finite duration "
+                           ">= 0", in->origin);
+    if (w->arrival == MDL_ARRIVAL_POISSON && w->think_s > 0.0)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload.think: a Poisson arrival is an "
+                           "open loop and has no think time", in->origin);
+    const struct mdl_serving *sv = &in->serving;
+    if (sv->max_batch < 0 || (sv->max_batch > 0 && sv->max_batch < w->batch))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.serving.max_batch: %" PRId64 " cannot hold "
+                           "one device's batch of %" PRId64 " sequences", in->origin,
+                           sv->max_batch, w->batch);
+    if (!(in->slo.ttft_s >= 0.0) || !(in->slo.tpot_s >= 0.0))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.slo: expected durations >= 0", in->origin);
+    return SIM_OK;
+}
+
+enum sim_status mdl_input_kv_bytes_per_token(const struct mdl_input *in, int side,
+                                             double *bytes, struct sim_err *err)
+{
+    struct ref_plan_opts o = in->plan;
+    o.phase = REF_PHASE_DECODE;
+    o.n_tokens = 1;
+    o.batch = 1;
+    o.pos = 0;
+    o.spec_k = 0;
+    o.all_logits = 0;
+    struct ref_plan *p = NULL;
+    *bytes = 0.0;
+    const enum sim_status st = ref_plan_build(&in->model, &o, &p, err);
+    if (st != SIM_OK)
+        return st;
+    struct ref_plan_totals t;
+    ref_plan_sum(p, &t);
+    ref_plan_destroy(p);
+    *bytes = t.kv_write_bytes[side];
+    const struct ref_config *dr = &in->plan.spec_draft;
+    if (in->plan.spec_k > 0 && !in->plan.spec_lookup && side == REF_EDGE)
+        *bytes += 2.0 * (double)(dr->n_layers * ref_config_kv_dim(dr)) * in->plan.kv_bits / 8.0;
+    return SIM_OK;
+}
+
+enum sim_status mdl_input_request_kv_bytes(const struct mdl_input *in, int side, double *bytes,
+                                           struct sim_err *err)
+{
+    const struct mdl_workload *w = &in->workload;
+    const enum sim_status st = mdl_input_kv_bytes_per_token(in, side, bytes, err);
+    const int64_t context = w->prompt_tokens + mdl_input_steps(in) - 1 + in->plan.spec_k;
+    *bytes *= (double)w->batch * (double)context;
+    return st;
+}
+
+/* Each side used holds its weights and one request's KV cache. */
+static enum sim_status check_memory(const struct mdl_input *in, struct sim_err *err)
+{
+    static const char *const key[2] = {"edge", "cloud"};
+    for (int s = 0; s < 2; s++) {
+        const struct mdl_device *d = s == REF_EDGE ? &in->edge : &in->cloud;
+        if (!mdl_input_uses_side(in, s) || !d->mem_capacity_bytes.present)
+            continue;
+        double w = 0.0, kv = 0.0;
+        struct sim_err why;
+        enum sim_status st = mdl_input_weight_bytes(in, s, &w, &why);
+        if (st == SIM_OK)
+            st = mdl_input_request_kv_bytes(in, s, &kv, &why);
+        if (st != SIM_OK)
+            return sim_err_set(err, st, "%s: %s", in->origin, why.msg);
+        const double have = d->mem_capacity_bytes.value;
+        if (w + kv > have)
+            return sim_err_set(err, SIM_ERANGE, "%s: $.%s: %s cannot hold its part of %s: it "
+                               "needs %.3f GB (weights %.3f GB at %g bits, KV cache of one "
+                               "request %.3f GB) and has %.3f GB (%s)", in->origin, key[s],
+                               d->name, in->model_name, (w + kv) / 1e9, w / 1e9,
+                               in->plan.weight_bits[s], kv / 1e9, have / 1e9,
+                               d->mem_capacity_bytes.source);
+    }
     return SIM_OK;
 }
 
@@ -154,6 +240,8 @@ enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
         !(in->spec_acceptance >= 0.0 && in->spec_acceptance <= 1.0))
         st = sim_err_set(err, SIM_EINVAL, "%s: $.speculative.acceptance: expected a value in "
                          "[0, 1], found %g", in->origin, in->spec_acceptance);
+    if (st == SIM_OK) // last: SIM_ERANGE means the input is valid but does not fit
+        st = check_memory(in, err);
     return st;
 }
 
@@ -162,12 +250,22 @@ enum sim_status mdl_input_weight_bytes(const struct mdl_input *in, int side, dou
 {
     struct ref_resources r;
     *bytes = 0.0;
-    const enum sim_status st = ref_resources_compute(&in->model, &in->plan, &r, err);
+    struct ref_plan_opts o = in->plan;
+    o.spec_k = 0; // the target's weights; a draft model's are added below
+    o.all_logits = 0;
+    enum sim_status st = ref_resources_compute(&in->model, &o, &r, err);
     if (st != SIM_OK)
         return st;
     for (int c = 0; c < REF_C_COUNT; c++)
         *bytes += r.memory_bytes[side][c];
-    return SIM_OK;
+    if (in->plan.spec_k > 0 && !in->plan.spec_lookup && side == REF_EDGE) {
+        // the phone runs the draft model whole, at its weight bits
+        o.mode = REF_MODE_DEVICE_ONLY;
+        st = ref_resources_compute(&in->plan.spec_draft, &o, &r, err);
+        for (int c = 0; c < REF_C_COUNT && st == SIM_OK; c++)
+            *bytes += r.memory_bytes[REF_EDGE][c];
+    }
+    return st;
 }
 
 // ---- setters ----
@@ -236,7 +334,7 @@ enum sim_status mdl_input_set_mode(struct mdl_input *in, enum ref_mode mode,
     if (mode == REF_MODE_DEVICE_ONLY || mode == REF_MODE_CLOUD_ONLY)
         in->plan.spec_k = 0; // no verification pass without a split
     const enum sim_status st = mdl_input_check(in, err);
-    if (st != SIM_OK) {
+    if (st != SIM_OK && st != SIM_ERANGE) { // unfit is valid: kept, and said
         in->plan.mode = old;
         in->plan.spec_k = old_k;
     }

@@ -21,6 +21,15 @@
 #include "reference/accounting.h"
 #include "util/status.h"
 
+/* How requests reach the system. */
+enum mdl_arrival {
+    MDL_ARRIVAL_AT_START, /* every device's first request at t = 0; its next ones a
+                             think time after the previous one ends (closed loop) */
+    MDL_ARRIVAL_POISSON,  /* a Poisson process of rate_per_s over all devices, the
+                             requests dealt to the devices in turn (open loop) */
+};
+extern const char *const mdl_arrival_names[3]; /* "at-start", "poisson" */
+
 /* What a workload runs. */
 struct mdl_workload {
     enum ref_phase phase;  /* prefill: simulate the prompt only (the first token);
@@ -29,6 +38,28 @@ struct mdl_workload {
     int64_t new_tokens;    /* tokens generated per sequence (the prefill makes the first) */
     int64_t batch;         /* sequences per device stepped together */
     int64_t devices;       /* identical edge devices sharing the cell */
+    enum mdl_arrival arrival;
+    double rate_per_s;     /* poisson: requests per second, all devices together */
+    int64_t requests;      /* requests per device, served one after another */
+    double think_s;        /* at-start: from a request's end to the device's next */
+};
+
+/* How a GPU schedules the work of the devices it serves (sim/server). */
+enum mdl_scheduler {
+    MDL_SCHED_CONTINUOUS, /* all waiting stages as one batch, up to max_batch */
+    MDL_SCHED_FCFS,       /* one device's stage at a time, no batching across devices */
+};
+extern const char *const mdl_scheduler_names[3]; /* "continuous", "fcfs" */
+
+struct mdl_serving {
+    enum mdl_scheduler scheduler;
+    int64_t max_batch; /* sequences in one batch; 0: no cap */
+};
+
+/* Service-level objectives a request meets or misses; 0: none set. */
+struct mdl_slo {
+    double ttft_s; /* time to first token */
+    double tpot_s; /* time per output token after the first */
 };
 
 /* One simulation's input. Plain data: copy it freely. */
@@ -44,6 +75,8 @@ struct mdl_input {
     int64_t cloud_gpus;      /* GPUs serving the devices, round robin */
     struct mdl_link link;    /* the cell: uplink, downlink, RTT */
     struct mdl_workload workload;
+    struct mdl_serving serving;
+    struct mdl_slo slo;
     struct mdl_cost cost[2]; /* [REF_EDGE], [REF_CLOUD], calibrated if asked */
     enum mdl_precision precision[2]; /* compute precision of each side's peak */
     int downlink_counted;    /* 0: downlink messages take no transfer time (the
@@ -59,10 +92,26 @@ extern const char *const mdl_downlink_names[3];
 
 /* SIM_OK when the input can be simulated: a plan builds for its prefill
  * and decode steps, the workload is positive, the link's rates are
- * positive and its RTT not negative, and nothing is asked that the
+ * positive and its RTT not negative, each side used holds its weights
+ * and one request's KV cache in its memory, and nothing is asked that the
  * engine does not model (jitter, loss, traces); otherwise SIM_EINVAL
- * with "ORIGIN: $.json.path: what is wrong". */
+ * with "ORIGIN: $.json.path: what is wrong", or SIM_ERANGE when the input
+ * is valid but a side cannot hold its weights and one request's KV cache
+ * ("... needs X GB ... and has Y GB"). */
 enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err);
+
+/* KV-cache bytes side (REF_EDGE or REF_CLOUD) holds per cached token of
+ * one sequence in in's mode, summed from the accounting plan's KV writes
+ * of a one-token decode step (0 where the side runs no attention), and
+ * on the edge a speculative draft model's. */
+enum sim_status mdl_input_kv_bytes_per_token(const struct mdl_input *in, int side,
+                                             double *bytes, struct sim_err *err);
+
+/* KV-cache bytes side reserves for one request of one device: its batch
+ * of sequences at their full context (prompt, new tokens, and a
+ * speculative pass's look-ahead). */
+enum sim_status mdl_input_request_kv_bytes(const struct mdl_input *in, int side, double *bytes,
+                                           struct sim_err *err);
 
 /* 1 when side's stage times rest on peak specs alone: a roofline at
  * 100 % of peak compute and bandwidth with no overhead, which no real
@@ -79,8 +128,8 @@ int mdl_input_uses_side(const struct mdl_input *in, int side);
 
 /* Bytes of the weights side (REF_EDGE or REF_CLOUD) holds in in's mode:
  * every component placed there (ref_resources_compute), at the side's
- * weight bits and the adapter bits; the KV cache and activations are not
- * included. */
+ * weight bits and the adapter bits, and on the edge a speculative draft
+ * model whole; the KV cache and activations are not included. */
 enum sim_status mdl_input_weight_bytes(const struct mdl_input *in, int side, double *bytes,
                                        struct sim_err *err);
 
@@ -98,7 +147,8 @@ enum sim_status mdl_input_set_downlink_Bps(struct mdl_input *in, double Bps,
 enum sim_status mdl_input_set_spec_acceptance(struct mdl_input *in, double a,
                                               struct sim_err *err);
 /* The mode of every step (the cost models stay those of the input);
- * device-only and cloud-only drop speculative verification. */
+ * device-only and cloud-only drop speculative verification. SIM_ERANGE
+ * (the mode is set) when a side then cannot hold its part. */
 enum sim_status mdl_input_set_mode(struct mdl_input *in, enum ref_mode mode,
                                    struct sim_err *err);
 

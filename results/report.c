@@ -37,6 +37,23 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"messages", (double)s->messages},
         {"devices", (double)s->devices},
         {"batch", (double)s->batch},
+        {"requests", (double)s->requests},
+        {"ttft_p50_s", s->ttft_p50_s},
+        {"ttft_p90_s", s->ttft_p90_s},
+        {"ttft_p99_s", s->ttft_p99_s},
+        {"tpot_p50_s", s->tpot_p50_s},
+        {"tpot_p90_s", s->tpot_p90_s},
+        {"tpot_p99_s", s->tpot_p99_s},
+        {"e2e_p50_s", s->e2e_p50_s},
+        {"e2e_p99_s", s->e2e_p99_s},
+        {"slo_attainment", s->slo_attainment},
+        {"gpu_utilization", s->gpu_utilization},
+        {"mean_batch_sequences", s->mean_batch_sequences},
+        {"max_batch_sequences", (double)s->max_batch_sequences},
+        {"kv_peak_bytes", s->kv_peak_bytes},
+        {"admission_waits", (double)s->admission_waits},
+        {"admission_wait_s", s->admission_wait_s},
+        {"unfit", (double)s->unfit},
     };
     int n = 0;
     for (size_t i = 0; i < sizeof f / sizeof f[0] && n < cap; i++, n++) {
@@ -71,6 +88,29 @@ static void print_rate_row(FILE *f, const char *label, const struct sim_summary 
     fprintf(f, "  %-22s %10s %12.3f %10.1f\n", label, decode, s->prefill_tps, s->ttft_s * 1e3);
 }
 
+/* Requests' percentiles and what the GPUs did, for a crowd. */
+static void print_serving(FILE *f, const struct sim_summary *s)
+{
+    const double ms = 1e3;
+    fprintf(f, "requests  %lld: TTFT p50 %.1f, p90 %.1f, p99 %.1f ms; e2e p50 %.3f, p99 %.3f s\n",
+            (long long)s->requests, ms * s->ttft_p50_s, ms * s->ttft_p90_s, ms * s->ttft_p99_s,
+            s->e2e_p50_s, s->e2e_p99_s);
+    if (isfinite(s->tpot_p50_s))
+        fprintf(f, "          TPOT p50 %.2f, p90 %.2f, p99 %.2f ms\n", ms * s->tpot_p50_s,
+                ms * s->tpot_p90_s, ms * s->tpot_p99_s);
+    if (isfinite(s->slo_attainment))
+        fprintf(f, "          within the SLO: %.1f %%\n", 100.0 * s->slo_attainment);
+    fprintf(f, "GPUs      busy %.1f %% of the makespan (%.3f s); batches of %.2f sequences on "
+            "average, %lld at most\n", 100.0 * s->gpu_utilization, s->makespan_s,
+            s->mean_batch_sequences, (long long)s->max_batch_sequences);
+    fprintf(f, "          KV cache: %.3f GB at peak; %lld request%s waited for memory%s",
+            s->kv_peak_bytes / 1e9, (long long)s->admission_waits,
+            s->admission_waits == 1 ? "" : "s", s->admission_waits > 0 ? "" : "\n");
+    if (s->admission_waits > 0)
+        fprintf(f, ", %.3f s on average\n", s->admission_wait_s);
+    fprintf(f, "\n");
+}
+
 void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_result *r,
                       const struct sim_summary *device_only, const struct sim_summary *cloud_only)
 {
@@ -93,6 +133,8 @@ void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_r
         fprintf(f, "  aggregate decode over %lld devices: %.3f tokens/s\n",
                 (long long)s->devices, s->aggregate_decode_tps);
     fprintf(f, "\n");
+    if (s->requests > 1)
+        print_serving(f, s);
     if (isfinite(s->decode_step_s)) {
         char label[96];
         snprintf(label, sizeof label, "decode, per step (%.4g token%s for each of %lld "
@@ -197,6 +239,19 @@ static void add_inputs(cJSON *o, const struct res_context *ctx)
     add_num(w, "new_tokens", (double)in->workload.new_tokens);
     add_num(w, "batch", (double)in->workload.batch);
     add_num(w, "devices", (double)in->workload.devices);
+    cJSON_AddStringToObject(w, "arrival", mdl_arrival_names[in->workload.arrival]);
+    if (in->workload.arrival == MDL_ARRIVAL_POISSON)
+        add_num(w, "rate_per_s", in->workload.rate_per_s);
+    add_num(w, "requests", (double)in->workload.requests);
+    add_num(w, "think_s", in->workload.think_s);
+    cJSON *sv = cJSON_AddObjectToObject(x, "serving");
+    cJSON_AddStringToObject(sv, "scheduler", mdl_scheduler_names[in->serving.scheduler]);
+    add_num(sv, "max_batch", in->serving.max_batch > 0 ? (double)in->serving.max_batch : NAN);
+    if (in->slo.ttft_s > 0.0 || in->slo.tpot_s > 0.0) {
+        cJSON *slo = cJSON_AddObjectToObject(x, "slo");
+        add_num(slo, "ttft_s", in->slo.ttft_s > 0.0 ? in->slo.ttft_s : NAN);
+        add_num(slo, "tpot_s", in->slo.tpot_s > 0.0 ? in->slo.tpot_s : NAN);
+    }
 }
 
 enum sim_status res_report_write_summary(const char *path, const struct res_context *ctx,
@@ -215,9 +270,9 @@ enum sim_status res_report_write_summary(const char *path, const struct res_cont
     cJSON_AddStringToObject(o, "edge_cost", ctx->edge_cost);
     cJSON_AddStringToObject(o, "cloud_cost", ctx->cloud_cost);
     add_num(o, "seed", (double)ctx->seed);
-    const char *names[32];
-    double values[32];
-    const int n = res_summary_fields(s, names, values, 32);
+    const char *names[RES_SUMMARY_FIELDS];
+    double values[RES_SUMMARY_FIELDS];
+    const int n = res_summary_fields(s, names, values, RES_SUMMARY_FIELDS);
     for (int i = 0; i < n; i++)
         add_num(o, names[i], values[i]);
     add_breakdown(o, "decode_per_token", &s->decode_per_token);
@@ -240,6 +295,28 @@ enum sim_status res_report_write_summary(const char *path, const struct res_cont
 
 // ---- CSV ----
 
+enum sim_status res_report_write_requests(const char *path, const struct sim_result *r,
+                                          struct sim_err *err)
+{
+    struct sim_afile af;
+    const enum sim_status st = sim_afile_open(&af, path, err);
+    if (st != SIM_OK)
+        return st;
+    FILE *f = af.f;
+    fprintf(f, "device,request,arrival_s,first_token_s,done_s,prompt_tokens,new_tokens,ttft_s,"
+               "tpot_s,e2e_s\n");
+    for (int64_t i = 0; i < r->n_requests; i++) {
+        const struct sim_request_record *q = &r->requests[i];
+        char tpot[32] = ""; // empty: one new token has no time per output token
+        if (isfinite(q->tpot_s))
+            snprintf(tpot, sizeof tpot, "%.17g", q->tpot_s);
+        fprintf(f, "%d,%d,%.17g,%.17g,%.17g,%lld,%lld,%.17g,%s,%.17g\n", q->device, q->request,
+                q->arrival_s, q->first_token_s, q->done_s, (long long)q->prompt_tokens,
+                (long long)q->new_tokens, q->ttft_s, tpot, q->e2e_s);
+    }
+    return sim_afile_commit(&af, err);
+}
+
 enum sim_status res_report_write_steps(const char *path, const struct sim_result *r,
                                        struct sim_err *err)
 {
@@ -248,13 +325,13 @@ enum sim_status res_report_write_steps(const char *path, const struct sim_result
     if (st != SIM_OK)
         return st;
     FILE *f = af.f;
-    fprintf(f, "device,step,phase,pos_tokens,new_tokens,start_s,end_s,duration_s,"
+    fprintf(f, "device,request,step,phase,pos_tokens,new_tokens,start_s,end_s,duration_s,"
                "edge_compute_s,cloud_compute_s,uplink_s,downlink_s,latency_s,waiting_s,"
                "bytes_up,bytes_down,messages\n");
     for (int64_t i = 0; i < r->n_steps; i++) {
         const struct sim_step_record *s = &r->steps[i];
-        fprintf(f, "%d,%d,%s,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
-                   "%lld,%lld,%d\n", s->device, s->step, ref_phase_name(s->phase),
+        fprintf(f, "%d,%d,%d,%s,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
+                   "%lld,%lld,%d\n", s->device, s->request, s->step, ref_phase_name(s->phase),
                 (long long)s->pos, (long long)s->tokens, s->start_s, s->end_s,
                 s->end_s - s->start_s, s->b.edge_compute_s, s->b.cloud_compute_s, s->b.uplink_s,
                 s->b.downlink_s, s->b.latency_s, s->b.waiting_s, (long long)s->bytes_up,

@@ -41,12 +41,19 @@ enum sim_status res_report_write_summary(const char *path, const struct res_cont
                                          const struct sim_summary *cloud_only,
                                          struct sim_err *err);
 
+/* DIR/requests.csv: one row per request of every device: arrival,
+ * first token and last token times, its lengths, TTFT, TPOT, e2e. */
+enum sim_status res_report_write_requests(const char *path, const struct sim_result *r,
+                                          struct sim_err *err);
+
 /* DIR/steps.csv: one row per simulated step and device. */
 enum sim_status res_report_write_steps(const char *path, const struct sim_result *r,
                                        struct sim_err *err);
 
 /* The summary fields as (name, value) pairs, for sweeps; returns the
- * count written (at most cap). Names carry units. */
+ * count written (at most cap, which RES_SUMMARY_FIELDS always covers).
+ * Names carry units. */
+#define RES_SUMMARY_FIELDS 64
 int res_summary_fields(const struct sim_summary *s, const char **names, double *values, int cap);
 
 #endif

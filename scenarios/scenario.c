@@ -337,6 +337,26 @@ static const struct scn_field workload_fields[] = {
      NULL},
     {"batch", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL, S(in.workload.batch), 8, 1, 0, NULL},
     {"devices", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, S(in.workload.devices), 8, 0, 1, NULL},
+    {"arrival", SCN_F_ENUM, 0, mdl_arrival_names, 0, 0, 0, NULL, S(in.workload.arrival), 4, 0,
+     MDL_ARRIVAL_AT_START, NULL},
+    {"rate", SCN_F_QTY, SCN_Q_RATE, NULL, 0, 1e9, 1, NULL, S(in.workload.rate_per_s), 8, 0, 0,
+     NULL},
+    {"requests", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, S(in.workload.requests), 8, 0, 1, NULL},
+    {"think", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 1e7, 0, NULL, S(in.workload.think_s), 8, 0, 0,
+     NULL},
+    SCN_END,
+};
+
+static const struct scn_field serving_fields[] = {
+    {"scheduler", SCN_F_ENUM, 0, mdl_scheduler_names, 0, 0, 0, NULL, S(in.serving.scheduler), 4,
+     0, MDL_SCHED_CONTINUOUS, NULL},
+    {"max_batch", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, S(in.serving.max_batch), 8, 0, 0, NULL},
+    SCN_END,
+};
+
+static const struct scn_field slo_fields[] = {
+    {"ttft", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 1e7, 1, NULL, S(in.slo.ttft_s), 8, 0, 0, NULL},
+    {"tpot", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 1e7, 1, NULL, S(in.slo.tpot_s), 8, 0, 0, NULL},
     SCN_END,
 };
 
@@ -383,6 +403,8 @@ static const struct scn_field top_fields[] = {
     {"cloud_gpus", SCN_F_INT, 0, NULL, 1, 1e5, 0, NULL, S(in.cloud_gpus), 8, 0, 1, NULL},
     {"link", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_link},
     {"workload", SCN_F_OBJECT, 0, NULL, 0, 0, 0, workload_fields, SCN_NO_DEST, 0, 1, 0, NULL},
+    {"serving", SCN_F_OBJECT, 0, NULL, 0, 0, 0, serving_fields, SCN_NO_DEST, 0, 0, 0, NULL},
+    {"slo", SCN_F_OBJECT, 0, NULL, 0, 0, 0, slo_fields, SCN_NO_DEST, 0, 0, 0, NULL},
     {"cost", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_fields, SCN_NO_DEST, 0, 0, 0, NULL},
     {"accounting", SCN_F_OBJECT, 0, NULL, 0, 0, 0, accounting_fields, SCN_NO_DEST, 0, 0, 0,
      NULL},
@@ -716,6 +738,23 @@ enum sim_status scn_scenario_load_with(const char *path, const char *const *over
                                        int n_overrides, scn_scenario_t **out,
                                        struct sim_err *err)
 {
+    int unfit = 0;
+    const enum sim_status st = scn_scenario_load_study(path, overrides, n_overrides, out,
+                                                       &unfit, err);
+    if (st == SIM_OK && unfit) {
+        // say again why: the study load kept the scenario
+        scn_scenario_destroy(*out);
+        *out = NULL;
+        return SIM_ERANGE;
+    }
+    return st;
+}
+
+enum sim_status scn_scenario_load_study(const char *path, const char *const *overrides,
+                                        int n_overrides, scn_scenario_t **out, int *unfit,
+                                        struct sim_err *err)
+{
+    *unfit = 0;
     *out = NULL;
     struct scn_scenario *s = sim_xcalloc(1, sizeof *s);
     cJSON *roots[MAX_CHAIN] = {NULL};
@@ -743,6 +782,10 @@ enum sim_status scn_scenario_load_with(const char *path, const char *const *over
     }
     if (st == SIM_OK)
         st = finish(s, err);
+    if (st == SIM_ERANGE) { // valid, but a side cannot hold its part: err says why
+        *unfit = 1;
+        st = SIM_OK;
+    }
     for (int i = 0; i < MAX_CHAIN; i++)
         cJSON_Delete(roots[i]);
     if (st != SIM_OK) {

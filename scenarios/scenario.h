@@ -41,6 +41,14 @@ enum sim_status scn_scenario_load_with(const char *path, const char *const *over
                                        int n_overrides, scn_scenario_t **out,
                                        struct sim_err *err);
 
+/* As scn_scenario_load_with, but a scenario whose only fault is that a
+ * side cannot hold its part of the model (mdl_input_check's SIM_ERANGE)
+ * loads: *unfit is set to 1, for studies (sweeps, figures) that report
+ * such a point as having no speed instead of stopping. */
+enum sim_status scn_scenario_load_study(const char *path, const char *const *overrides,
+                                        int n_overrides, scn_scenario_t **out, int *unfit,
+                                        struct sim_err *err);
+
 void scn_scenario_destroy(scn_scenario_t *s);
 
 /* Directory of the preset scenarios: $PLSIM_SCENARIOS_DIR when set, else

@@ -95,6 +95,8 @@ static const struct unit units[] = {
     {"tokens/s", 1.0, SCN_Q_RATE},
     {"tok/s", 1.0, SCN_Q_RATE},
     {"Hz", 1.0, SCN_Q_RATE},
+    {"requests/s", 1.0, SCN_Q_RATE},
+    {"req/s", 1.0, SCN_Q_RATE},
     // ratios
     {"%", 0.01, SCN_Q_RATIO},
     // counts of tokens

@@ -33,6 +33,7 @@ void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, d
 /* One simulated step of one device. */
 struct sim_step_record {
     int32_t device;        /* 0-based device index */
+    int32_t request;       /* 0-based request of the device */
     int32_t step;          /* 0 = prefill, then decode steps */
     enum ref_phase phase;
     int64_t pos;           /* tokens in the cache before the step */
@@ -45,10 +46,28 @@ struct sim_step_record {
     int32_t messages;
 };
 
+/* One request of one device: its batch of sequences, prefilled, then
+ * decoded. Times are simulated seconds; NaN where not applicable (tpot
+ * with a single new token). */
+struct sim_request_record {
+    int32_t device;
+    int32_t request;
+    double arrival_s;     /* the request arrived */
+    double first_token_s; /* its prefill ended: the first token */
+    double done_s;        /* its last token */
+    int64_t prompt_tokens;
+    int64_t new_tokens;
+    double ttft_s;        /* first_token - arrival: queueing included */
+    double tpot_s;        /* (done - first_token) / (new_tokens - 1) */
+    double e2e_s;         /* done - arrival */
+};
+
 /* The summary of a run. Rates are per device (its batch of sequences);
  * aggregate rates add the devices up. NaN where not applicable (e.g.
  * decode_tps with a single new token). */
 struct sim_summary {
+    int unfit;                   /* 1: a side cannot hold its part of the model;
+                                    nothing was simulated and every rate is NaN */
     enum ref_mode mode;
     int64_t devices;
     int64_t batch;
@@ -68,6 +87,19 @@ struct sim_summary {
     struct sim_breakdown prefill;            /* the prefill step, device 0 */
     int64_t messages;            /* simulated communications, all devices */
     double wall_s;               /* real seconds the simulation took */
+    /* requests: percentiles over every request (vLLM's benchmark names) */
+    int64_t requests;
+    double ttft_p50_s, ttft_p90_s, ttft_p99_s;
+    double tpot_p50_s, tpot_p90_s, tpot_p99_s;
+    double e2e_p50_s, e2e_p99_s;
+    double slo_attainment;       /* fraction of requests within every SLO set; NaN: none */
+    /* the GPUs as servers */
+    double gpu_utilization;      /* time running batches / makespan, mean over GPUs */
+    double mean_batch_sequences; /* sequences per batch, over all batches */
+    int64_t max_batch_sequences; /* the largest batch */
+    double kv_peak_bytes;        /* the most KV cache reserved on one GPU at once */
+    int64_t admission_waits;     /* requests that waited for GPU memory */
+    double admission_wait_s;     /* their mean wait; 0 when none waited */
 };
 
 /* One stage of one step as it happened, for traces. */
@@ -82,7 +114,8 @@ struct sim_event {
     int64_t bytes;        /* message bytes, 0 for compute */
 };
 
-/* A run's results. steps has n_steps records (devices x steps); events
+/* A run's results. steps has n_steps records (devices x requests x
+ * steps), requests one per request of every device; events
  * is filled only when the run asked for a trace. */
 struct sim_result {
     struct sim_summary summary;
@@ -90,7 +123,15 @@ struct sim_result {
     int64_t n_steps;
     struct sim_event *events;      /* owned, or NULL */
     int64_t n_events;
+    struct sim_request_record *requests; /* owned: devices x requests */
+    int64_t n_requests;
 };
+
+/* *s as for an input that was not simulated because a side cannot hold
+ * its part of the model: unfit, mode, devices and batch set, every time
+ * and rate NaN. */
+struct mdl_input;
+void sim_summary_unfit(struct sim_summary *s, const struct mdl_input *in);
 
 /* Frees the steps; NULL is a no-op. */
 void sim_result_free(struct sim_result *r);

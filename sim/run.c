@@ -24,10 +24,15 @@
 #include <xbt/config.h>
 #include <xbt/log.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <simgrid/semaphore.h>
 
 #include "models/cost.h"
 #include "sim/platform.h"
+#include "sim/server.h"
 #include "util/cleanup.h"
 #include "util/progress.h"
 
@@ -43,9 +48,11 @@ static const char *const context_cfg = NULL;
 
 // ---- the steps every device replays ----
 
-/* One step: its plan (borrowed from struct replay) and stage durations. */
+/* One step: its plan (owned; the prefill's is struct replay's) and stage
+ * durations. Decode plans share one shape and differ in the costs that
+ * grow with the context, which the GPU's batches add up. */
 struct step_spec {
-    const struct ref_plan *plan;
+    struct ref_plan *plan;
     double *dur_s;        /* cost-model seconds per stage; 0 for messages */
     enum ref_phase phase;
     int64_t pos;          /* tokens cached before the step */
@@ -64,6 +71,12 @@ struct replay {
     int n_steps;
     int max_stages;
     int64_t batch;
+    int64_t prompt_tokens, new_tokens; /* per sequence of a request */
+    int64_t requests;        /* per device, one after another */
+    enum mdl_arrival arrival;
+    double think_s;          /* at-start: a request's end to the device's next */
+    double kv_request_bytes; /* cloud KV cache one request reserves */
+    struct mdl_slo slo;
     double lat_s;            /* one-way latency */
     double bw_up_Bps, bw_down_Bps;
     int downlink_counted;    /* 0: downlink messages carry no transfer time */
@@ -71,8 +84,11 @@ struct replay {
 
 static void replay_free(struct replay *r)
 {
-    for (int k = 0; k < r->n_steps; k++)
+    for (int k = 0; k < r->n_steps; k++) {
         free(r->steps[k].dur_s);
+        if (k > 0)
+            ref_plan_destroy(r->steps[k].plan);
+    }
     free(r->steps);
     ref_plan_destroy(r->prefill);
     ref_plan_destroy(r->decode);
@@ -147,11 +163,9 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
         while (yield <= base.spec_k && gsl_rng_uniform(rng) < in->spec_acceptance)
             yield++;
         yield = yield < tokens - made ? yield : tokens - made;
-        r->steps[r->n_steps] = (struct step_spec){r->decode, durations(in, p),
-                                                  REF_PHASE_DECODE, pos, p->opts.n_tokens,
-                                                  yield};
+        r->steps[r->n_steps] = (struct step_spec){p, durations(in, p), REF_PHASE_DECODE, pos,
+                                                  p->opts.n_tokens, yield};
         made += yield;
-        ref_plan_destroy(p);
     }
     gsl_rng_free(rng);
     r->max_stages = r->prefill->n_stages > r->decode->n_stages ? r->prefill->n_stages
@@ -161,7 +175,31 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
     r->bw_up_Bps = l->uplink_Bps.value;
     r->bw_down_Bps = l->downlink_Bps.value;
     r->downlink_counted = in->downlink_counted;
+    r->prompt_tokens = w->prompt_tokens;
+    r->new_tokens = mdl_input_steps(in) == 1 ? 1 : w->new_tokens;
+    r->requests = w->requests;
+    r->arrival = w->arrival;
+    r->think_s = w->think_s;
+    r->slo = in->slo;
+    if (st == SIM_OK)
+        st = mdl_input_request_kv_bytes(in, REF_CLOUD, &r->kv_request_bytes, err);
     return st;
+}
+
+/* Poisson arrivals: every device's requests, dealt in turn from one
+ * process of in's rate (seeded apart from the speculative draws). */
+static void draw_arrivals(const struct mdl_input *in, double *arrival_s, int64_t n_dev)
+{
+    const int64_t R = in->workload.requests;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    SIM_ASSERT(rng != NULL, "out of memory for the RNG");
+    gsl_rng_set(rng, (unsigned long)(in->seed ^ 0x9e3779b97f4a7c15ULL));
+    double t = 0.0;
+    for (int64_t j = 0; j < n_dev * R; j++) {
+        t += gsl_ran_exponential(rng, 1.0 / in->workload.rate_per_s);
+        arrival_s[(j % n_dev) * R + j / n_dev] = t; // device j mod N, its request j / N
+    }
+    gsl_rng_free(rng);
 }
 
 // ---- actors ----
@@ -177,7 +215,10 @@ struct device {
     int finished;            /* actors of this device that walked every step */
     const struct replay *rp;
     sg_mailbox_t up, down;   /* edge -> cloud, cloud -> edge */
-    struct stage_time *t;    /* n_steps x max_stages */
+    struct server *srv;      /* the GPU serving it */
+    sg_sem_t sem;            /* the cloud actor's: its job ran, or it was admitted */
+    double *arrival_s;       /* per request: when it arrived */
+    struct stage_time *t;    /* requests x n_steps x max_stages */
 };
 
 /* One actor's view: which device, which side. */
@@ -191,6 +232,7 @@ struct actor_arg {
 struct walk {
     int device;       /* the device walked for, for the log */
     int step;         /* the step walked */
+    int admitted;     /* cloud: the request holds its KV cache */
     const struct ref_plan *p;
     struct stage_time *t;
     sg_comm_t *recv;  /* per stage: posted receive */
@@ -218,13 +260,34 @@ static void wait_deps(struct walk *w, int i)
             finish_recv(w, s->deps[k]);
 }
 
-/* Walks one step's plan for one side. */
-static void walk_step(struct device *dev, enum ref_place side, int k, struct walk *w)
+/* A cloud compute stage: the device's GPU runs it in a batch; the
+ * request reserves its KV cache before its first one. */
+static void serve(struct device *dev, struct walk *w, int i, double dur_s)
 {
+    if (!w->admitted) {
+        if (dev->rp->kv_request_bytes > 0.0)
+            srv_admit(dev->srv, dev->rp->kv_request_bytes, dev->sem);
+        w->admitted = 1;
+    }
+    if (!(dur_s > 0.0)) {
+        w->t[i].start = w->t[i].end = simgrid_get_clock();
+        return;
+    }
+    struct srv_job job = {.stage = &w->p->stages[i], .seqs = dev->rp->batch, .done = dev->sem};
+    srv_run(dev->srv, &job);
+    w->t[i].start = job.start_s;
+    w->t[i].end = job.end_s;
+}
+
+/* Walks one step's plan for one side: K counts the device's steps over
+ * its requests (request K / n_steps, step K % n_steps). */
+static void walk_step(struct device *dev, enum ref_place side, int K, struct walk *w)
+{
+    const int k = K % dev->rp->n_steps;
     const struct step_spec *sp = &dev->rp->steps[k];
     w->step = k;
     w->p = sp->plan;
-    w->t = dev->t + (size_t)k * (size_t)dev->rp->max_stages;
+    w->t = dev->t + (size_t)K * (size_t)dev->rp->max_stages;
     memset(w->pending, 0, (size_t)w->p->n_stages);
     for (int i = 0; i < w->p->n_stages; i++) {
         const struct ref_stage *s = &w->p->stages[i];
@@ -232,10 +295,14 @@ static void walk_step(struct device *dev, enum ref_place side, int k, struct wal
             if (s->place != side)
                 continue;
             wait_deps(w, i);
-            w->t[i].start = simgrid_get_clock();
-            if (sp->dur_s[i] > 0.0)
-                sg_actor_execute(sp->dur_s[i] * SIM_HOST_SPEED);
-            w->t[i].end = simgrid_get_clock();
+            if (side == REF_CLOUD) {
+                serve(dev, w, i, sp->dur_s[i]);
+            } else {
+                w->t[i].start = simgrid_get_clock();
+                if (sp->dur_s[i] > 0.0)
+                    sg_actor_execute(sp->dur_s[i] * SIM_HOST_SPEED);
+                w->t[i].end = simgrid_get_clock();
+            }
             XBT_DEBUG("device %d step %d %-11s %-5s layer %3lld %14s %.9f -> %.9f", w->device,
                       k, ref_op_name(s->op), ref_place_name(s->place), (long long)s->layer, "",
                       w->t[i].start, w->t[i].end);
@@ -269,9 +336,10 @@ static void report_progress(const struct replay *rp, int done)
     const double el = sim_now_s() - rp->wall0_s;
     if (el < 1.0)
         return;
-    fprintf(stderr, "\rrun: step %d/%d done, %.1f s elapsed, ETA %.1f s   ", done, rp->n_steps,
-            el, el / done * (rp->n_steps - done));
-    if (done == rp->n_steps)
+    const int total = (int)(rp->n_steps * rp->requests);
+    fprintf(stderr, "\rrun: step %d/%d done, %.1f s elapsed, ETA %.1f s   ", done, total, el,
+            el / done * (total - done));
+    if (done == total)
         fprintf(stderr, "\r%*s\r", 60, "");
 }
 
@@ -291,11 +359,30 @@ static void actor_main(int argc, char **argv)
         .data = sim_xcalloc((size_t)n, sizeof(void *)),
         .pending = sim_xcalloc((size_t)n, 1),
     };
-    const int reporter = a->dev->rp->progress && a->side == REF_EDGE && a->dev == a->dev0;
-    for (int k = 0; k < a->dev->rp->n_steps; k++) {
-        walk_step(a->dev, a->side, k, &w);
-        if (reporter)
-            report_progress(a->dev->rp, k + 1);
+    const struct replay *rp = a->dev->rp;
+    const int reporter = rp->progress && a->side == REF_EDGE && a->dev == a->dev0;
+    for (int64_t r = 0; r < rp->requests; r++) {
+        if (a->side == REF_EDGE) {
+            // the request arrives; a device busy with its previous one
+            // starts it when that one ends (its wait is in its TTFT)
+            const double now = simgrid_get_clock();
+            double *arr = &a->dev->arrival_s[r];
+            if (rp->arrival == MDL_ARRIVAL_AT_START)
+                *arr = r == 0 ? 0.0 : now + rp->think_s;
+            if (*arr > now)
+                sg_actor_sleep_for(*arr - now);
+        }
+        for (int k = 0; k < rp->n_steps; k++) {
+            const int K = (int)(r * rp->n_steps + k);
+            walk_step(a->dev, a->side, K, &w);
+            if (reporter)
+                report_progress(rp, K + 1);
+        }
+        if (a->side == REF_CLOUD && w.admitted) {
+            if (rp->kv_request_bytes > 0.0)
+                srv_release(a->dev->srv, rp->kv_request_bytes);
+            w.admitted = 0;
+        }
     }
     free(w.recv);
     free(w.data);
@@ -341,9 +428,10 @@ static void add_span(struct sweep *w, int cause, double a, double b, double lo, 
     w->ev[w->n++] = (struct edge_ev){b, cause, -1};
 }
 
-/* The activities of one step's stages: a compute stage is compute for
- * its nominal duration, waiting (contention) after; a message is latency,
- * then transfer (bytes / bandwidth), then waiting (a shared link). */
+/* The activities of one step's stages: a compute stage is compute from
+ * its start to its end (on the GPU, the whole batch it ran in; the wait
+ * for the GPU before it is an idle gap); a message is latency, then
+ * transfer (bytes / bandwidth), then waiting (a shared link). */
 static void add_step(struct sweep *w, const struct replay *rp, int k, const struct stage_time *t,
                      double lo, double hi)
 {
@@ -354,9 +442,7 @@ static void add_step(struct sweep *w, const struct replay *rp, int k, const stru
         if (b <= lo || a >= hi)
             continue;
         if (s->kind == REF_STAGE_COMPUTE) {
-            add_span(w, s->place == REF_EDGE ? C_EDGE : C_CLOUD, a, fmin(b, a + sp->dur_s[i]), lo,
-                     hi);
-            add_span(w, C_WAIT, a + sp->dur_s[i], b, lo, hi);
+            add_span(w, s->place == REF_EDGE ? C_EDGE : C_CLOUD, a, b, lo, hi);
             continue;
         }
         const int up = s->place == REF_LINK_UP;
@@ -368,16 +454,17 @@ static void add_step(struct sweep *w, const struct replay *rp, int k, const stru
     }
 }
 
-/* Splits [lo, hi], a step of a device, by cause over the activities of
+/* Splits [lo, hi], step K of a device, by cause over the activities of
  * that step and its neighbours (pipelined steps overlap). */
 static void breakdown_step(struct sweep *w, const struct replay *rp, const struct device *dev,
-                           int k, double lo, double hi, struct sim_breakdown *b)
+                           int K, double lo, double hi, struct sim_breakdown *b)
 {
     memset(b, 0, sizeof *b);
     w->n = 0;
-    for (int j = k - 1; j <= k + 1; j++)
-        if (j >= 0 && j < rp->n_steps)
-            add_step(w, rp, j, dev->t + (size_t)j * (size_t)rp->max_stages, lo, hi);
+    for (int j = K - 1; j <= K + 1; j++)
+        if (j >= 0 && j < rp->n_steps * rp->requests)
+            add_step(w, rp, j % rp->n_steps, dev->t + (size_t)j * (size_t)rp->max_stages, lo,
+                     hi);
     qsort(w->ev, (size_t)w->n, sizeof *w->ev, ev_cmp);
     int active[C_COUNT] = {0};
     double *by[C_COUNT] = {&b->cloud_compute_s, &b->edge_compute_s, &b->uplink_s,
@@ -397,10 +484,11 @@ static void breakdown_step(struct sweep *w, const struct replay *rp, const struc
     }
 }
 
-/* The end of step k of a device: its last stage's end. */
-static double step_end(const struct replay *rp, const struct device *dev, int k)
+/* The end of step K of a device: its last stage's end. */
+static double step_end(const struct replay *rp, const struct device *dev, int K)
 {
-    const struct stage_time *t = dev->t + (size_t)k * (size_t)rp->max_stages;
+    const struct stage_time *t = dev->t + (size_t)K * (size_t)rp->max_stages;
+    const int k = K % rp->n_steps;
     double end = 0.0;
     for (int i = 0; i < rp->steps[k].plan->n_stages; i++)
         end = fmax(end, t[i].end);
@@ -425,13 +513,14 @@ static void collect_events(const struct replay *rp, const struct device *devs, i
     int64_t n = 0;
     for (int k = 0; k < rp->n_steps; k++)
         n += rp->steps[k].plan->n_stages;
-    out->n_events = n * n_dev;
+    out->n_events = n * n_dev * rp->requests;
     out->events = sim_xcalloc((size_t)out->n_events, sizeof *out->events);
     struct sim_event *e = out->events;
     for (int64_t d = 0; d < n_dev; d++)
-        for (int k = 0; k < rp->n_steps; k++) {
+        for (int K = 0; K < rp->n_steps * rp->requests; K++) {
+            const int k = K % rp->n_steps;
             const struct ref_plan *p = rp->steps[k].plan;
-            const struct stage_time *t = devs[d].t + (size_t)k * (size_t)rp->max_stages;
+            const struct stage_time *t = devs[d].t + (size_t)K * (size_t)rp->max_stages;
             for (int i = 0; i < p->n_stages; i++, e++) {
                 const struct ref_stage *s = &p->stages[i];
                 *e = (struct sim_event){.device = (int32_t)d, .step = k, .place = s->place,
@@ -442,41 +531,110 @@ static void collect_events(const struct replay *rp, const struct device *devs, i
         }
 }
 
-/* Step records and summary from the recorded stage times. */
+/* The q-quantile of n values (sorted in place); NaN when none. */
+static double quantile(double *v, size_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    gsl_sort(v, 1, n);
+    return gsl_stats_quantile_from_sorted_data(v, 1, n, q);
+}
+
+/* Per-request times, their percentiles and the SLO attainment. */
+static void summarise_requests(const struct replay *rp, struct sim_result *out)
+{
+    struct sim_summary *sm = &out->summary;
+    const size_t n = (size_t)out->n_requests;
+    double *v = sim_xcalloc(n, sizeof *v);
+    size_t m = 0, met = 0;
+    for (size_t i = 0; i < n; i++)
+        v[i] = out->requests[i].ttft_s;
+    sm->ttft_p50_s = quantile(v, n, 0.50);
+    sm->ttft_p90_s = quantile(v, n, 0.90);
+    sm->ttft_p99_s = quantile(v, n, 0.99);
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(out->requests[i].tpot_s))
+            v[m++] = out->requests[i].tpot_s;
+    sm->tpot_p50_s = quantile(v, m, 0.50);
+    sm->tpot_p90_s = quantile(v, m, 0.90);
+    sm->tpot_p99_s = quantile(v, m, 0.99);
+    for (size_t i = 0; i < n; i++)
+        v[i] = out->requests[i].e2e_s;
+    sm->e2e_p50_s = quantile(v, n, 0.50);
+    sm->e2e_p99_s = quantile(v, n, 0.99);
+    free(v);
+    sm->slo_attainment = NAN;
+    if (rp->slo.ttft_s > 0.0 || rp->slo.tpot_s > 0.0) {
+        for (size_t i = 0; i < n; i++) {
+            const struct sim_request_record *q = &out->requests[i];
+            met += (rp->slo.ttft_s == 0.0 || q->ttft_s <= rp->slo.ttft_s) &&
+                   (rp->slo.tpot_s == 0.0 || !isfinite(q->tpot_s) || q->tpot_s <= rp->slo.tpot_s);
+        }
+        sm->slo_attainment = (double)met / (double)n;
+    }
+}
+
+/* Step records, request records and the summary from the stage times. */
 static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
                     enum ref_mode mode, struct sim_result *out)
 {
     struct sim_summary *sm = &out->summary;
     memset(sm, 0, sizeof *sm);
-    out->n_steps = n_dev * rp->n_steps;
+    const int64_t S = rp->n_steps, R = rp->requests;
+    out->n_steps = n_dev * R * S;
     out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
+    out->n_requests = n_dev * R;
+    out->requests = sim_xcalloc((size_t)out->n_requests, sizeof *out->requests);
     double decode_first = INFINITY, decode_last = 0.0;
     struct sweep w = {.cap = 3 * 3 * 2 * rp->max_stages};
     w.ev = sim_xcalloc((size_t)w.cap, sizeof *w.ev);
-    for (int64_t d = 0; d < n_dev; d++) {
-        double prev_end = 0.0;
-        for (int k = 0; k < rp->n_steps; k++) {
-            struct sim_step_record *r = &out->steps[d * rp->n_steps + k];
-            const struct step_spec *sp = &rp->steps[k];
-            *r = (struct sim_step_record){.device = (int32_t)d, .step = k, .phase = sp->phase,
-                                         .pos = sp->pos,
-                                         .tokens = k == 0 ? sp->n_tokens : sp->produced,
-                                         .start_s = prev_end};
-            r->end_s = step_end(rp, &devs[d], k);
-            breakdown_step(&w, rp, &devs[d], k, prev_end, r->end_s, &r->b);
-            fill_bytes(sp->plan, r);
-            sm->messages += r->messages;
-            if (k == 1)
-                decode_first = fmin(decode_first, prev_end);
-            if (k > 0)
-                decode_last = fmax(decode_last, r->end_s);
-            prev_end = r->end_s;
+    const double n_req = (double)(n_dev * R), steps = (double)(S - 1);
+    for (int64_t d = 0; d < n_dev; d++)
+        for (int64_t r = 0; r < R; r++) {
+            struct sim_request_record *q = &out->requests[d * R + r];
+            double prev_end = devs[d].arrival_s[r];
+            *q = (struct sim_request_record){.device = (int32_t)d, .request = (int32_t)r,
+                                             .arrival_s = prev_end,
+                                             .prompt_tokens = rp->prompt_tokens,
+                                             .new_tokens = rp->new_tokens};
+            for (int64_t k = 0; k < S; k++) {
+                const int K = (int)(r * S + k);
+                struct sim_step_record *rec = &out->steps[(d * R + r) * S + k];
+                const struct step_spec *sp = &rp->steps[k];
+                *rec = (struct sim_step_record){.device = (int32_t)d, .request = (int32_t)r,
+                                                .step = (int32_t)k, .phase = sp->phase,
+                                                .pos = sp->pos,
+                                                .tokens = k == 0 ? sp->n_tokens : sp->produced,
+                                                .start_s = prev_end};
+                rec->end_s = step_end(rp, &devs[d], K);
+                breakdown_step(&w, rp, &devs[d], K, prev_end, rec->end_s, &rec->b);
+                fill_bytes(sp->plan, rec);
+                sm->messages += rec->messages;
+                if (k == 0) {
+                    q->first_token_s = rec->end_s;
+                    sim_breakdown_add(&sm->prefill, &rec->b, 1.0 / n_req);
+                } else {
+                    sim_breakdown_add(&sm->decode_per_token, &rec->b, 1.0 / (n_req * steps));
+                }
+                prev_end = rec->end_s;
+            }
+            q->done_s = prev_end;
+            q->ttft_s = q->first_token_s - q->arrival_s;
+            q->e2e_s = q->done_s - q->arrival_s;
+            q->tpot_s = rp->new_tokens > 1 ? (q->done_s - q->first_token_s) /
+                                                 (double)(rp->new_tokens - 1)
+                                           : NAN;
+            sm->makespan_s = fmax(sm->makespan_s, q->done_s);
+            sm->ttft_s += q->ttft_s / n_req;
+            if (S > 1) {
+                sm->decode_step_s += (q->done_s - q->first_token_s) / (steps * n_req);
+                decode_first = fmin(decode_first, q->first_token_s);
+                decode_last = fmax(decode_last, q->done_s);
+            }
         }
-        sm->makespan_s = fmax(sm->makespan_s, prev_end);
-    }
     free(w.ev);
-    const double B = (double)rp->batch, n = (double)n_dev, steps = rp->n_steps - 1;
-    double tokens = 0.0, up = 0.0, down = 0.0; // decode tokens and bytes of one device
+    const double B = (double)rp->batch;
+    double tokens = 0.0, up = 0.0, down = 0.0; // decode tokens and bytes of one request
     for (int k = 1; k < rp->n_steps; k++) {
         tokens += (double)rp->steps[k].produced;
         up += (double)out->steps[k].bytes_up;
@@ -485,16 +643,7 @@ static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
     sm->mode = mode;
     sm->devices = n_dev;
     sm->batch = rp->batch;
-    for (int64_t d = 0; d < n_dev; d++) {
-        const struct sim_step_record *first = &out->steps[d * rp->n_steps];
-        const struct sim_step_record *last = &out->steps[(d + 1) * rp->n_steps - 1];
-        sm->ttft_s += first->end_s / n;
-        sim_breakdown_add(&sm->prefill, &first->b, 1.0 / n);
-        for (int k = 1; k < rp->n_steps; k++)
-            sim_breakdown_add(&sm->decode_per_token, &first[k].b, 1.0 / (n * steps));
-        if (steps > 0)
-            sm->decode_step_s += (last->end_s - first->end_s) / (steps * n);
-    }
+    sm->requests = n_dev * R;
     const struct sim_step_record *s0 = &out->steps[0];
     sm->prefill_tps = B * (double)rp->steps[0].n_tokens / sm->ttft_s;
     sm->prefill_bytes_up_per_token = (double)s0->bytes_up / (B * (double)s0->tokens);
@@ -503,13 +652,35 @@ static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
     if (steps > 0) {
         sm->tokens_per_step = tokens / steps;
         sm->decode_tps = B * sm->tokens_per_step / sm->decode_step_s;
-        sm->aggregate_decode_tps = B * tokens * n / (decode_last - decode_first);
+        sm->aggregate_decode_tps = B * tokens * n_req / (decode_last - decode_first);
         sm->bytes_up_per_token = up / (B * tokens);
         sm->bytes_down_per_token = down / (B * tokens);
     } else {
         sm->decode_tps = sm->aggregate_decode_tps = sm->decode_step_s = NAN;
         sm->bytes_up_per_token = sm->bytes_down_per_token = NAN;
     }
+    summarise_requests(rp, out);
+}
+
+/* The servers' statistics into the summary. */
+static void summarise_servers(struct server *const *srv, int64_t n_gpu, struct sim_summary *sm)
+{
+    int64_t batches = 0, seqs = 0;
+    double busy = 0.0, waits = 0.0;
+    for (int64_t g = 0; g < n_gpu; g++) {
+        const struct srv_stats *st = srv_stats(srv[g]);
+        batches += st->batches;
+        seqs += st->sequences;
+        busy += st->busy_s;
+        sm->max_batch_sequences = st->max_sequences > sm->max_batch_sequences
+                                      ? st->max_sequences : sm->max_batch_sequences;
+        sm->kv_peak_bytes = fmax(sm->kv_peak_bytes, st->peak_kv_bytes);
+        sm->admission_waits += st->admission_waits;
+        waits += st->admission_wait_s;
+    }
+    sm->gpu_utilization = sm->makespan_s > 0.0 ? busy / ((double)n_gpu * sm->makespan_s) : 0.0;
+    sm->mean_batch_sequences = batches > 0 ? (double)seqs / (double)batches : 0.0;
+    sm->admission_wait_s = sm->admission_waits > 0 ? waits / (double)sm->admission_waits : 0.0;
 }
 
 /* True when the user's --cfg arguments already set name. */
@@ -579,13 +750,31 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     simgrid_load_platform(platform);
     if (temporary) // the parent named it for this run alone
         remove(platform);
+    // each GPU holds the cloud's weights; what is left holds KV caches
+    double kv_capacity_bytes = INFINITY, weights_bytes = 0.0;
+    if (in->cloud.mem_capacity_bytes.present &&
+        mdl_input_weight_bytes(in, REF_CLOUD, &weights_bytes, err) == SIM_OK)
+        kv_capacity_bytes = in->cloud.mem_capacity_bytes.value - weights_bytes;
+    struct server **srv = sim_xcalloc((size_t)n_gpu, sizeof *srv);
+    for (int64_t g = 0; g < n_gpu; g++) {
+        char host[64];
+        snprintf(host, sizeof host, "gpu%lld", (long long)g);
+        srv[g] = srv_start(sg_host_by_name(host), (int)g, &in->cost[REF_CLOUD], &in->serving,
+                           kv_capacity_bytes);
+    }
+    double *arrival_s = sim_xcalloc((size_t)(n_dev * w->requests), sizeof *arrival_s);
+    if (w->arrival == MDL_ARRIVAL_POISSON)
+        draw_arrivals(in, arrival_s, n_dev);
     struct device *devs = sim_xcalloc((size_t)n_dev, sizeof *devs);
     struct actor_arg *args = sim_xcalloc((size_t)(2 * n_dev), sizeof *args);
     for (int64_t d = 0; d < n_dev; d++) {
         char name[64];
         devs[d].index = (int)d;
         devs[d].rp = &rp;
-        devs[d].t = sim_xcalloc((size_t)rp.n_steps * (size_t)rp.max_stages,
+        devs[d].srv = srv[d % n_gpu];
+        devs[d].sem = sg_sem_init(0);
+        devs[d].arrival_s = arrival_s + d * w->requests;
+        devs[d].t = sim_xcalloc((size_t)(rp.n_steps * rp.requests) * (size_t)rp.max_stages,
                                 sizeof(struct stage_time));
         snprintf(name, sizeof name, "up%lld", (long long)d);
         devs[d].up = sg_mailbox_by_name(name);
@@ -612,12 +801,19 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
                              "its steps (a deadlock)", in->origin, (long long)d);
     if (st == SIM_OK) {
         analyse(&rp, devs, n_dev, in->plan.mode, out);
+        summarise_servers(srv, n_gpu, &out->summary);
         if (o->trace)
             collect_events(&rp, devs, n_dev, out);
         out->summary.wall_s = sim_now_s() - rp.wall0_s; // a wall clock, not CPU time
     }
-    for (int64_t d = 0; d < n_dev; d++)
+    for (int64_t d = 0; d < n_dev; d++) {
         free(devs[d].t);
+        sg_sem_destroy(devs[d].sem);
+    }
+    for (int64_t g = 0; g < n_gpu; g++)
+        srv_free(srv[g]);
+    free(srv);
+    free(arrival_s);
     free(devs);
     free(args);
     replay_free(&rp);
@@ -669,6 +865,8 @@ static _Noreturn void child(const struct mdl_input *in, const struct sim_run_opt
         bad = bad || write_all(fd, &r.summary, sizeof r.summary) ||
               write_all(fd, &r.n_steps, sizeof r.n_steps) ||
               write_all(fd, r.steps, (size_t)r.n_steps * sizeof *r.steps) ||
+              write_all(fd, &r.n_requests, sizeof r.n_requests) ||
+              write_all(fd, r.requests, (size_t)r.n_requests * sizeof *r.requests) ||
               write_all(fd, &r.n_events, sizeof r.n_events) ||
               (r.n_events > 0 &&
                write_all(fd, r.events, (size_t)r.n_events * sizeof *r.events));
@@ -765,6 +963,12 @@ enum sim_status sim_run_finish(struct sim_job *job, struct sim_result *out, stru
         if (!bad) {
             out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
             bad = read_all(job->fd, out->steps, (size_t)out->n_steps * sizeof *out->steps) ||
+                  read_all(job->fd, &out->n_requests, sizeof out->n_requests);
+        }
+        if (!bad) {
+            out->requests = sim_xcalloc((size_t)out->n_requests, sizeof *out->requests);
+            bad = read_all(job->fd, out->requests,
+                           (size_t)out->n_requests * sizeof *out->requests) ||
                   read_all(job->fd, &out->n_events, sizeof out->n_events);
         }
         if (!bad && out->n_events > 0) {
@@ -814,14 +1018,36 @@ void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, d
     a->waiting_s += scale * b->waiting_s;
 }
 
+void sim_summary_unfit(struct sim_summary *s, const struct mdl_input *in)
+{
+    memset(s, 0, sizeof *s);
+    double *nan_fields[] = {
+        &s->ttft_s, &s->prefill_tps, &s->decode_tps, &s->decode_step_s, &s->tokens_per_step,
+        &s->aggregate_decode_tps, &s->makespan_s, &s->bytes_up_per_token,
+        &s->bytes_down_per_token, &s->prefill_bytes_up_per_token,
+        &s->prefill_bytes_down_per_token, &s->ttft_p50_s, &s->ttft_p90_s, &s->ttft_p99_s,
+        &s->tpot_p50_s, &s->tpot_p90_s, &s->tpot_p99_s, &s->e2e_p50_s, &s->e2e_p99_s,
+        &s->slo_attainment, &s->gpu_utilization, &s->mean_batch_sequences, &s->kv_peak_bytes,
+    };
+    for (size_t i = 0; i < sizeof nan_fields / sizeof nan_fields[0]; i++)
+        *nan_fields[i] = NAN;
+    s->unfit = 1;
+    s->mode = in->plan.mode;
+    s->devices = in->workload.devices;
+    s->batch = in->workload.batch;
+}
+
 void sim_result_free(struct sim_result *r)
 {
     if (r == NULL)
         return;
     free(r->steps);
     free(r->events);
+    free(r->requests);
     r->steps = NULL;
     r->events = NULL;
+    r->requests = NULL;
     r->n_steps = 0;
     r->n_events = 0;
+    r->n_requests = 0;
 }

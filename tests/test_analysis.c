@@ -152,9 +152,9 @@ Test(ana_sweep, typed_keys_vary_the_resolved_input_as_the_files_would)
     memset(&files, 0, sizeof files);
     struct sim_err err;
     cr_assert_eq(ana_sweep_add_axis(&typed, "link.rtt=0ms,47ms,0.01", &err), SIM_OK);
-    cr_assert_eq(ana_sweep_add_axis(&typed, "mode=privatelora,device-only", &err), SIM_OK);
+    cr_assert_eq(ana_sweep_add_axis(&typed, "mode=privatelora,cloud-only", &err), SIM_OK);
     cr_assert_eq(ana_sweep_add_axis(&files, "link.rtt=0ms,47ms,0.01", &err), SIM_OK);
-    cr_assert_eq(ana_sweep_add_axis(&files, "mode=privatelora,device-only", &err), SIM_OK);
+    cr_assert_eq(ana_sweep_add_axis(&files, "mode=privatelora,cloud-only", &err), SIM_OK);
     cr_assert_eq(ana_sweep_add_axis(&files, "rank=64", &err), SIM_OK);
     struct mdl_input a[6], b[6];
     const char *file = PLSIM_SOURCE_DIR "/scenarios/paper-7b.json";
@@ -165,7 +165,7 @@ Test(ana_sweep, typed_keys_vary_the_resolved_input_as_the_files_would)
         cr_expect_eq(a[p].link.rtt_s.value, rtt[p / 2]);
         cr_expect_eq(a[p].link.rtt_s.value, b[p].link.rtt_s.value);
         cr_expect_eq(a[p].plan.mode, b[p].plan.mode);
-        cr_expect_eq(a[p].plan.mode, p % 2 ? REF_MODE_DEVICE_ONLY : REF_MODE_PRIVATELORA);
+        cr_expect_eq(a[p].plan.mode, p % 2 ? REF_MODE_CLOUD_ONLY : REF_MODE_PRIVATELORA);
         cr_expect_eq(a[p].cost[REF_CLOUD].scale, b[p].cost[REF_CLOUD].scale);
         cr_expect_eq(a[p].plan.rank_c2d, b[p].plan.rank_c2d);
     }

@@ -52,8 +52,12 @@ Test(mdl_input, mode_setter_checks_the_plan_and_keeps_the_old_mode_on_failure)
 {
     struct mdl_input in = paper7b();
     struct sim_err err;
-    cr_expect_eq(mdl_input_set_mode(&in, REF_MODE_DEVICE_ONLY, &err), SIM_OK, "%s", err.msg);
+    // fp16 7B on a 6 GB phone: set, and said not to fit
+    cr_expect_eq(mdl_input_set_mode(&in, REF_MODE_DEVICE_ONLY, &err), SIM_ERANGE);
+    cr_expect(strstr(err.msg, "$.edge: iphone13promax-paper cannot hold") != NULL, "%s", err.msg);
     cr_expect_eq(in.plan.mode, REF_MODE_DEVICE_ONLY);
+    in.plan.weight_bits[REF_EDGE] = 4;
+    cr_expect_eq(mdl_input_set_mode(&in, REF_MODE_DEVICE_ONLY, &err), SIM_OK, "%s", err.msg);
     in.plan.first_k = 99; // more layers than LLaMA 2-7B has
     cr_expect_eq(mdl_input_set_mode(&in, REF_MODE_PL_FIRST_K, &err), SIM_EINVAL);
     cr_expect(strstr(err.msg, "first_k") != NULL, "%s", err.msg);
@@ -84,8 +88,8 @@ Test(mdl_input, weight_bytes_place_the_model_by_mode)
     double pl = 0.0, dev = 0.0, cloud = 0.0;
     cr_assert_eq(mdl_input_weight_bytes(&in, REF_EDGE, &pl, &err), SIM_OK, "%s", err.msg);
     cr_assert_eq(mdl_input_weight_bytes(&in, REF_CLOUD, &cloud, &err), SIM_OK, "%s", err.msg);
-    cr_assert_eq(mdl_input_set_mode(&in, REF_MODE_DEVICE_ONLY, &err), SIM_OK, "%s", err.msg);
     in.plan.weight_bits[REF_EDGE] = 4;
+    cr_assert_eq(mdl_input_set_mode(&in, REF_MODE_DEVICE_ONLY, &err), SIM_OK, "%s", err.msg);
     cr_assert_eq(mdl_input_weight_bytes(&in, REF_EDGE, &dev, &err), SIM_OK, "%s", err.msg);
     // 6.74e9 parameters at half a byte, norms and all
     cr_expect(dev > 3.3e9 && dev < 3.4e9, "device-only 7B at 4 bits: %.4g bytes", dev);

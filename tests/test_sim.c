@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "tests/helpers.h"
+#include "tests/sim_helpers.h"
 #include "models/cost.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
@@ -76,44 +77,6 @@ static int closed_form(const scn_scenario_t *s, double *step_end, int cap)
     return n_steps;
 }
 
-static void temp_dir(char *dir, size_t cap, const char *tag)
-{
-    snprintf(dir, cap, "/tmp/plsim-sim-%ld-%s", (long)getpid(), tag);
-    mkdir(dir, 0700);
-}
-
-
-/* Loads a scenario given as JSON text ("@" stands for the presets
- * directory in extends). */
-static scn_scenario_t *scenario_from(const char *dir, const char *text)
-{
-    char path[512], buf[2048];
-    const char *at = strchr(text, '@');
-    if (at != NULL)
-        snprintf(buf, sizeof buf, "%.*s%s/scenarios/%s", (int)(at - text), text, SRC, at + 1);
-    else
-        snprintf(buf, sizeof buf, "%s", text);
-    snprintf(path, sizeof path, "%s/s.json", dir);
-    FILE *f = fopen(path, "w");
-    fputs(buf, f);
-    fclose(f);
-    scn_scenario_t *s = NULL;
-    struct sim_err err;
-    cr_assert_eq(scn_scenario_load(path, &s, &err), SIM_OK, "%s", err.msg);
-    return s;
-}
-
-static void simulate(const char *dir, const scn_scenario_t *s, struct sim_result *r)
-{
-    struct sim_run_opts o;
-    memset(&o, 0, sizeof o);
-    char platform[512];
-    snprintf(platform, sizeof platform, "%s/platform.xml", dir);
-    o.platform_path = platform;
-    struct sim_err err;
-    cr_assert_eq(sim_run(scn_scenario_input(s), &o, r, &err), SIM_OK, "%s", err.msg);
-}
-
 // ---- closed form, parameterised ----
 
 struct cf_case {
@@ -160,7 +123,9 @@ static struct cf_case cf_cases[] = {
     {"13b-imt2020-r128", BIG("paper-13b.json") ", \"rank\": 128, \"link\": \"imt2020-5g\"}"},
     {"7b-lora-all", BIG("lora-all-layers.json") "}"},
     {"7b-lora-two", BIG("lora-two-layers.json") ", \"link\": \"lte-us-2020\"}"},
+    // 70B at 4 bits: 34 GB of weights, which an 80 GB A100 holds
     {"70b-gqa-slow", "{\"extends\": \"@paper-7b.json\", \"model\": \"llama2-70b\", "
+                     "\"cloud_weight_bits\": 4, "
                      "\"cost\": {\"cloud\": {\"method\": \"roofline\"}}, \"link\": {\"uplink\": "
                      "\"5 Mbps\", \"rtt\": \"100 ms\"}, \"workload\": {\"prompt_tokens\": 16, "
                      "\"new_tokens\": 2}}"},
@@ -176,10 +141,10 @@ ParameterizedTestParameters(sim_run, step_times_equal_the_closed_form)
 ParameterizedTest(struct cf_case *c, sim_run, step_times_equal_the_closed_form)
 {
     char dir[128];
-    temp_dir(dir, sizeof dir, c->name);
-    scn_scenario_t *s = scenario_from(dir, c->json);
+    th_temp_dir(dir, sizeof dir, c->name);
+    scn_scenario_t *s = th_scenario_from(dir, c->json);
     struct sim_result r;
-    simulate(dir, s, &r);
+    th_simulate(dir, s, &r);
     double want[64];
     const int n = closed_form(s, want, 64);
     cr_assert_eq(r.n_steps, n);
@@ -203,10 +168,10 @@ ParameterizedTest(struct cf_case *c, sim_run, step_times_equal_the_closed_form)
 Test(sim_run, privatelora_7b_at_47ms_pays_one_rtt_per_layer_plus_one)
 {
     char dir[128];
-    temp_dir(dir, sizeof dir, "rtt47");
-    scn_scenario_t *s = scenario_from(dir, BIG("realistic-5g-us.json") "}");
+    th_temp_dir(dir, sizeof dir, "rtt47");
+    scn_scenario_t *s = th_scenario_from(dir, BIG("realistic-5g-us.json") "}");
     struct sim_result r;
-    simulate(dir, s, &r);
+    th_simulate(dir, s, &r);
     // one decode step: 32 round trips + half an RTT up + half down = 33 RTT
     const struct sim_step_record *d = &r.steps[1];
     cr_expect(fabs(d->b.latency_s - 33 * 0.047) < 1e-12, "latency %.15g s", d->b.latency_s);
@@ -246,13 +211,13 @@ Test(sim_run, privatelora_7b_at_47ms_pays_one_rtt_per_layer_plus_one)
 Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
 {
     char dir[128];
-    temp_dir(dir, sizeof dir, "share");
-    scn_scenario_t *one = scenario_from(dir, TINY ", \"link\": {\"uplink\": \"200 kbps\"}}");
+    th_temp_dir(dir, sizeof dir, "share");
+    scn_scenario_t *one = th_scenario_from(dir, TINY ", \"link\": {\"uplink\": \"200 kbps\"}}");
     struct sim_result r1, r4;
-    simulate(dir, one, &r1);
-    scn_scenario_t *four = scenario_from(dir, TINY_HEAD TINY_COST("") TINY_WL(", \"devices\": 4")
+    th_simulate(dir, one, &r1);
+    scn_scenario_t *four = th_scenario_from(dir, TINY_HEAD TINY_COST("") TINY_WL(", \"devices\": 4")
                                               ", \"link\": {\"uplink\": \"200 kbps\"}}");
-    simulate(dir, four, &r4);
+    th_simulate(dir, four, &r4);
     cr_expect_eq(r4.n_steps, 4 * r1.n_steps);
     cr_expect_lt(r4.summary.decode_tps, r1.summary.decode_tps);
     cr_expect_gt(r4.summary.decode_per_token.waiting_s, 0.0);
@@ -273,7 +238,7 @@ Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
 Test(sim_run, same_scenario_and_seed_give_byte_identical_outputs)
 {
     char dir[128], args[512], a[256], b[256];
-    temp_dir(dir, sizeof dir, "det");
+    th_temp_dir(dir, sizeof dir, "det");
     const char *files[2] = {"summary.json", "steps.csv"};
     for (int run = 0; run < 2; run++) {
         snprintf(args, sizeof args, "run %s/scenarios/realistic-5g-us.json --seed 7 -q -o %s/r%d",
@@ -295,7 +260,7 @@ Test(sim_run, same_scenario_and_seed_give_byte_identical_outputs)
 Test(sim_run, bad_scenarios_exit_two_and_write_nothing)
 {
     char dir[128], args[512], path[300];
-    temp_dir(dir, sizeof dir, "bad");
+    th_temp_dir(dir, sizeof dir, "bad");
     const char *bad[] = {"{\"extends\": \"@paper-7b.json\", \"rank\": 9000}",
                          "{\"extends\": \"@paper-7b.json\", \"link\": {\"jitter\": \"5 ms\"}}",
                          "{\"model\": }"};
@@ -325,7 +290,7 @@ Test(sim_run, bad_scenarios_exit_two_and_write_nothing)
 Test(sim_run, sweep_writes_one_row_per_point_or_nothing)
 {
     char dir[128], args[768], path[300];
-    temp_dir(dir, sizeof dir, "sweep");
+    th_temp_dir(dir, sizeof dir, "sweep");
     snprintf(args, sizeof args, "sweep %s/scenarios/paper-7b.json --vary link.rtt=0ms,47ms "
              "--vary rank=16,32,64 --set workload.new_tokens=4 -o %s/s.csv -j 2 -q", SRC, dir);
     cr_assert_eq(th_run_plsim(args), 0);
@@ -352,17 +317,17 @@ Test(sim_run, pipelined_cloud_only_decode_is_not_blamed_on_latency)
     // while the last one travels, so the speed does not depend on the RTT
     // and the breakdown must not blame latency that overlaps compute
     char dir[128];
-    temp_dir(dir, sizeof dir, "pipeline");
+    th_temp_dir(dir, sizeof dir, "pipeline");
     double tps[2];
     for (int i = 0; i < 2; i++) {
-        scn_scenario_t *s = scenario_from(dir, i == 0
+        scn_scenario_t *s = th_scenario_from(dir, i == 0
             ? "{\"extends\": \"@realistic-5g-us.json\", \"mode\": \"cloud-only\", "
               "\"workload\": {\"prompt_tokens\": 16, \"new_tokens\": 6}}"
             : "{\"extends\": \"@realistic-5g-us.json\", \"mode\": \"cloud-only\", "
               "\"link\": {\"rtt\": \"5 ms\"}, \"workload\": {\"prompt_tokens\": 16, "
               "\"new_tokens\": 6}}");
         struct sim_result r;
-        simulate(dir, s, &r);
+        th_simulate(dir, s, &r);
         tps[i] = r.summary.decode_tps;
         const struct sim_breakdown *b = &r.summary.decode_per_token;
         // of the 5 decode steps only the last token's trip shows: one-way
@@ -382,14 +347,14 @@ Test(sim_run, pipelined_cloud_only_decode_is_not_blamed_on_latency)
 Test(sim_run, a_prefill_workload_simulates_the_prompt_only)
 {
     char dir[128];
-    temp_dir(dir, sizeof dir, "phase");
-    scn_scenario_t *p = scenario_from(dir, TINY_HEAD TINY_COST("")
+    th_temp_dir(dir, sizeof dir, "phase");
+    scn_scenario_t *p = th_scenario_from(dir, TINY_HEAD TINY_COST("")
                                       ", \"workload\": {\"phase\": \"prefill\", "
                                       "\"prompt_tokens\": 8, \"new_tokens\": 4}}");
     struct sim_result rp, rd;
-    simulate(dir, p, &rp);
-    scn_scenario_t *d = scenario_from(dir, TINY "}");
-    simulate(dir, d, &rd);
+    th_simulate(dir, p, &rp);
+    scn_scenario_t *d = th_scenario_from(dir, TINY "}");
+    th_simulate(dir, d, &rd);
     cr_expect_eq(rp.n_steps, 1, "a prefill workload runs one step");
     cr_expect(isnan(rp.summary.decode_tps));
     cr_expect_eq(rd.n_steps, 4);
@@ -408,9 +373,9 @@ static struct sim_result speculative_run(const char *dir, int k, double alpha, i
     snprintf(text, sizeof text, "{\"extends\": \"@paper-7b.json\", \"speculative\": {\"k\": %d, "
              "\"draft\": \"prompt-lookup\", \"acceptance\": %g}, \"workload\": "
              "{\"prompt_tokens\": 16, \"new_tokens\": %d}}", k, alpha, tokens);
-    scn_scenario_t *s = scenario_from(dir, text);
+    scn_scenario_t *s = th_scenario_from(dir, text);
     struct sim_result r;
-    simulate(dir, s, &r);
+    th_simulate(dir, s, &r);
     scn_scenario_destroy(s);
     return r;
 }
@@ -420,7 +385,7 @@ Test(sim_run, speculative_passes_accept_as_many_tokens_as_the_formula_says)
     // i.i.d. acceptance a per draft token, k drafts: a pass yields
     // (1 - a^(k+1)) / (1 - a) tokens on average
     char dir[128];
-    temp_dir(dir, sizeof dir, "spec");
+    th_temp_dir(dir, sizeof dir, "spec");
     struct sim_result r = speculative_run(dir, 4, 0.6, 4000);
     const double want = (1 - pow(0.6, 5)) / (1 - 0.6);
     const double got = r.summary.tokens_per_step;
@@ -444,20 +409,20 @@ Test(sim_run, a_pass_pays_its_round_trips_once_for_all_its_tokens)
     // that accepts all k = 3 drafts yields 4 tokens for about one step's
     // latency, so speculative decoding is faster by nearly 4x
     char dir[128];
-    temp_dir(dir, sizeof dir, "specrtt");
+    th_temp_dir(dir, sizeof dir, "specrtt");
     char text[600];
     snprintf(text, sizeof text, "{\"extends\": \"@realistic-5g-us.json\", \"workload\": "
              "{\"prompt_tokens\": 16, \"new_tokens\": 9}}");
-    scn_scenario_t *s = scenario_from(dir, text);
+    scn_scenario_t *s = th_scenario_from(dir, text);
     struct sim_result plain;
-    simulate(dir, s, &plain);
+    th_simulate(dir, s, &plain);
     scn_scenario_destroy(s);
     snprintf(text, sizeof text, "{\"extends\": \"@realistic-5g-us.json\", \"speculative\": "
              "{\"k\": 3, \"draft\": \"prompt-lookup\", \"acceptance\": 1}, \"workload\": "
              "{\"prompt_tokens\": 16, \"new_tokens\": 9}}");
-    s = scenario_from(dir, text);
+    s = th_scenario_from(dir, text);
     struct sim_result spec;
-    simulate(dir, s, &spec);
+    th_simulate(dir, s, &spec);
     scn_scenario_destroy(s);
     const double lat = 33 * 0.047; // round trips of one step or pass
     cr_expect(fabs(plain.summary.decode_per_token.latency_s - lat) < 1e-9);
