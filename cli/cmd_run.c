@@ -36,7 +36,7 @@ static const char run_help[] =
     "  --trace OUT   write the timeline as Chrome Trace Event JSON (open it in\n"
     "                the Perfetto UI or chrome://tracing)\n"
     "  --cfg=X:V     a SimGrid setting; the default network model is CM02 with\n"
-    "                cross-traffic off and TCP-gamma 0, so a transfer takes\n"
+    "                cross-traffic off and TCP-gamma 1e30, so a transfer takes\n"
     "                latency + bytes / bandwidth exactly\n"
     "  --log=X:V     a SimGrid log setting; --log=plsim.thres:debug prints one\n"
     "                line per plan stage (device, step, op, place, layer,\n"

@@ -85,4 +85,24 @@ const struct mdl_measured *mdl_device_find_measured(const struct mdl_device *dev
                                                     double weight_bits,
                                                     enum ref_phase phase);
 
+/* A radio cell: the capacity all of its devices share, in each
+ * direction (each device is also capped at its own link's rate). */
+struct mdl_cell {
+    int present;              /* 0: no cell modelled; devices share nothing */
+    char name[64];
+    char description[200];
+    char bandwidth[64];       /* the carrier, as the catalog states it ("100 MHz") */
+    char duplex[96];          /* "TDD, DL 3/4 of the air time", "FDD" */
+    struct mdl_fact uplink_Bps;   /* all devices' uplinks together, bytes/s */
+    struct mdl_fact downlink_Bps; /* all devices' downlinks together, bytes/s */
+    int64_t count;            /* cells the devices are dealt to in turn */
+};
+
+/* The link from the cells to the cloud, shared by every cell. */
+struct mdl_backhaul {
+    int present;          /* 0: not modelled (no limit, no delay) */
+    double bandwidth_Bps; /* each direction */
+    double latency_s;     /* one way, added to the link's RTT / 2 */
+};
+
 #endif

@@ -73,7 +73,9 @@ struct mdl_input {
     struct mdl_device edge;  /* the phone */
     struct mdl_device cloud; /* one GPU */
     int64_t cloud_gpus;      /* GPUs serving the devices, round robin */
-    struct mdl_link link;    /* the cell: uplink, downlink, RTT */
+    struct mdl_link link;    /* each device's radio: uplink, downlink, RTT */
+    struct mdl_cell cell;    /* the capacity the devices of a cell share */
+    struct mdl_backhaul backhaul;
     struct mdl_workload workload;
     struct mdl_serving serving;
     struct mdl_slo slo;

@@ -234,6 +234,19 @@ static void add_inputs(cJSON *o, const struct res_context *ctx)
     add_num(l, "uplink_Bps", in->link.uplink_Bps.value);
     add_num(l, "downlink_Bps", in->link.downlink_Bps.value);
     add_num(l, "rtt_s", in->link.rtt_s.value);
+    if (in->cell.present) {
+        cJSON *c = cJSON_AddObjectToObject(x, "cell");
+        cJSON_AddStringToObject(c, "name", in->cell.name);
+        add_num(c, "uplink_Bps", in->cell.uplink_Bps.value);
+        add_num(c, "downlink_Bps", in->cell.downlink_Bps.value);
+        add_num(c, "count", (double)in->cell.count);
+    }
+    if (in->backhaul.present) {
+        cJSON *bh = cJSON_AddObjectToObject(x, "backhaul");
+        add_num(bh, "bandwidth_Bps", in->backhaul.bandwidth_Bps > 0 ? in->backhaul.bandwidth_Bps
+                                                                    : NAN);
+        add_num(bh, "latency_s", in->backhaul.latency_s);
+    }
     cJSON *w = cJSON_AddObjectToObject(x, "workload");
     add_num(w, "prompt_tokens", (double)in->workload.prompt_tokens);
     add_num(w, "new_tokens", (double)in->workload.new_tokens);

@@ -34,6 +34,7 @@ const char *scn_catalog_noun(enum scn_catalog c)
     case SCN_CAT_EDGE: return "edge device";
     case SCN_CAT_GPU: return "cloud GPU";
     case SCN_CAT_LINK: return "link";
+    case SCN_CAT_CELL: return "cell";
     case SCN_CAT_COUNT: break;
     }
     return "?";
@@ -41,7 +42,8 @@ const char *scn_catalog_noun(enum scn_catalog c)
 
 const char *scn_catalog_path(enum scn_catalog c, char *buf, size_t cap)
 {
-    static const char *const files[SCN_CAT_COUNT] = {"edge.json", "gpu.json", "link.json"};
+    static const char *const files[SCN_CAT_COUNT] = {"edge.json", "gpu.json", "link.json",
+                                                     "cell.json"};
     snprintf(buf, cap, "%s/%s", scn_catalog_dir(), files[c]);
     return buf;
 }
@@ -201,6 +203,20 @@ static const struct scn_field link_fields[] = {
     SCN_END,
 };
 
+#define CELL(m) offsetof(struct mdl_cell, m)
+static const struct scn_field cell_fields[] = {
+    {"description", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, CELL(description),
+     (int)sizeof((struct mdl_cell *)0)->description, 1, 0, NULL},
+    {"bandwidth", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, CELL(bandwidth),
+     (int)sizeof((struct mdl_cell *)0)->bandwidth, 1, 0, NULL},
+    {"duplex", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, CELL(duplex),
+     (int)sizeof((struct mdl_cell *)0)->duplex, 1, 0, NULL},
+    {"uplink", SCN_F_FACT, SCN_Q_BANDWIDTH, NULL, 0, 0, 0, NULL, CELL(uplink_Bps), 0, 1, 0, NULL},
+    {"downlink", SCN_F_FACT, SCN_Q_BANDWIDTH, NULL, 0, 0, 0, NULL, CELL(downlink_Bps), 0, 1, 0,
+     NULL},
+    SCN_END,
+};
+
 #define CFG(m) offsetof(struct ref_config, m)
 static const struct scn_field llm_fields[] = {
     {"name", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, NULL},
@@ -299,6 +315,12 @@ static enum sim_status load_entry(const char *path, enum scn_catalog c, const ch
             struct mdl_link *l = out;
             st = scn_catalog_parse_link(path, jpath, e, l, err);
             snprintf(l->name, sizeof l->name, "%s", name);
+        } else if (c == SCN_CAT_CELL) {
+            struct mdl_cell *cl = out;
+            st = parse_entry(path, jpath, e, cell_fields, cl, sizeof *cl, err);
+            snprintf(cl->name, sizeof cl->name, "%s", name);
+            cl->present = 1;
+            cl->count = 1;
         } else {
             struct mdl_device *d = out;
             st = scn_catalog_parse_device(path, jpath, e, d, err);
@@ -321,6 +343,12 @@ enum sim_status scn_catalog_link_load(const char *path, const char *name, struct
     return load_entry(path, SCN_CAT_LINK, name, out, err);
 }
 
+enum sim_status scn_catalog_cell_load(const char *path, const char *name, struct mdl_cell *out,
+                                      struct sim_err *err)
+{
+    return load_entry(path, SCN_CAT_CELL, name, out, err);
+}
+
 enum sim_status scn_catalog_check_file(const char *path, enum scn_catalog c, int *n_entries,
                                        struct sim_err *err)
 {
@@ -333,6 +361,7 @@ enum sim_status scn_catalog_check_file(const char *path, enum scn_catalog c, int
         st = sim_err_set(err, SIM_EINVAL, "%s: $: expected an object of named entries", path);
     struct mdl_device *d = sim_xcalloc(1, sizeof *d);
     struct mdl_link *l = sim_xcalloc(1, sizeof *l);
+    struct mdl_cell *cl = sim_xcalloc(1, sizeof *cl);
     const cJSON *e = NULL;
     cJSON_ArrayForEach(e, root)
     {
@@ -340,12 +369,14 @@ enum sim_status scn_catalog_check_file(const char *path, enum scn_catalog c, int
             break;
         char jpath[128];
         snprintf(jpath, sizeof jpath, "$.%s", e->string);
-        st = c == SCN_CAT_LINK ? scn_catalog_parse_link(path, jpath, e, l, err)
-                               : scn_catalog_parse_device(path, jpath, e, d, err);
+        st = c == SCN_CAT_LINK   ? scn_catalog_parse_link(path, jpath, e, l, err)
+             : c == SCN_CAT_CELL ? parse_entry(path, jpath, e, cell_fields, cl, sizeof *cl, err)
+                                 : scn_catalog_parse_device(path, jpath, e, d, err);
         (*n_entries)++;
     }
     free(d);
     free(l);
+    free(cl);
     cJSON_Delete(root);
     return st;
 }

@@ -19,9 +19,9 @@
 #include "reference/config.h"
 #include "util/status.h"
 
-enum scn_catalog { SCN_CAT_EDGE, SCN_CAT_GPU, SCN_CAT_LINK, SCN_CAT_COUNT };
+enum scn_catalog { SCN_CAT_EDGE, SCN_CAT_GPU, SCN_CAT_LINK, SCN_CAT_CELL, SCN_CAT_COUNT };
 
-/* "edge device", "cloud GPU", "link". */
+/* "edge device", "cloud GPU", "link", "cell". */
 const char *scn_catalog_noun(enum scn_catalog c);
 
 /* Directory holding the catalogs: $PLSIM_MODELS_DIR when set, else
@@ -40,6 +40,10 @@ enum sim_status scn_catalog_device_load(const char *path, enum scn_catalog c,
 /* Loads entry name of the link catalog at path. */
 enum sim_status scn_catalog_link_load(const char *path, const char *name,
                                       struct mdl_link *out, struct sim_err *err);
+
+/* Loads entry name of the cell catalog at path (present set, count 1). */
+enum sim_status scn_catalog_cell_load(const char *path, const char *name,
+                                      struct mdl_cell *out, struct sim_err *err);
 
 /* Validates every entry of a catalog file; *n_entries counts them. */
 enum sim_status scn_catalog_check_file(const char *path, enum scn_catalog c,

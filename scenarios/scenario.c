@@ -279,6 +279,86 @@ static enum sim_status hook_link(const struct scn_apply *a, const struct scn_fie
     return apply_ref_keys(a, jpath, v, link_keys, l, NULL, l->trace, sizeof l->trace, err);
 }
 
+/* "cell": a catalog name, or an object: a catalog "name" with overrides,
+ * or "uplink" and "downlink" inline (a "name" then only labels it); and
+ * "count", the cells the devices are dealt to. */
+static enum sim_status hook_cell(const struct scn_apply *a, const struct scn_field *f,
+                                 const char *jpath, const cJSON *v, struct sim_err *err)
+{
+    (void)f;
+    struct scn_scenario *s = scenario_of(a);
+    struct mdl_cell *c = &s->in.cell;
+    char sub[160], path[4096];
+    const cJSON *name = NULL;
+    enum sim_status st = ref_name(a, jpath, v, &name, sub, sizeof sub, err);
+    if (st != SIM_OK)
+        return st;
+    const int inline_rates = cJSON_IsObject(v) &&
+                             cJSON_GetObjectItemCaseSensitive(v, "uplink") != NULL &&
+                             cJSON_GetObjectItemCaseSensitive(v, "downlink") != NULL;
+    const int64_t count = c->present ? c->count : 1;
+    if (name != NULL && !inline_rates) {
+        struct sim_err why;
+        if (scn_catalog_cell_load(scn_catalog_path(SCN_CAT_CELL, path, sizeof path),
+                                  name->valuestring, c, &why) != SIM_OK)
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: %s, or give \"uplink\" and "
+                               "\"downlink\" inline", a->file, jpath, why.msg);
+        c->count = count;
+        note(a, sub);
+    } else if (inline_rates) {
+        memset(c, 0, sizeof *c);
+        c->present = 1;
+        c->count = count;
+        snprintf(c->name, sizeof c->name, "%s", name != NULL ? name->valuestring : "custom");
+        snprintf(c->description, sizeof c->description, "defined inline");
+        if (name != NULL)
+            note(a, sub);
+    } else if (!c->present) {
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: give a cell catalog name, or \"uplink\" "
+                           "and \"downlink\" inline", a->file, jpath);
+    }
+    if (!cJSON_IsObject(v))
+        return SIM_OK;
+    const cJSON *it = NULL;
+    cJSON_ArrayForEach(it, v)
+    {
+        snprintf(sub, sizeof sub, "%s.%s", jpath, it->string);
+        if (strcmp(it->string, "name") == 0)
+            continue;
+        if (strcmp(it->string, "count") == 0) {
+            const struct scn_field cf = {"count", SCN_F_INT, 0, NULL, 1, 1e6, 0, NULL,
+                                         SCN_NO_DEST, 8, 0, 0, NULL};
+            double x = 0.0;
+            if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble))
+                return sim_err_set(err, SIM_EINVAL, "%s: %s: expected an integer >= 1",
+                                   a->file, sub);
+            st = scn_schema_number(a->file, sub, &cf, it, &x, err);
+            if (st != SIM_OK)
+                return st;
+            c->count = (int64_t)x;
+            note(a, sub);
+            continue;
+        }
+        const int up = strcmp(it->string, "uplink") == 0;
+        if (!up && strcmp(it->string, "downlink") != 0) {
+            static const char *const names[] = {"name", "uplink", "downlink", "count", NULL};
+            const char *near = scn_json_suggest(it->string, names);
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: unknown key%s%s%s", a->file, sub,
+                               near ? " (did you mean '" : "", near ? near : "",
+                               near ? "'?)" : "");
+        }
+        const struct scn_field qf = {it->string, SCN_F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1,
+                                     NULL, SCN_NO_DEST, 8, 0, 0, NULL};
+        double x = 0.0;
+        st = scn_schema_number(a->file, sub, &qf, it, &x, err);
+        if (st != SIM_OK)
+            return st;
+        overridden(a, up ? &c->uplink_Bps : &c->downlink_Bps, x);
+        note(a, sub);
+    }
+    return SIM_OK;
+}
+
 /* "speculative.draft": an LLM catalog name, or "prompt-lookup". */
 static enum sim_status hook_draft(const struct scn_apply *a, const struct scn_field *f,
                                   const char *jpath, const cJSON *v, struct sim_err *err)
@@ -354,6 +434,14 @@ static const struct scn_field serving_fields[] = {
     SCN_END,
 };
 
+static const struct scn_field backhaul_fields[] = {
+    {"bandwidth", SCN_F_QTY, SCN_Q_BANDWIDTH, NULL, 0, BIG, 1, NULL,
+     S(in.backhaul.bandwidth_Bps), 8, 0, 0, NULL},
+    {"latency", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 3600, 0, NULL, S(in.backhaul.latency_s), 8, 0, 0,
+     NULL},
+    SCN_END,
+};
+
 static const struct scn_field slo_fields[] = {
     {"ttft", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 1e7, 1, NULL, S(in.slo.ttft_s), 8, 0, 0, NULL},
     {"tpot", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 1e7, 1, NULL, S(in.slo.tpot_s), 8, 0, 0, NULL},
@@ -403,6 +491,8 @@ static const struct scn_field top_fields[] = {
     {"cloud_gpus", SCN_F_INT, 0, NULL, 1, 1e5, 0, NULL, S(in.cloud_gpus), 8, 0, 1, NULL},
     {"link", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_link},
     {"workload", SCN_F_OBJECT, 0, NULL, 0, 0, 0, workload_fields, SCN_NO_DEST, 0, 1, 0, NULL},
+    {"cell", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, hook_cell},
+    {"backhaul", SCN_F_OBJECT, 0, NULL, 0, 0, 0, backhaul_fields, SCN_NO_DEST, 0, 0, 0, NULL},
     {"serving", SCN_F_OBJECT, 0, NULL, 0, 0, 0, serving_fields, SCN_NO_DEST, 0, 0, 0, NULL},
     {"slo", SCN_F_OBJECT, 0, NULL, 0, 0, 0, slo_fields, SCN_NO_DEST, 0, 0, 0, NULL},
     {"cost", SCN_F_OBJECT, 0, NULL, 0, 0, 0, cost_fields, SCN_NO_DEST, 0, 0, 0, NULL},
@@ -718,6 +808,7 @@ static enum sim_status finish(struct scn_scenario *s, struct sim_err *err)
         st = finish_workload(s, err);
     if (st == SIM_OK)
         st = finish_link(s, err);
+    s->in.backhaul.present = s->in.backhaul.bandwidth_Bps > 0.0 || s->in.backhaul.latency_s > 0.0;
     if (st == SIM_OK)
         st = finish_costs(s, err);
     if (st != SIM_OK)

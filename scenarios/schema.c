@@ -12,7 +12,7 @@
 #include "models/hw.h"
 #include "scenarios/json.h"
 
-#define BIG 1e15 /* ranges at or past this print as "no upper limit" */
+#define BIG 1e15 /* bounds at or past this are named only to a value beyond them */
 
 // ---- provenance ----
 
@@ -135,9 +135,12 @@ enum sim_status scn_schema_number(const char *file, const char *jpath, const str
             snprintf(found, sizeof found, "'%s'", v->valuestring);
         else
             snprintf(found, sizeof found, "%g", *out);
+        char upper[64] = ""; // a bound past BIG is named only to a value beyond it
+        if (f->max < BIG || *out > f->max)
+            snprintf(upper, sizeof upper, " and <= %g", f->max);
         return sim_err_set(err, SIM_EINVAL, "%s: %s: expected %s %s %g%s, found %s", file, jpath,
                            is_int ? "an integer" : "a value", f->min_open ? ">" : ">=", f->min,
-                           f->max < BIG ? " and not above the limit" : "", found);
+                           upper, found);
     }
     return SIM_OK;
 }

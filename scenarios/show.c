@@ -154,12 +154,44 @@ void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in)
             scn_units_format(l->uplink_Bps.value, SCN_Q_BANDWIDTH, y, sizeof y),
             scn_units_format(l->downlink_Bps.value, SCN_Q_BANDWIDTH, z, sizeof z),
             scn_units_format(l->rtt_s.value, SCN_Q_TIME, a, sizeof a));
+    if (in->cell.present)
+        fprintf(f, "  cell    %s x %lld: up %s, down %s shared by its devices (%s, %s)\n",
+                in->cell.name, (long long)in->cell.count,
+                scn_units_format(in->cell.uplink_Bps.value, SCN_Q_BANDWIDTH, y, sizeof y),
+                scn_units_format(in->cell.downlink_Bps.value, SCN_Q_BANDWIDTH, z, sizeof z),
+                in->cell.bandwidth[0] ? in->cell.bandwidth : "inline",
+                in->cell.duplex[0] ? in->cell.duplex : "no duplex stated");
+    else if (w->devices > 1)
+        fprintf(f, "  cell    none: the devices share no radio capacity (set \"cell\" to share "
+                "one)\n");
+    if (in->backhaul.present)
+        fprintf(f, "  backhaul %s each way, %s one way\n",
+                in->backhaul.bandwidth_Bps > 0.0
+                    ? scn_units_format(in->backhaul.bandwidth_Bps, SCN_Q_BANDWIDTH, y, sizeof y)
+                    : "unlimited",
+                scn_units_format(in->backhaul.latency_s, SCN_Q_TIME, z, sizeof z));
     if (o->spec_k > 0)
         fprintf(f, "  speculative %lld drafts a pass from %s, acceptance %g (seeded)\n",
                 (long long)o->spec_k, in->spec_draft_name, in->spec_acceptance);
-    fprintf(f, "  workload prompt %lld tokens, %lld new tokens, batch %lld, %lld device(s)\n\n",
+    fprintf(f, "  workload prompt %lld tokens, %lld new tokens, batch %lld, %lld device(s)",
             (long long)w->prompt_tokens, (long long)w->new_tokens, (long long)w->batch,
             (long long)w->devices);
+    if (w->requests > 1 || w->arrival != MDL_ARRIVAL_AT_START)
+        fprintf(f, ", %lld request(s) each, %s%s", (long long)w->requests,
+                mdl_arrival_names[w->arrival], w->arrival == MDL_ARRIVAL_POISSON ? " at " : "");
+    if (w->arrival == MDL_ARRIVAL_POISSON)
+        fprintf(f, "%g/s", w->rate_per_s);
+    if (w->think_s > 0.0)
+        fprintf(f, ", think %s", scn_units_format(w->think_s, SCN_Q_TIME, a, sizeof a));
+    fprintf(f, "\n");
+    if (w->devices > 1 || in->serving.max_batch > 0 || in->serving.scheduler != MDL_SCHED_CONTINUOUS)
+        fprintf(f, "  serving %s batches%s%s on %lld GPU(s)\n",
+                mdl_scheduler_names[in->serving.scheduler],
+                in->serving.max_batch > 0 ? " of at most " : "",
+                in->serving.max_batch > 0 ? (snprintf(a, sizeof a, "%lld sequences",
+                                                      (long long)in->serving.max_batch), a) : "",
+                (long long)in->cloud_gpus);
+    fprintf(f, "\n");
 }
 
 // ---- lists ----
@@ -239,13 +271,14 @@ static enum sim_status list_catalog(FILE *f, enum scn_catalog c, struct sim_err 
 
 char *scn_list_text(const char *what, struct sim_err *err)
 {
-    static const char *const words[] = {"presets", "models", "edge", "gpu", "links", NULL};
+    static const char *const words[] = {"presets", "models", "edge", "gpu", "links", "cells",
+                                        NULL};
     int w = 0;
     while (words[w] != NULL && strcmp(words[w], what) != 0)
         w++;
     if (words[w] == NULL) {
         const char *near = scn_json_suggest(what, words);
-        sim_err_set(err, SIM_EINVAL, "expected presets, models, edge, gpu or links, found "
+        sim_err_set(err, SIM_EINVAL, "expected presets, models, edge, gpu, links or cells, found "
                     "'%s'%s%s%s", what, near ? " (did you mean '" : "", near ? near : "",
                     near ? "'?)" : "");
         return NULL;
@@ -261,7 +294,8 @@ char *scn_list_text(const char *what, struct sim_err *err)
         snprintf(dir, sizeof dir, "%s/llm", scn_catalog_dir());
         list_dir(f, dir);
     } else {
-        static const enum scn_catalog cats[3] = {SCN_CAT_EDGE, SCN_CAT_GPU, SCN_CAT_LINK};
+        static const enum scn_catalog cats[4] = {SCN_CAT_EDGE, SCN_CAT_GPU, SCN_CAT_LINK,
+                                                 SCN_CAT_CELL};
         st = list_catalog(f, cats[w - 2], err);
     }
     fclose(f);

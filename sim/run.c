@@ -77,7 +77,7 @@ struct replay {
     double think_s;          /* at-start: a request's end to the device's next */
     double kv_request_bytes; /* cloud KV cache one request reserves */
     struct mdl_slo slo;
-    double lat_s;            /* one-way latency */
+    double lat_s;            /* one-way latency: the radio's and the backhaul's */
     double bw_up_Bps, bw_down_Bps;
     int downlink_counted;    /* 0: downlink messages carry no transfer time */
 };
@@ -171,7 +171,7 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
     r->max_stages = r->prefill->n_stages > r->decode->n_stages ? r->prefill->n_stages
                                                                 : r->decode->n_stages;
     const struct mdl_link *l = &in->link;
-    r->lat_s = l->rtt_s.value / 2.0;
+    r->lat_s = l->rtt_s.value / 2.0 + (in->backhaul.present ? in->backhaul.latency_s : 0.0);
     r->bw_up_Bps = l->uplink_Bps.value;
     r->bw_down_Bps = l->downlink_Bps.value;
     r->downlink_counted = in->downlink_counted;
@@ -702,7 +702,7 @@ const char *sim_run_network_model(const struct sim_run_opts *o, char *buf, size_
             model = o->cfg[i] + 20;
     snprintf(buf, cap, "%s%s%s", model,
              user_sets(o, "network/crosstraffic") ? "" : ", cross-traffic off",
-             user_sets(o, "network/TCP-gamma") ? "" : ", TCP-gamma 0 (no window limit)");
+             user_sets(o, "network/TCP-gamma") ? "" : ", TCP-gamma 1e30 (no window limit)");
     return buf;
 }
 
@@ -714,7 +714,7 @@ static void engine_init(const struct sim_run_opts *o)
     char *argv[8 + SIM_MAX_CFG];
     const char *src[8 + SIM_MAX_CFG] = {
         "plsim", "--log=root.thresh:warning", "--cfg=network/model:CM02",
-        "--cfg=network/crosstraffic:0", "--cfg=network/TCP-gamma:0",
+        "--cfg=network/crosstraffic:0", "--cfg=network/TCP-gamma:1e30",
     };
     int argc = 5;
     if (context_cfg != NULL)
@@ -736,7 +736,19 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     enum sim_status st = replay_build(in, &rp, err);
     const struct mdl_workload *w = &in->workload;
     const int64_t n_dev = w->devices, n_gpu = in->cloud_gpus;
-    const struct sim_platform_spec ps = {n_dev, n_gpu, rp.bw_up_Bps, rp.bw_down_Bps, rp.lat_s};
+    const struct mdl_cell *cell = &in->cell;
+    const struct sim_platform_spec ps = {
+        .n_edges = n_dev,
+        .n_gpus = n_gpu,
+        .uplink_Bps = rp.bw_up_Bps,
+        .downlink_Bps = rp.bw_down_Bps,
+        .latency_s = in->link.rtt_s.value / 2.0,
+        .n_cells = cell->present ? cell->count : 1,
+        .cell_up_Bps = cell->present ? cell->uplink_Bps.value : 0.0,
+        .cell_down_Bps = cell->present ? cell->downlink_Bps.value : 0.0,
+        .backhaul_Bps = in->backhaul.present ? in->backhaul.bandwidth_Bps : 0.0,
+        .backhaul_latency_s = in->backhaul.present ? in->backhaul.latency_s : 0.0,
+    };
     const char *platform = o->platform_path;
     if (st == SIM_OK)
         st = sim_platform_write(&ps, platform, err);

@@ -60,7 +60,7 @@ enum sim_status sim_run_finish(struct sim_job *job, struct sim_result *out,
                                struct sim_err *err);
 
 /* The network model in force for these options into buf, e.g. "CM02,
- * cross-traffic off, TCP-gamma 0 (no window limit)"; returns buf. */
+ * cross-traffic off, TCP-gamma 1e30 (no window limit)"; returns buf. */
 const char *sim_run_network_model(const struct sim_run_opts *o, char *buf, size_t cap);
 
 #endif

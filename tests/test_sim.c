@@ -6,7 +6,7 @@
  * dependencies are done and lasts the cost model's time; a message
  * leaves when its sender reaches it and arrives latency + bytes /
  * bandwidth later; at the end of a step a side has all its messages.
- * With CM02, no cross-traffic and TCP-gamma 0 the simulated step ends
+ * With CM02, no cross-traffic and TCP-gamma 1e30 the simulated step ends
  * must equal it to 1e-9 relative.
  */
 #include <criterion/criterion.h>
@@ -208,15 +208,17 @@ Test(sim_run, privatelora_7b_at_47ms_pays_one_rtt_per_layer_plus_one)
     th_remove_dir(dir);
 }
 
-Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
+Test(sim_run, devices_sharing_a_cell_slow_each_other_down)
 {
     char dir[128];
     th_temp_dir(dir, sizeof dir, "share");
     scn_scenario_t *one = th_scenario_from(dir, TINY ", \"link\": {\"uplink\": \"200 kbps\"}}");
     struct sim_result r1, r4;
     th_simulate(dir, one, &r1);
+    // four phones, each with its own 200 kbps radio, in one cell of 200 kbps
     scn_scenario_t *four = th_scenario_from(dir, TINY_HEAD TINY_COST("") TINY_WL(", \"devices\": 4")
-                                              ", \"link\": {\"uplink\": \"200 kbps\"}}");
+                                                 ", \"link\": {\"uplink\": \"200 kbps\"}, \"cell\": "
+                                                 "{\"uplink\": \"200 kbps\", \"downlink\": \"1 Gbps\"}}");
     th_simulate(dir, four, &r4);
     cr_expect_eq(r4.n_steps, 4 * r1.n_steps);
     cr_expect_lt(r4.summary.decode_tps, r1.summary.decode_tps);
@@ -228,6 +230,55 @@ Test(sim_run, devices_sharing_the_cell_slow_each_other_down)
     sim_result_free(&r4);
     scn_scenario_destroy(one);
     scn_scenario_destroy(four);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, a_saturated_cell_carries_its_capacity)
+{
+    // 32 phones on fast radios in a 100 kbps-up cell: the cell is the
+    // bottleneck, so the uplink bytes per second are the cell's capacity
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "cellbound");
+    scn_scenario_t *s = th_scenario_from(
+        dir, TINY_HEAD TINY_COST("") ", \"workload\": {\"prompt_tokens\": 8, \"new_tokens\": 24, "
+             "\"devices\": 32}, \"link\": {\"uplink\": \"1 Gbps\", \"downlink\": \"1 Gbps\"}, "
+             "\"cell\": {\"uplink\": \"100 kbps\", \"downlink\": \"1 Gbps\"}}");
+    struct sim_result r;
+    th_simulate(dir, s, &r);
+    const double Bps = r.summary.aggregate_decode_tps * r.summary.bytes_up_per_token;
+    cr_expect(fabs(Bps - 12500.0) <= 0.03 * 12500.0, "the cell carried %.1f B/s of 12500", Bps);
+    sim_result_free(&r);
+    scn_scenario_destroy(s);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, phones_that_share_nothing_each_run_at_the_single_phone_closed_form)
+{
+    // eight PrivateLoRA phones, each on its own radio (no cell), on a GPU so
+    // fast that batching costs nothing: every phone's steps end when one
+    // phone's would
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "ample");
+    scn_scenario_t *s = th_scenario_from(
+        dir, TINY_HEAD ", \"cost\": {\"cloud\": {\"method\": \"roofline\"}}, \"cloud\": {\"name\": "
+             "\"a100-80g-pcie\", \"peak_flops\": \"1e19 FLOPS\", \"memory_bandwidth\": 1e15}"
+             TINY_WL(", \"devices\": 8") ", \"link\": {\"rtt\": \"10 ms\"}}");
+    struct sim_result r;
+    th_simulate(dir, s, &r);
+    double want[64];
+    const int n = closed_form(s, want, 64);
+    cr_assert_eq(r.n_steps, 8 * n);
+    for (int64_t i = 0; i < r.n_steps; i++) {
+        const struct sim_step_record *st = &r.steps[i];
+        // (a batch of 8 still adds 8 phones' FLOPs and KV bytes: on this
+        // GPU under a nanosecond a step, 1e-8 of it)
+        cr_expect(fabs(st->end_s - want[st->step]) <= 1e-8 * want[st->step],
+                  "device %d step %d: %.15g s, one phone alone %.15g s", st->device, st->step,
+                  st->end_s, want[st->step]);
+    }
+    cr_expect_eq(r.summary.max_batch_sequences, 8);
+    sim_result_free(&r);
+    scn_scenario_destroy(s);
     th_remove_dir(dir);
 }
 
