@@ -74,11 +74,11 @@ int cli_cmd_show(int argc, char **argv)
 
 
 static const char list_help[] =
-    "Usage: plsim list presets|models|edge|gpu|links\n\n"
+    "Usage: plsim list presets|models|edge|gpu|links|cells\n\n"
     "Lists what a scenario can name: the preset scenarios (a bare preset\n"
     "name works wherever a scenario file does), the LLM architectures, the\n"
-    "edge devices, the cloud GPUs and the links of the catalogs, each with\n"
-    "its description.\n\n"
+    "edge devices, the cloud GPUs, the links and the radio cells of the\n"
+    "catalogs, each with its description.\n\n"
     "Example:\n  plsim list links\n";
 
 int cli_cmd_list(int argc, char **argv)

@@ -137,6 +137,56 @@ enum sim_status mdl_input_request_kv_bytes(const struct mdl_input *in, int side,
     return st;
 }
 
+enum sim_status mdl_input_estimate(const struct mdl_input *in, struct mdl_estimate *e,
+                                   struct sim_err *err)
+{
+    memset(e, 0, sizeof *e);
+    const struct mdl_workload *w = &in->workload;
+    const int64_t steps = mdl_input_steps(in);
+    struct ref_plan_opts o = in->plan;
+    o.batch = w->batch;
+    o.spec_k = 0;
+    o.all_logits = 0;
+    double per_request_msgs = 0.0, per_request_stages = 0.0;
+    for (int k = 0; k < 2 && (k == 0 || steps > 1); k++) {
+        o.phase = k == 0 ? REF_PHASE_PREFILL : REF_PHASE_DECODE;
+        o.n_tokens = k == 0 ? w->prompt_tokens : 1;
+        o.pos = k == 0 ? 0 : w->prompt_tokens;
+        struct ref_plan *p = NULL;
+        const enum sim_status st = ref_plan_build(&in->model, &o, &p, err);
+        if (st != SIM_OK)
+            return st;
+        struct ref_plan_totals t;
+        ref_plan_sum(p, &t);
+        const double times = k == 0 ? 1.0 : (double)(steps - 1); // at most: a pass yields >= 1
+        per_request_msgs += times * (double)(t.n_msgs_up + t.n_msgs_down);
+        per_request_stages += times * (double)p->n_stages;
+        ref_plan_destroy(p);
+    }
+    const double requests = (double)w->devices * (double)w->requests;
+    e->messages = requests * per_request_msgs;
+    e->stages = requests * per_request_stages;
+    e->record_bytes = e->stages * MDL_RECORD_BYTES_PER_STAGE +
+                      requests * (double)steps * MDL_RECORD_BYTES_PER_STEP;
+    return SIM_OK;
+}
+
+/* The simulation's records fit the bound: refused before any work. */
+static enum sim_status check_work(const struct mdl_input *in, struct sim_err *err)
+{
+    struct mdl_estimate e;
+    struct sim_err why;
+    if (mdl_input_estimate(in, &e, &why) != SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s", in->origin, why.msg);
+    if (e.record_bytes > MDL_MAX_RECORD_BYTES)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload: %lld devices x %lld requests make "
+                           "%.3g stages to time, about %.1f GB of records, above plsim's %.0f GB "
+                           "bound; use fewer devices, requests or tokens", in->origin,
+                           (long long)in->workload.devices, (long long)in->workload.requests,
+                           e.stages, e.record_bytes / 1e9, MDL_MAX_RECORD_BYTES / 1e9);
+    return SIM_OK;
+}
+
 /* Each side used holds its weights and one request's KV cache. */
 static enum sim_status check_memory(const struct mdl_input *in, struct sim_err *err)
 {
@@ -255,6 +305,8 @@ enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
         !(in->spec_acceptance >= 0.0 && in->spec_acceptance <= 1.0))
         st = sim_err_set(err, SIM_EINVAL, "%s: $.speculative.acceptance: expected a value in "
                          "[0, 1], found %g", in->origin, in->spec_acceptance);
+    if (st == SIM_OK)
+        st = check_work(in, err);
     if (st == SIM_OK) // last: SIM_ERANGE means the input is valid but does not fit
         st = check_memory(in, err);
     return st;

@@ -115,6 +115,21 @@ enum sim_status mdl_input_kv_bytes_per_token(const struct mdl_input *in, int sid
 enum sim_status mdl_input_request_kv_bytes(const struct mdl_input *in, int side, double *bytes,
                                            struct sim_err *err);
 
+/* The work a simulation of in does, estimated before it starts: the
+ * messages it simulates, and the bytes of the timing records it keeps
+ * (MDL_RECORD_BYTES_PER_STAGE for every stage of every step of every
+ * request of every device, and a step record per step). */
+#define MDL_RECORD_BYTES_PER_STAGE 16.0
+#define MDL_RECORD_BYTES_PER_STEP 128.0
+#define MDL_MAX_RECORD_BYTES 8e9 /* mdl_input_check refuses more (SIM_EINVAL) */
+struct mdl_estimate {
+    double messages;
+    double stages;       /* every stage of every step, all devices and requests */
+    double record_bytes;
+};
+enum sim_status mdl_input_estimate(const struct mdl_input *in, struct mdl_estimate *e,
+                                   struct sim_err *err);
+
 /* 1 when side's stage times rest on peak specs alone: a roofline at
  * 100 % of peak compute and bandwidth with no overhead, which no real
  * stack reaches (a result to read as a ceiling). */

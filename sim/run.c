@@ -930,6 +930,16 @@ enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_o
     const enum sim_status chk = mdl_input_check(in, err);
     if (chk != SIM_OK)
         return chk;
+    // a trace holds every stage as an event in the child, in the parent
+    // and as JSON text: bounded at a quarter of the records' bound
+    struct mdl_estimate e;
+    if (o->trace && mdl_input_estimate(in, &e, err) == SIM_OK &&
+        2.0 * e.stages * (double)sizeof(struct sim_event) > MDL_MAX_RECORD_BYTES / 4)
+        return sim_err_set(err, SIM_EINVAL, "%s: a trace of %.3g stages would hold about %.1f GB "
+                           "in memory, above plsim's %.0f GB bound; trace fewer devices or "
+                           "tokens", in->origin, e.stages,
+                           2.0 * e.stages * (double)sizeof(struct sim_event) / 1e9,
+                           MDL_MAX_RECORD_BYTES / 4e9);
     // no platform path asked for: a file in the parent's private folder,
     // named for this run alone and removed by the child once loaded
     struct sim_run_opts co = *o;

@@ -243,3 +243,22 @@ Test(serving, a_side_that_cannot_hold_its_part_is_refused_by_validate_and_run)
     }
     th_remove_dir(dir);
 }
+
+Test(serving, work_past_the_bound_is_refused_before_it_starts)
+{
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "bound");
+    scn_scenario_t *s = th_scenario_from(dir, CROWD("privatelora", "") "}");
+    struct mdl_input in = *scn_scenario_input(s);
+    struct mdl_estimate e;
+    struct sim_err err;
+    cr_assert_eq(mdl_input_estimate(&in, &e, &err), SIM_OK, "%s", err.msg);
+    // LLaMA 2-7B PrivateLoRA: 32 round trips and a token's two messages a
+    // decode step (plus the prefill's), per device
+    cr_expect_eq(e.messages, 8.0 * (2 * 32 + 2), "%g messages", e.messages);
+    in.workload.devices = 1000000;
+    cr_expect_eq(mdl_input_check(&in, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "GB of records, above plsim's 8 GB bound") != NULL, "%s", err.msg);
+    scn_scenario_destroy(s);
+    th_remove_dir(dir);
+}
