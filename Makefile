@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/plsim
 
-.PHONY: all deps run plots atlas golden test check bench memcheck install clean
+.PHONY: all deps run plots atlas serving golden test check bench memcheck install clean
 .SECONDARY: $(LIB_OBJ) $(CLI_OBJ)
 
 # Build the binary (no dependency check; see deps).
@@ -68,6 +68,15 @@ plots: deps
 atlas: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	$(BIN) atlas -o results/atlas
+
+# A crowd on one GPU: tokens/s and p99 TPOT against the number of phones.
+SERVING_SWEEP = sweep scenarios/serving-crowd.json --vary mode=privatelora,cloud-only \
+	--vary workload.devices=1,10,30,100,300,1000 --set workload.new_tokens=32 \
+	-o results/serving/serving.csv --plot serving
+serving: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@mkdir -p results/serving
+	$(BIN) $(SERVING_SWEEP)
 
 # Regenerate the committed baselines on purpose (never done by tests).
 golden: $(BIN)

@@ -13,6 +13,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <sys/resource.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "reference/model.h"
 #include "scenarios/catalog.h"
 #include "scenarios/scenario.h"
+#include "sim/baseline.h"
 #include "sim/run.h"
 #include "util/cleanup.h"
 #include "util/progress.h"
@@ -218,26 +220,50 @@ enum sim_status ana_bench_reference(const char *model, int64_t rank, int64_t n_t
 
 // ---- the simulator's own speed ----
 
+/* The exponent g of y = c x^g through (x1, y1) and (x2, y2). */
+static double growth(double y1, double y2, double x1, double x2)
+{
+    return log(y2 / y1) / log(x2 / x1);
+}
+
+/* Peak resident memory of the largest child process waited for so far. */
+static double children_peak_rss_bytes(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_CHILDREN, &ru) == 0 ? (double)ru.ru_maxrss * 1024.0 : NAN;
+}
+
 enum sim_status ana_bench_sim(const char *self, const char *presets_dir, FILE *log, char **md_out,
                               struct sim_err *err)
 {
-    static const int64_t devices[] = {1, 100, 1000};
+    static const int64_t devices[] = {1, 100, 1000, 3000};
+    enum { N = sizeof devices / sizeof devices[0] };
+    const int64_t tokens = 16;
     double paper_s = 0.0;
     enum sim_status st = paper_wall_s(self, &paper_s, err);
     if (st != SIM_OK)
         return st;
     if (log != NULL)
         fprintf(log, "bench: plsim paper took %.2f s\n", paper_s);
-    double msgs[3], wall[3];
-    for (int i = 0; i < 3; i++) {
-        char dev[64], path[4200], platform[300];
+    double msgs[N], wall[N], rss[N], target_records_bytes = NAN;
+    struct sim_baseline_result base[N];
+    for (int i = 0; i < N; i++) {
+        char dev[64], tok[64], path[4200], platform[300];
         snprintf(dev, sizeof dev, "workload.devices=%lld", (long long)devices[i]);
-        const char *ov[] = {"link=ookla-us-2024h1", dev, "workload.new_tokens=16"};
+        snprintf(tok, sizeof tok, "workload.new_tokens=%lld", (long long)tokens);
+        const char *ov[] = {"link=ookla-us-2024h1", dev, tok};
         snprintf(path, sizeof path, "%s/paper-7b.json", presets_dir);
         scn_scenario_t *s = NULL;
         st = scn_scenario_load_with(path, ov, 3, &s, err);
         if (st != SIM_OK)
             return st;
+        const struct mdl_input *in = scn_scenario_input(s);
+        struct mdl_input full = *in; // the target's records: 10,000 x 128 tokens
+        full.workload.new_tokens = 128;
+        full.workload.devices = 10000;
+        struct mdl_estimate e;
+        if (mdl_input_estimate(&full, &e, err) == SIM_OK)
+            target_records_bytes = e.record_bytes;
         struct sim_run_opts o;
         memset(&o, 0, sizeof o);
         snprintf(platform, sizeof platform, "%s/bench.xml",
@@ -245,30 +271,76 @@ enum sim_status ana_bench_sim(const char *self, const char *presets_dir, FILE *l
         o.platform_path = platform;
         struct sim_result r;
         const double t0 = sim_now_s();
-        st = sim_run(scn_scenario_input(s), &o, &r, err);
+        st = sim_run(in, &o, &r, err);
+        if (st != SIM_OK) {
+            scn_scenario_destroy(s);
+            return st;
+        }
+        wall[i] = sim_now_s() - t0;
+        rss[i] = children_peak_rss_bytes();
+        msgs[i] = (double)r.summary.messages;
+        // the same round trips and bytes in a plain SimGrid program
+        const double n = (double)devices[i];
+        const double trips = msgs[i] / (2.0 * n);
+        const double bytes = r.summary.bytes_up_per_token * (double)tokens / trips;
+        const struct sim_platform_spec ps = {
+            .n_edges = devices[i], .n_gpus = 1, .n_cells = 1,
+            .uplink_Bps = in->link.uplink_Bps.value, .downlink_Bps = in->link.downlink_Bps.value,
+            .latency_s = in->link.rtt_s.value / 2.0,
+        };
+        sim_result_free(&r);
         scn_scenario_destroy(s);
+        st = sim_baseline_run(&ps, platform, (int64_t)trips, bytes, bytes, &base[i], err);
+        remove(platform);
         if (st != SIM_OK)
             return st;
-        wall[i] = sim_now_s() - t0;
-        msgs[i] = (double)r.summary.messages;
-        remove(platform);
-        sim_result_free(&r);
         if (log != NULL)
-            fprintf(log, "bench: %lld device(s): %.0f messages in %.2f s\n",
-                (long long)devices[i], msgs[i], wall[i]);
+            fprintf(log, "bench: %lld device(s): plsim %.0f messages in %.2f s; plain SimGrid "
+                    "%.0f in %.2f s\n", (long long)devices[i], msgs[i], wall[i],
+                    base[i].messages, base[i].wall_s);
     }
     char *md = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&md, &len);
     fprintf(f, "# Simulator speed\n\n`plsim paper` (all its simulations and the resource "
-               "table): %.2f s wall (goal: under 10 s).\n\n7B PrivateLoRA on the US 5G median, 128-token"
-               " prompt and 16 tokens per device, all devices sharing one cell uplink and "
-               "downlink; wall time includes the simulation process's start.\n\n"
-               "| devices | messages | wall s | messages per second |\n|---|---|---|---|\n",
-            paper_s);
-    for (int i = 0; i < 3; i++)
-        fprintf(f, "| %lld | %.0f | %.2f | %.0f |\n", (long long)devices[i], msgs[i], wall[i],
-                msgs[i] / wall[i]);
+               "table): %.2f s wall (goal: under 10 s).\n\n7B PrivateLoRA on the US 5G median, "
+               "128-token prompt and %lld tokens per device, each device on its own radio, one "
+               "GPU serving all in continuous batches. Beside each run, in the same `make "
+               "bench`, a plain SimGrid program (`sim/baseline.c`) plays the same number of "
+               "round trips of the same mean size on the same platform: two actors per device, "
+               "blocking puts and gets, no plan, no server, no records. plsim's wall time "
+               "includes its process start and its analysis of the records.\n\n"
+               "| devices | messages | plsim s | plsim msg/s | plsim peak MB | baseline s | "
+               "baseline msg/s | baseline peak MB | plsim / baseline time |\n"
+               "|---|---|---|---|---|---|---|---|---|\n",
+            paper_s, (long long)tokens);
+    for (int i = 0; i < N; i++)
+        fprintf(f, "| %lld | %.0f | %.2f | %.0f | %.0f | %.2f | %.0f | %.0f | %.2f |\n",
+                (long long)devices[i], msgs[i], wall[i], msgs[i] / wall[i], rss[i] / 1e6,
+                base[i].wall_s, base[i].messages / base[i].wall_s, base[i].peak_rss_bytes / 1e6,
+                wall[i] / base[i].wall_s);
+    // the target: 10,000 devices x 128 tokens (about 82 M messages) in under
+    // 5 minutes on one core, under 4 GB; extrapolated from the two largest
+    // runs, as the cost per message grows with the devices in flight
+    const double g = growth(wall[N - 2] / msgs[N - 2], wall[N - 1] / msgs[N - 1],
+                            (double)devices[N - 2], (double)devices[N - 1]);
+    const double per_msg_s = wall[N - 1] / msgs[N - 1] *
+                             pow(10000.0 / (double)devices[N - 1], g);
+    const double target_msgs = msgs[N - 1] / (double)devices[N - 1] * 10000.0 * 128.0 /
+                               (double)tokens;
+    const double gb = growth(base[N - 2].wall_s / base[N - 2].messages,
+                             base[N - 1].wall_s / base[N - 1].messages, (double)devices[N - 2],
+                             (double)devices[N - 1]);
+    fprintf(f, "\nTarget: 10,000 devices x 128 tokens (%.3g messages) in under 300 s and "
+               "4 GB. The cost of a message grows as devices^%.2f for plsim and ^%.2f for the "
+               "plain SimGrid program between the two largest runs (SimGrid re-solves the "
+               "sharing of every flow coupled through a common link at each flow's start "
+               "and end); extrapolated, plsim would take about %.0f s: %s. Its records "
+               "(16 B a stage) would be about %.1f GB, %s.\n", target_msgs, g, gb,
+            per_msg_s * target_msgs, per_msg_s * target_msgs < 300.0 ? "met" : "missed",
+            target_records_bytes / 1e9,
+            target_records_bytes > 4e9 ? "over the 4 GB target: streaming the records is the "
+                                         "next step" : "within the 4 GB target");
     fclose(f);
     *md_out = md;
     return SIM_OK;

@@ -14,6 +14,7 @@
 #include "scenarios/scenario.h"
 #include "scenarios/show.h"
 #include "analysis/batch.h"
+#include "analysis/render.h"
 #include "analysis/sweep.h"
 #include "sim/run.h"
 
@@ -21,13 +22,14 @@
 
 static const char sweep_help[] =
     "Usage: plsim sweep FILE --vary KEY=V1,V2,... [--vary ...] [--set KEY=V ...]\n"
-    "                   -o OUT.csv [-j N] [-q]\n\n"
+    "                   -o OUT.csv [--plot NAME] [-j N] [-q]\n\n"
     "Simulates every combination of the varied keys (dotted scenario paths\n"
     "such as rank, workload.batch, workload.phase, link.rtt) and writes one CSV\n"
     "row per point: the varied values, then every summary field (units in the\n"
     "column names). --set fixes a key for every point. Points run in N\n"
     "parallel processes (default: the number of CPUs). The CSV is written\n"
-    "only when every point succeeded.\n\n"
+    "only when every point succeeded. --plot NAME then renders plots/NAME.gp\n"
+    "with OUT.csv's folder as its data folder (the figure beside the CSV).\n\n"
     "Example:\n"
     "  plsim sweep scenarios/paper-7b.json --vary link.rtt=0ms,10ms,47ms \\\n"
     "    --vary rank=16,64 -o rtt.csv\n";
@@ -40,13 +42,15 @@ struct sweep_args {
     int n_set;
     int jobs;
     int quiet;
+    const char *plot; /* plots/NAME.gp to render beside the CSV, or NULL */
 };
 
 static void sweep_parse(int argc, char **argv, struct sweep_args *a)
 {
     static const struct option opts[] = {
         {"vary", required_argument, 0, 'v'}, {"set", required_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
+        {"plot", required_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
@@ -63,6 +67,7 @@ static void sweep_parse(int argc, char **argv, struct sweep_args *a)
             a->set[a->n_set++] = optarg;
             break;
         case 'o': a->out = optarg; break;
+        case 'p': a->plot = optarg; break;
         case 'j': a->jobs = (int)cli_parse_int("sweep", "-j", optarg, 1, 256); break;
         case 'q': a->quiet = 1; break;
         case 'h': fputs(sweep_help, stdout); exit(CLI_EXIT_OK);
@@ -120,6 +125,18 @@ int cli_cmd_sweep(int argc, char **argv)
         cli_die("%s", err.msg);
     if (!a.quiet)
         fprintf(stderr, "plsim sweep: %lld points -> %s\n", (long long)n_points, a.out);
+    if (a.plot != NULL) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", a.out);
+        char *slash = strrchr(dir, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+        const char *const names[1] = {a.plot};
+        if (ana_render(dir, names, 1, &err) != SIM_OK)
+            cli_die("%s", err.msg);
+    }
     ana_sweep_free(&a.sweep);
     free(in);
     free(res);
