@@ -333,9 +333,8 @@ enum sim_status ana_bench_sim(const char *self, const char *presets_dir, FILE *l
                              (double)devices[N - 1]);
     fprintf(f, "\nTarget: 10,000 devices x 128 tokens (%.3g messages) in under 300 s and "
                "4 GB. The cost of a message grows as devices^%.2f for plsim and ^%.2f for the "
-               "plain SimGrid program between the two largest runs (SimGrid re-solves the "
-               "sharing of every flow coupled through a common link at each flow's start "
-               "and end); extrapolated, plsim would take about %.0f s: %s. Its records "
+               "plain SimGrid program between the two largest runs; extrapolated, plsim "
+               "would take about %.0f s: %s. Its records "
                "(16 B a stage) would be about %.1f GB, %s.\n", target_msgs, g, gb,
             per_msg_s * target_msgs, per_msg_s * target_msgs < 300.0 ? "met" : "missed",
             target_records_bytes / 1e9,

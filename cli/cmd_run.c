@@ -21,7 +21,8 @@
 
 static const char run_help[] =
     "Usage: plsim run FILE [-o DIR] [--set KEY=V ...] [--seed N] [--mode MODE]\n"
-    "                 [--no-compare] [--trace OUT.json] [--cfg=NAME:VALUE ...] [-q]\n\n"
+    "                 [--no-compare] [--trace OUT.json [--trace-devices A[-B]]]\n"
+    "                 [--cfg=NAME:VALUE ...] [-q]\n\n"
     "Simulates the scenario in SimGrid: each device prefills its prompt, then\n"
     "decodes new_tokens - 1 more tokens. Prints decode and prefill tokens/s,\n"
     "time to first token, the per-token time split into cloud compute, edge\n"
@@ -35,6 +36,8 @@ static const char run_help[] =
     "  --no-compare  skip the device-only and cloud-only runs\n"
     "  --trace OUT   write the timeline as Chrome Trace Event JSON (open it in\n"
     "                the Perfetto UI or chrome://tracing)\n"
+    "  --trace-devices A[-B]  trace device A only, or devices A to B (0-based;\n"
+    "                default: all); a trace is bounded at 2 GB of events\n"
     "  --cfg=X:V     a SimGrid setting; the default network model is CM02 with\n"
     "                cross-traffic off and TCP-gamma 1e30, so a transfer takes\n"
     "                latency + bytes / bandwidth exactly\n"
@@ -64,7 +67,7 @@ static void run_parse(int argc, char **argv, struct run_args *a)
         {"seed", required_argument, 0, 's'}, {"mode", required_argument, 0, 'm'},
         {"no-compare", no_argument, 0, 'n'}, {"cfg", required_argument, 0, 'c'},
         {"trace", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
-        {"log", required_argument, 0, 'l'},
+        {"log", required_argument, 0, 'l'}, {"trace-devices", required_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
     };
     int c;
@@ -79,6 +82,19 @@ static void run_parse(int argc, char **argv, struct run_args *a)
             break;
         case 'n': a->compare = 0; break;
         case 't': a->trace = optarg; a->opts.trace = 1; break;
+        case 'D': {
+            char from[32];
+            snprintf(from, sizeof from, "%s", optarg);
+            char *dash = strchr(from, '-');
+            if (dash != NULL)
+                *dash = '\0';
+            a->opts.trace_first = cli_parse_int("run", "--trace-devices", from, 0, INT64_MAX);
+            const int64_t last = dash != NULL ? cli_parse_int("run", "--trace-devices", dash + 1,
+                                                              a->opts.trace_first, INT64_MAX)
+                                              : a->opts.trace_first;
+            a->opts.trace_count = last - a->opts.trace_first + 1;
+            break;
+        }
         case 'S':
             if (a->n_set == 16)
                 cli_usage_error("run", "--set: at most 16");
@@ -103,6 +119,8 @@ static void run_parse(int argc, char **argv, struct run_args *a)
     }
     if (optind != argc - 1)
         cli_usage_error("run", "give exactly one scenario file");
+    if (a->opts.trace_count > 0 && !a->opts.trace)
+        cli_usage_error("run", "--trace-devices needs --trace OUT.json");
     a->file = argv[optind];
 }
 

@@ -102,6 +102,21 @@ static enum sim_status check_workload(const struct mdl_input *in, struct sim_err
     return SIM_OK;
 }
 
+/* The sums and the stage count of in's plan under options o. */
+static enum sim_status plan_totals(const struct mdl_input *in, const struct ref_plan_opts *o,
+                                   struct ref_plan_totals *t, int *n_stages,
+                                   struct sim_err *err)
+{
+    struct ref_plan *p = NULL;
+    const enum sim_status st = ref_plan_build(&in->model, o, &p, err);
+    if (st != SIM_OK)
+        return st;
+    ref_plan_sum(p, t);
+    *n_stages = p->n_stages;
+    ref_plan_destroy(p);
+    return SIM_OK;
+}
+
 enum sim_status mdl_input_kv_bytes_per_token(const struct mdl_input *in, int side,
                                              double *bytes, struct sim_err *err)
 {
@@ -112,14 +127,12 @@ enum sim_status mdl_input_kv_bytes_per_token(const struct mdl_input *in, int sid
     o.pos = 0;
     o.spec_k = 0;
     o.all_logits = 0;
-    struct ref_plan *p = NULL;
     *bytes = 0.0;
-    const enum sim_status st = ref_plan_build(&in->model, &o, &p, err);
+    struct ref_plan_totals t;
+    int n_stages = 0;
+    const enum sim_status st = plan_totals(in, &o, &t, &n_stages, err);
     if (st != SIM_OK)
         return st;
-    struct ref_plan_totals t;
-    ref_plan_sum(p, &t);
-    ref_plan_destroy(p);
     *bytes = t.kv_write_bytes[side];
     const struct ref_config *dr = &in->plan.spec_draft;
     if (in->plan.spec_k > 0 && !in->plan.spec_lookup && side == REF_EDGE)
@@ -152,16 +165,14 @@ enum sim_status mdl_input_estimate(const struct mdl_input *in, struct mdl_estima
         o.phase = k == 0 ? REF_PHASE_PREFILL : REF_PHASE_DECODE;
         o.n_tokens = k == 0 ? w->prompt_tokens : 1;
         o.pos = k == 0 ? 0 : w->prompt_tokens;
-        struct ref_plan *p = NULL;
-        const enum sim_status st = ref_plan_build(&in->model, &o, &p, err);
+        struct ref_plan_totals t;
+        int n_stages = 0;
+        const enum sim_status st = plan_totals(in, &o, &t, &n_stages, err);
         if (st != SIM_OK)
             return st;
-        struct ref_plan_totals t;
-        ref_plan_sum(p, &t);
         const double times = k == 0 ? 1.0 : (double)(steps - 1); // at most: a pass yields >= 1
         per_request_msgs += times * (double)(t.n_msgs_up + t.n_msgs_down);
-        per_request_stages += times * (double)p->n_stages;
-        ref_plan_destroy(p);
+        per_request_stages += times * (double)n_stages;
     }
     const double requests = (double)w->devices * (double)w->requests;
     e->messages = requests * per_request_msgs;

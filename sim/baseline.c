@@ -18,6 +18,7 @@
 #include <simgrid/host.h>
 #include <simgrid/mailbox.h>
 
+#include "util/cleanup.h"
 #include "util/progress.h"
 
 struct pair {
@@ -102,24 +103,14 @@ enum sim_status sim_baseline_run(const struct sim_platform_spec *p, const char *
     enum sim_status st = sim_platform_write(p, path, err);
     if (st != SIM_OK)
         return st;
-    int fds[2];
-    if (pipe(fds) != 0)
-        return sim_err_set(err, SIM_EIO, "pipe: %s", strerror(errno));
-    fflush(stdout);
-    fflush(stderr);
-    const pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return sim_err_set(err, SIM_EIO, "fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        child(p, path, round_trips, down_bytes, up_bytes, fds[1]);
-    }
-    close(fds[1]);
-    const ssize_t n = read(fds[0], out, sizeof *out);
-    close(fds[0]);
+    int pid = 0, fd = -1;
+    st = sim_fork_with_pipe(&pid, &fd, err);
+    if (st != SIM_OK)
+        return st;
+    if (pid == 0)
+        child(p, path, round_trips, down_bytes, up_bytes, fd);
+    const ssize_t n = read(fd, out, sizeof *out);
+    close(fd);
     int wstatus = 0;
     waitpid(pid, &wstatus, 0);
     if (n != (ssize_t)sizeof *out || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)

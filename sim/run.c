@@ -506,17 +506,27 @@ static void fill_bytes(const struct ref_plan *p, struct sim_step_record *r)
     r->messages = tot.n_msgs_up + tot.n_msgs_down;
 }
 
-/* Every stage of every step and device, for traces. */
-static void collect_events(const struct replay *rp, const struct device *devs, int64_t n_dev,
-                           struct sim_result *out)
+/* The devices a trace holds: [*first, *end). */
+static void traced_devices(const struct sim_run_opts *o, int64_t n_dev, int64_t *first,
+                           int64_t *end)
 {
-    int64_t n = 0;
+    *first = o->trace_first < n_dev ? o->trace_first : n_dev;
+    *end = o->trace_count > 0 && o->trace_count < n_dev - *first ? *first + o->trace_count
+                                                                 : n_dev;
+}
+
+/* Every stage of every step of the traced devices. */
+static void collect_events(const struct replay *rp, const struct device *devs, int64_t n_dev,
+                           const struct sim_run_opts *o, struct sim_result *out)
+{
+    int64_t n = 0, first = 0, end = 0;
+    traced_devices(o, n_dev, &first, &end);
     for (int k = 0; k < rp->n_steps; k++)
         n += rp->steps[k].plan->n_stages;
-    out->n_events = n * n_dev * rp->requests;
-    out->events = sim_xcalloc((size_t)out->n_events, sizeof *out->events);
+    out->n_events = n * (end - first) * rp->requests;
+    out->events = sim_xcalloc((size_t)out->n_events + 1, sizeof *out->events);
     struct sim_event *e = out->events;
-    for (int64_t d = 0; d < n_dev; d++)
+    for (int64_t d = first; d < end; d++)
         for (int K = 0; K < rp->n_steps * rp->requests; K++) {
             const int k = K % rp->n_steps;
             const struct ref_plan *p = rp->steps[k].plan;
@@ -815,7 +825,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         analyse(&rp, devs, n_dev, in->plan.mode, out);
         summarise_servers(srv, n_gpu, &out->summary);
         if (o->trace)
-            collect_events(&rp, devs, n_dev, out);
+            collect_events(&rp, devs, n_dev, o, out);
         out->summary.wall_s = sim_now_s() - rp.wall0_s; // a wall clock, not CPU time
     }
     for (int64_t d = 0; d < n_dev; d++) {
@@ -932,13 +942,20 @@ enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_o
         return chk;
     // a trace holds every stage as an event in the child, in the parent
     // and as JSON text: bounded at a quarter of the records' bound
+    if (o->trace && o->trace_first >= in->workload.devices)
+        return sim_err_set(err, SIM_EINVAL, "--trace-devices: device %lld does not exist (the "
+                           "scenario has %lld, from 0)", (long long)o->trace_first,
+                           (long long)in->workload.devices);
     struct mdl_estimate e;
+    int64_t first = 0, end = 0;
+    traced_devices(o, in->workload.devices, &first, &end);
+    const double share = (double)(end - first) / (double)in->workload.devices;
     if (o->trace && mdl_input_estimate(in, &e, err) == SIM_OK &&
-        2.0 * e.stages * (double)sizeof(struct sim_event) > MDL_MAX_RECORD_BYTES / 4)
+        2.0 * share * e.stages * (double)sizeof(struct sim_event) > MDL_MAX_RECORD_BYTES / 4)
         return sim_err_set(err, SIM_EINVAL, "%s: a trace of %.3g stages would hold about %.1f GB "
-                           "in memory, above plsim's %.0f GB bound; trace fewer devices or "
-                           "tokens", in->origin, e.stages,
-                           2.0 * e.stages * (double)sizeof(struct sim_event) / 1e9,
+                           "in memory, above plsim's %.0f GB bound; trace fewer devices "
+                           "(--trace-devices) or tokens", in->origin, share * e.stages,
+                           2.0 * share * e.stages * (double)sizeof(struct sim_event) / 1e9,
                            MDL_MAX_RECORD_BYTES / 4e9);
     // no platform path asked for: a file in the parent's private folder,
     // named for this run alone and removed by the child once loaded
@@ -951,25 +968,14 @@ enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_o
                  (long)getpid(), serial++);
         co.platform_path = own;
     }
-    int fds[2];
-    if (pipe(fds) != 0)
-        return sim_err_set(err, SIM_EIO, "pipe: %s", strerror(errno));
-    fflush(stdout);
-    fflush(stderr);
-    const pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return sim_err_set(err, SIM_EIO, "fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        sim_cleanup_child(); // dies with its parent, leaves the parent's files alone
-        close(fds[0]);
-        child(in, &co, o->platform_path == NULL, fds[1]);
-    }
-    close(fds[1]);
-    job->pid = (int)pid;
-    job->fd = fds[0];
+    int pid = 0, fd = -1;
+    const enum sim_status forked = sim_fork_with_pipe(&pid, &fd, err);
+    if (forked != SIM_OK)
+        return forked;
+    if (pid == 0)
+        child(in, &co, o->platform_path == NULL, fd);
+    job->pid = pid;
+    job->fd = fd;
     return SIM_OK;
 }
 

@@ -29,6 +29,8 @@ struct sim_run_opts {
     const char *cfg[SIM_MAX_CFG]; /* extra SimGrid arguments, "--cfg=..." or "--log=..." */
     int n_cfg;
     int trace;                 /* 1: return every stage's timing (events) */
+    int64_t trace_first;       /* the devices traced: trace_count from trace_first */
+    int64_t trace_count;       /* 0: every device from trace_first */
     int progress;              /* 1: the simulation prints its progress on stderr
                                   (steps done, elapsed, ETA) once past a second */
 };

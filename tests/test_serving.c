@@ -262,3 +262,27 @@ Test(serving, work_past_the_bound_is_refused_before_it_starts)
     scn_scenario_destroy(s);
     th_remove_dir(dir);
 }
+
+Test(serving, a_trace_holds_the_devices_asked_for)
+{
+    char dir[128], args[700], path[300];
+    th_temp_dir(dir, sizeof dir, "tracedev");
+    snprintf(path, sizeof path, "%s/t.json", dir);
+    snprintf(args, sizeof args, "run paper-7b -q --no-compare --set workload.devices=6 --set "
+             "workload.new_tokens=2 --trace %s --trace-devices 3-4", path);
+    cr_assert_eq(th_run_plsim(args), 0, "plsim %s", args);
+    size_t n = 0;
+    char *text = th_slurp(path, &n);
+    // every event names its device as the process: only 3 and 4 appear
+    for (int d = 0; d < 6; d++) {
+        char key[32];
+        snprintf(key, sizeof key, "\"pid\":%d,", d);
+        const int want = d == 3 || d == 4;
+        cr_expect_eq(strstr(text, key) != NULL, want, "device %d %s", d,
+                     want ? "missing" : "traced unasked");
+    }
+    free(text);
+    snprintf(args, sizeof args, "run paper-7b -q --no-compare --trace %s --trace-devices 7", path);
+    cr_expect_eq(th_run_plsim(args), 2, "a device that does not exist");
+    th_remove_dir(dir);
+}

@@ -4,6 +4,7 @@
  */
 #include "util/cleanup.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,4 +96,29 @@ void sim_cleanup_child(void)
     for (int i = 0; i < MAX_FILES; i++) // the parent's files are the parent's to remove
         used[i] = 0;
     tmpdir[0] = '\0';
+}
+
+enum sim_status sim_fork_with_pipe(int *pid, int *fd, struct sim_err *err)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return sim_err_set(err, SIM_EIO, "pipe: %s", strerror(errno));
+    fflush(stdout);
+    fflush(stderr);
+    const pid_t p = fork();
+    if (p < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return sim_err_set(err, SIM_EIO, "fork: %s", strerror(errno));
+    }
+    if (p == 0) {
+        sim_cleanup_child(); // dies with its parent, leaves the parent's files alone
+        close(fds[0]);
+        *fd = fds[1];
+    } else {
+        close(fds[1]);
+        *fd = fds[0];
+    }
+    *pid = (int)p;
+    return SIM_OK;
 }

@@ -15,6 +15,8 @@
 #ifndef UTIL_CLEANUP_H
 #define UTIL_CLEANUP_H
 
+#include "util/status.h"
+
 /* Installs the handlers; call once, early in main. */
 void sim_cleanup_init(void);
 
@@ -34,5 +36,11 @@ const char *sim_tmpdir(void);
 /* In a freshly forked child: die when the parent dies, and take the
  * default action on the signals the parent cleans up after. */
 void sim_cleanup_child(void);
+
+/* Forks a child with a pipe to its parent (stdio flushed first). In the
+ * child *pid is 0 and *fd the write end, after sim_cleanup_child; in the
+ * parent *pid is the child's and *fd the read end. SIM_EIO when the pipe
+ * or the fork fails. */
+enum sim_status sim_fork_with_pipe(int *pid, int *fd, struct sim_err *err);
 
 #endif
