@@ -83,8 +83,8 @@ struct sim_summary {
     double bytes_down_per_token;
     double prefill_bytes_up_per_token;
     double prefill_bytes_down_per_token;
-    struct sim_breakdown decode_per_token;   /* mean over decode steps, device 0 */
-    struct sim_breakdown prefill;            /* the prefill step, device 0 */
+    struct sim_breakdown decode_per_token;   /* mean over every decode step of every request */
+    struct sim_breakdown prefill;            /* mean over every request's prefill step */
     int64_t messages;            /* simulated communications, all devices */
     double wall_s;               /* real seconds the simulation took */
     /* requests: percentiles over every request (vLLM's benchmark names) */
