@@ -783,6 +783,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         snprintf(host, sizeof host, "gpu%lld", (long long)g);
         srv[g] = srv_start(sg_host_by_name(host), (int)g, &in->cost[REF_CLOUD], &in->serving,
                            kv_capacity_bytes);
+        srv_set_clients(srv[g], n_dev / n_gpu + (g < n_dev % n_gpu)); // dealt in turn
     }
     double *arrival_s = sim_xcalloc((size_t)(n_dev * w->requests), sizeof *arrival_s);
     if (w->arrival == MDL_ARRIVAL_POISSON)

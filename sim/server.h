@@ -62,8 +62,14 @@ struct server *srv_start(sg_host_t host, int index, const struct mdl_cost *c,
                          const struct mdl_serving *serving, double kv_capacity_bytes);
 
 /* Queues the job and returns once it has run (start_s, end_s set); the
- * caller owns job and its semaphore. */
+ * caller owns job and its semaphore. A GPU with a single client runs the
+ * job in the caller's actor, on the GPU's host: the same time and the
+ * same statistics as a batch of one, without the server's context
+ * switches. */
 void srv_run(struct server *s, struct srv_job *job);
+
+/* Declares the number of devices the server serves (before the run). */
+void srv_set_clients(struct server *s, int64_t n);
 
 /* Reserves bytes of KV cache, waiting (on sem, the caller's) in arrival
  * order until they fit; bytes must not exceed the capacity. */
