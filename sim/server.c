@@ -227,6 +227,7 @@ void srv_free(struct server *s)
 {
     if (s == NULL)
         return;
+    sg_sem_destroy(s->wake); // the engine has stopped: the daemon waits no more
     free(s->batch);
     free(s->stages);
     free(s);

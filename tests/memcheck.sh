@@ -39,5 +39,8 @@ run 0 forward --checkpoint "$tmp/ck.bin" --tokens 1,2,3 --steps 2 --split --rank
 head -c 100 "$tmp/ck.bin" > "$tmp/cut.bin"
 run 2 forward --checkpoint "$tmp/cut.bin" --tokens 1
 run 0 run "$src/scenarios/realistic-5g-us.json" -q -o "$tmp/run"
+# the GPU server, Poisson arrivals and shared cells: four phones, few tokens
+run 0 run "$src/scenarios/serving-5g.json" -q --no-compare --set workload.devices=4 \
+  --set workload.new_tokens=4 -o "$tmp/crowd"
 run 2 run "$tmp/unit.json" -o "$tmp/run-bad"
 exit $fail
