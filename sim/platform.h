@@ -16,8 +16,16 @@
  *  - the world zone joins each cell to the cloud through the cell's
  *    shared links (SHARED: the cell's capacity, split among its devices'
  *    flows) and the backhaul, shared by every cell.
- * A link not modelled (no cell, no backhaul) is a FATPIPE at
+ * A link not modelled (no cell, or no backhaul) is a FATPIPE at
  * SIM_UNLIMITED_BPS: present in the route, never a bottleneck.
+ *
+ * With neither a cell nor a backhaul the platform is flat: one Cluster
+ * zone of the devices' hosts with their radio links and the GPUs'
+ * hosts without links, so a route is the device's radio link alone. The
+ * FATPIPE placeholders would give the same times, but SimGrid's sharing
+ * solver walks every flow through a shared constraint, FATPIPE or not,
+ * at each flow's start and end: with them, every device's flow couples
+ * to every other's and a message costs time in proportion to the crowd.
  */
 #ifndef SIM_PLATFORM_H
 #define SIM_PLATFORM_H
@@ -40,6 +48,9 @@ struct sim_platform_spec {
     double backhaul_Bps;               /* each direction; 0: unlimited */
     double backhaul_latency_s;         /* one way */
 };
+
+/* 1 when nothing is shared (no cell, no backhaul): the flat platform. */
+int sim_platform_is_flat(const struct sim_platform_spec *p);
 
 /* Writes the platform to path (atomically). */
 enum sim_status sim_platform_write(const struct sim_platform_spec *p, const char *path,

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/platform.h"
 #include "tests/helpers.h"
 #include "tests/sim_helpers.h"
 #include "models/cost.h"
@@ -278,6 +279,47 @@ Test(sim_run, phones_that_share_nothing_each_run_at_the_single_phone_closed_form
     }
     cr_expect_eq(r.summary.max_batch_sequences, 8);
     sim_result_free(&r);
+    scn_scenario_destroy(s);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, the_flat_platform_gives_the_zoned_platforms_times)
+{
+    // six phones on a shared GPU: with nothing shared on the network the
+    // platform is one flat cluster; a backhaul too wide to bind brings back
+    // the zoned platform (cells, gateways, a shared link in every route),
+    // which must give the same times
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "flat");
+    scn_scenario_t *s = th_scenario_from(dir, TINY_HEAD TINY_COST("") TINY_WL(", \"devices\": 6")
+                                              ", \"link\": {\"rtt\": \"10 ms\", \"uplink\": "
+                                              "\"200 kbps\"}}");
+    struct sim_result flat, zoned;
+    th_simulate(dir, s, &flat);
+    char path[256], xml[4096];
+    snprintf(path, sizeof path, "%s/platform.xml", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    xml[fread(xml, 1, sizeof xml - 1, f)] = '\0';
+    fclose(f);
+    cr_expect_not_null(strstr(xml, "routing=\"Cluster\""));
+    cr_expect_null(strstr(xml, "zoneRoute"));
+    struct mdl_input in = *scn_scenario_input(s);
+    in.backhaul.present = 1;
+    in.backhaul.bandwidth_Bps = SIM_UNLIMITED_BPS;
+    th_simulate_input(dir, &in, &zoned);
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    xml[fread(xml, 1, sizeof xml - 1, f)] = '\0';
+    fclose(f);
+    cr_expect_not_null(strstr(xml, "zoneRoute"));
+    cr_assert_eq(flat.n_steps, zoned.n_steps);
+    for (int64_t i = 0; i < flat.n_steps; i++)
+        cr_expect(fabs(flat.steps[i].end_s - zoned.steps[i].end_s) <= 1e-9 * zoned.steps[i].end_s,
+                  "device %d step %d: flat %.15g s, zoned %.15g s", flat.steps[i].device,
+                  flat.steps[i].step, flat.steps[i].end_s, zoned.steps[i].end_s);
+    sim_result_free(&flat);
+    sim_result_free(&zoned);
     scn_scenario_destroy(s);
     th_remove_dir(dir);
 }
