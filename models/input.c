@@ -160,7 +160,7 @@ enum sim_status mdl_input_estimate(const struct mdl_input *in, struct mdl_estima
     o.batch = w->batch;
     o.spec_k = 0;
     o.all_logits = 0;
-    double per_request_msgs = 0.0, per_request_stages = 0.0;
+    double per_request_msgs = 0.0, per_request_stages = 0.0, max_stages = 0.0;
     for (int k = 0; k < 2 && (k == 0 || steps > 1); k++) {
         o.phase = k == 0 ? REF_PHASE_PREFILL : REF_PHASE_DECODE;
         o.n_tokens = k == 0 ? w->prompt_tokens : 1;
@@ -173,12 +173,15 @@ enum sim_status mdl_input_estimate(const struct mdl_input *in, struct mdl_estima
         const double times = k == 0 ? 1.0 : (double)(steps - 1); // at most: a pass yields >= 1
         per_request_msgs += times * (double)(t.n_msgs_up + t.n_msgs_down);
         per_request_stages += times * (double)n_stages;
+        max_stages = fmax(max_stages, (double)n_stages);
     }
     const double requests = (double)w->devices * (double)w->requests;
     e->messages = requests * per_request_msgs;
     e->stages = requests * per_request_stages;
-    e->record_bytes = e->stages * MDL_RECORD_BYTES_PER_STAGE +
-                      requests * (double)steps * MDL_RECORD_BYTES_PER_STEP;
+    e->record_bytes = (double)w->devices * MDL_RECORD_RING_STEPS * max_stages *
+                          MDL_RECORD_BYTES_PER_STAGE +
+                      requests * ((double)steps * MDL_RECORD_BYTES_PER_STEP +
+                                  MDL_RECORD_BYTES_PER_REQUEST);
     return SIM_OK;
 }
 

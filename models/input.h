@@ -116,11 +116,15 @@ enum sim_status mdl_input_request_kv_bytes(const struct mdl_input *in, int side,
                                            struct sim_err *err);
 
 /* The work a simulation of in does, estimated before it starts: the
- * messages it simulates, and the bytes of the timing records it keeps
- * (MDL_RECORD_BYTES_PER_STAGE for every stage of every step of every
- * request of every device, and a step record per step). */
+ * messages it simulates, and the bytes of the records it keeps: a step
+ * record per step of every request of every device, a request record
+ * per request, and the stage times of the steps in flight
+ * (MDL_RECORD_RING_STEPS a device, MDL_RECORD_BYTES_PER_STAGE a stage;
+ * a side that runs ahead of the other, a pipelined decode, holds more). */
 #define MDL_RECORD_BYTES_PER_STAGE 16.0
+#define MDL_RECORD_RING_STEPS 4
 #define MDL_RECORD_BYTES_PER_STEP 128.0
+#define MDL_RECORD_BYTES_PER_REQUEST 96.0
 #define MDL_MAX_RECORD_BYTES 8e9 /* mdl_input_check refuses more (SIM_EINVAL) */
 struct mdl_estimate {
     double messages;

@@ -4,6 +4,11 @@
  */
 #include "results/trace.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <cJSON.h>
 
 #include "util/afile.h"
@@ -20,7 +25,18 @@ static int track_of(enum ref_place p)
     return 0;
 }
 
-static void add_metadata(cJSON *events, int32_t device)
+/* Writes item to f, after a comma unless it is the first; frees it. */
+static void put(FILE *f, cJSON *item, int *first)
+{
+    char *text = cJSON_PrintUnformatted(item);
+    SIM_ASSERT(text != NULL, "out of memory for the trace");
+    fprintf(f, "%s%s", *first ? "" : ",", text);
+    *first = 0;
+    cJSON_free(text);
+    cJSON_Delete(item);
+}
+
+static void put_metadata(FILE *f, int32_t device, int *first)
 {
     static const char *const tracks[4] = {"edge", "cloud", "uplink (D2C)", "downlink (C2D)"};
     char name[32];
@@ -29,54 +45,80 @@ static void add_metadata(cJSON *events, int32_t device)
     cJSON_AddStringToObject(p, "name", "process_name");
     cJSON_AddStringToObject(p, "ph", "M");
     cJSON_AddNumberToObject(p, "pid", device);
-    cJSON_AddItemToObject(p, "args", cJSON_CreateObject());
-    cJSON_AddStringToObject(cJSON_GetObjectItem(p, "args"), "name", name);
-    cJSON_AddItemToArray(events, p);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(p, "args"), "name", name);
+    put(f, p, first);
     for (int t = 0; t < 4; t++) {
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "name", "thread_name");
         cJSON_AddStringToObject(m, "ph", "M");
         cJSON_AddNumberToObject(m, "pid", device);
         cJSON_AddNumberToObject(m, "tid", t);
-        cJSON *args = cJSON_AddObjectToObject(m, "args");
-        cJSON_AddStringToObject(args, "name", tracks[t]);
-        cJSON_AddItemToArray(events, m);
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(m, "args"), "name", tracks[t]);
+        put(f, m, first);
     }
+}
+
+static void put_event(FILE *f, const struct sim_event *e, int *first)
+{
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddStringToObject(x, "name", e->name);
+    cJSON_AddStringToObject(x, "cat", e->bytes > 0 ? "message" : "compute");
+    cJSON_AddStringToObject(x, "ph", "X");
+    cJSON_AddNumberToObject(x, "ts", e->start_s * 1e6);
+    cJSON_AddNumberToObject(x, "dur", (e->end_s - e->start_s) * 1e6);
+    cJSON_AddNumberToObject(x, "pid", e->device);
+    cJSON_AddNumberToObject(x, "tid", track_of(e->place));
+    cJSON *args = cJSON_AddObjectToObject(x, "args");
+    cJSON_AddNumberToObject(args, "step", e->step);
+    cJSON_AddNumberToObject(args, "layer", (double)e->layer);
+    cJSON_AddNumberToObject(args, "bytes", (double)e->bytes);
+    cJSON_AddStringToObject(args, "direction", ref_place_name(e->place));
+    put(f, x, first);
 }
 
 enum sim_status res_trace_write(const char *path, const struct sim_result *r,
                                 struct sim_err *err)
 {
-    if (r->n_events == 0)
+    if (r->n_events == 0 || r->events_path[0] == '\0')
         return sim_err_set(err, SIM_EINVAL, "%s: the run recorded no events", path);
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "displayTimeUnit", "ms");
-    cJSON *events = cJSON_AddArrayToObject(root, "traceEvents");
-    int32_t last_device = -1;
-    for (int64_t i = 0; i < r->n_events; i++) {
-        const struct sim_event *e = &r->events[i];
-        if (e->device != last_device) {
-            add_metadata(events, e->device);
-            last_device = e->device;
-        }
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "name", e->name);
-        cJSON_AddStringToObject(x, "cat", e->bytes > 0 ? "message" : "compute");
-        cJSON_AddStringToObject(x, "ph", "X");
-        cJSON_AddNumberToObject(x, "ts", e->start_s * 1e6);
-        cJSON_AddNumberToObject(x, "dur", (e->end_s - e->start_s) * 1e6);
-        cJSON_AddNumberToObject(x, "pid", e->device);
-        cJSON_AddNumberToObject(x, "tid", track_of(e->place));
-        cJSON *args = cJSON_AddObjectToObject(x, "args");
-        cJSON_AddNumberToObject(args, "step", e->step);
-        cJSON_AddNumberToObject(args, "layer", (double)e->layer);
-        cJSON_AddNumberToObject(args, "bytes", (double)e->bytes);
-        cJSON_AddStringToObject(args, "direction", ref_place_name(e->place));
-        cJSON_AddItemToArray(events, x);
+    FILE *in = fopen(r->events_path, "rb");
+    if (in == NULL)
+        return sim_err_set(err, SIM_EIO, "%s: cannot read the run's events (%s)",
+                           r->events_path, strerror(errno));
+    struct sim_afile af;
+    enum sim_status st = sim_afile_open(&af, path, err);
+    if (st != SIM_OK) {
+        fclose(in);
+        return st;
     }
-    char *text = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    const enum sim_status st = sim_afile_write_text(path, text, err);
-    cJSON_free(text);
-    return st;
+    // one event at a time from the spool: a device's tracks are named
+    // before its first event
+    fprintf(af.f, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
+    uint8_t *seen = NULL;
+    size_t n_seen = 0;
+    int first = 1;
+    struct sim_event e;
+    int64_t n = 0;
+    for (; n < r->n_events && fread(&e, sizeof e, 1, in) == 1; n++) {
+        SIM_ASSERT(e.device >= 0, "a traced event without a device");
+        if ((size_t)e.device >= n_seen) {
+            const size_t grow = 2 * (size_t)e.device + 1;
+            seen = sim_xrealloc(seen, grow);
+            memset(seen + n_seen, 0, grow - n_seen);
+            n_seen = grow;
+        }
+        if (!seen[e.device])
+            put_metadata(af.f, e.device, &first);
+        seen[e.device] = 1;
+        put_event(af.f, &e, &first);
+    }
+    free(seen);
+    fclose(in);
+    fprintf(af.f, "]}");
+    if (n != r->n_events) {
+        sim_afile_abort(&af);
+        return sim_err_set(err, SIM_EIO, "%s: the run's events end after %lld of %lld",
+                           r->events_path, (long long)n, (long long)r->n_events);
+    }
+    return sim_afile_commit(&af, err);
 }

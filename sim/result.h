@@ -114,14 +114,22 @@ struct sim_event {
     int64_t bytes;        /* message bytes, 0 for compute */
 };
 
+/* The most JSON text one traced stage takes (a Chrome trace "X" event
+ * with its arguments is about 190 bytes): the trace bound's estimate. */
+#define SIM_TRACE_BYTES_PER_EVENT 256.0
+
 /* A run's results. steps has n_steps records (devices x requests x
- * steps), requests one per request of every device; events
- * is filled only when the run asked for a trace. */
+ * steps), requests one per request of every device; events only when
+ * the run asked for a trace. */
 struct sim_result {
     struct sim_summary summary;
     struct sim_step_record *steps; /* owned */
     int64_t n_steps;
-    struct sim_event *events;      /* owned, or NULL */
+    char events_path[400];         /* n_events struct sim_event records, a step's
+                                      stages together, steps in the order they
+                                      were recorded (devices interleaved); a
+                                      file the result owns (sim_result_free
+                                      removes it); "" when none */
     int64_t n_events;
     struct sim_request_record *requests; /* owned: devices x requests */
     int64_t n_requests;

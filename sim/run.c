@@ -26,12 +26,11 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <simgrid/semaphore.h>
 
 #include "models/cost.h"
 #include "sim/platform.h"
+#include "sim/replay.h"
 #include "sim/server.h"
 #include "util/cleanup.h"
 #include "util/progress.h"
@@ -47,40 +46,6 @@ static const char *const context_cfg = NULL;
 #endif
 
 // ---- the steps every device replays ----
-
-/* One step: its plan (owned; the prefill's is struct replay's) and stage
- * durations. Decode plans share one shape and differ in the costs that
- * grow with the context, which the GPU's batches add up. */
-struct step_spec {
-    struct ref_plan *plan;
-    double *dur_s;        /* cost-model seconds per stage; 0 for messages */
-    enum ref_phase phase;
-    int64_t pos;          /* tokens cached before the step */
-    int64_t n_tokens;     /* new tokens per sequence through the model */
-    int64_t produced;     /* tokens the step yields per sequence (a speculative
-                             pass: the accepted draft tokens and one more) */
-};
-
-/* Everything the actors replay; identical for every device. */
-struct replay {
-    int progress;            /* 1: report steps on stderr (device 0) */
-    double wall0_s;          /* monotonic time the simulation began */
-    struct ref_plan *prefill;
-    struct ref_plan *decode; /* template: every decode step has its stages */
-    struct step_spec *steps; /* n_steps: prefill, then decodes */
-    int n_steps;
-    int max_stages;
-    int64_t batch;
-    int64_t prompt_tokens, new_tokens; /* per sequence of a request */
-    int64_t requests;        /* per device, one after another */
-    enum mdl_arrival arrival;
-    double think_s;          /* at-start: a request's end to the device's next */
-    double kv_request_bytes; /* cloud KV cache one request reserves */
-    struct mdl_slo slo;
-    double lat_s;            /* one-way latency: the radio's and the backhaul's */
-    double bw_up_Bps, bw_down_Bps;
-    int downlink_counted;    /* 0: downlink messages carry no transfer time */
-};
 
 static void replay_free(struct replay *r)
 {
@@ -204,23 +169,6 @@ static void draw_arrivals(const struct mdl_input *in, double *arrival_s, int64_t
 
 // ---- actors ----
 
-struct stage_time {
-    double start; /* compute: began; message: sender posted it */
-    double end;   /* compute: ended; message: receiver had it */
-};
-
-/* Shared by the two actors of one device. */
-struct device {
-    int index;               /* 0-based, for the log */
-    int finished;            /* actors of this device that walked every step */
-    const struct replay *rp;
-    sg_mailbox_t up, down;   /* edge -> cloud, cloud -> edge */
-    struct server *srv;      /* the GPU serving it */
-    sg_sem_t sem;            /* the cloud actor's: its job ran, or it was admitted */
-    double *arrival_s;       /* per request: when it arrived */
-    struct stage_time *t;    /* requests x n_steps x max_stages */
-};
-
 /* One actor's view: which device, which side. */
 struct actor_arg {
     struct device *dev;
@@ -234,22 +182,30 @@ struct walk {
     int step;         /* the step walked */
     int admitted;     /* cloud: the request holds its KV cache */
     const struct ref_plan *p;
-    struct stage_time *t;
+    const struct device *dev;
+    int64_t K;        /* the device's step walked, over its requests */
     sg_comm_t *recv;  /* per stage: posted receive */
     void **data;      /* per stage: received payload */
     uint8_t *pending; /* per stage: receive posted, not yet waited */
 };
 
+/* Stage i's times in the walk's step (looked up anew after each yield:
+ * the other side may have widened the ring meanwhile). */
+static struct stage_time *times(const struct walk *w, int i)
+{
+    return &rec_times(w->dev, w->K)[i];
+}
+
 static void finish_recv(struct walk *w, int j)
 {
     sg_comm_wait(w->recv[j]); // adopts and releases the comm's reference
-    w->t[j].end = simgrid_get_clock();
+    times(w, j)->end = simgrid_get_clock();
     w->pending[j] = 0;
     const struct ref_stage *s = &w->p->stages[j];
     SIM_ASSERT(w->data[j] == s, "message %s matched the wrong stage", ref_op_name(s->op));
     XBT_DEBUG("device %d step %d %-11s %-5s layer %3lld %9lld B  %.9f -> %.9f", w->device,
               w->step, ref_op_name(s->op), ref_place_name(s->place), (long long)s->layer,
-              (long long)s->msg_bytes, w->t[j].start, w->t[j].end);
+              (long long)s->msg_bytes, times(w, j)->start, times(w, j)->end);
 }
 
 static void wait_deps(struct walk *w, int i)
@@ -270,24 +226,25 @@ static void serve(struct device *dev, struct walk *w, int i, double dur_s)
         w->admitted = 1;
     }
     if (!(dur_s > 0.0)) {
-        w->t[i].start = w->t[i].end = simgrid_get_clock();
+        times(w, i)->start = times(w, i)->end = simgrid_get_clock();
         return;
     }
     struct srv_job job = {.stage = &w->p->stages[i], .seqs = dev->rp->batch, .done = dev->sem};
     srv_run(dev->srv, &job);
-    w->t[i].start = job.start_s;
-    w->t[i].end = job.end_s;
+    times(w, i)->start = job.start_s;
+    times(w, i)->end = job.end_s;
 }
 
 /* Walks one step's plan for one side: K counts the device's steps over
  * its requests (request K / n_steps, step K % n_steps). */
-static void walk_step(struct device *dev, enum ref_place side, int K, struct walk *w)
+static void walk_step(struct device *dev, enum ref_place side, int64_t K, struct walk *w)
 {
-    const int k = K % dev->rp->n_steps;
+    const int k = (int)(K % dev->rp->n_steps);
     const struct step_spec *sp = &dev->rp->steps[k];
     w->step = k;
     w->p = sp->plan;
-    w->t = dev->t + (size_t)K * (size_t)dev->rp->max_stages;
+    w->K = K;
+    rec_reserve(dev, K);
     memset(w->pending, 0, (size_t)w->p->n_stages);
     for (int i = 0; i < w->p->n_stages; i++) {
         const struct ref_stage *s = &w->p->stages[i];
@@ -298,21 +255,21 @@ static void walk_step(struct device *dev, enum ref_place side, int K, struct wal
             if (side == REF_CLOUD) {
                 serve(dev, w, i, sp->dur_s[i]);
             } else {
-                w->t[i].start = simgrid_get_clock();
+                times(w, i)->start = simgrid_get_clock();
                 if (sp->dur_s[i] > 0.0)
                     sg_actor_execute(sp->dur_s[i] * SIM_HOST_SPEED);
-                w->t[i].end = simgrid_get_clock();
+                times(w, i)->end = simgrid_get_clock();
             }
             XBT_DEBUG("device %d step %d %-11s %-5s layer %3lld %14s %.9f -> %.9f", w->device,
                       k, ref_op_name(s->op), ref_place_name(s->place), (long long)s->layer, "",
-                      w->t[i].start, w->t[i].end);
+                      times(w, i)->start, times(w, i)->end);
             continue;
         }
         const enum ref_place sender = s->place == REF_LINK_UP ? REF_EDGE : REF_CLOUD;
         const sg_mailbox_t mb = s->place == REF_LINK_UP ? dev->up : dev->down;
         if (sender == side) {
             wait_deps(w, i);
-            w->t[i].start = simgrid_get_clock();
+            times(w, i)->start = simgrid_get_clock();
             // the payload is the stage itself, borrowed: nobody frees it; with
             // the downlink not counted, a downlink message costs latency only
             const long bytes = s->place == REF_LINK_DOWN && !dev->rp->downlink_counted
@@ -327,6 +284,7 @@ static void walk_step(struct device *dev, enum ref_place side, int K, struct wal
     for (int i = 0; i < w->p->n_stages; i++)
         if (w->pending[i])
             finish_recv(w, i);
+    rec_walked(dev, side, K);
 }
 
 
@@ -355,6 +313,7 @@ static void actor_main(int argc, char **argv)
     sg_mailbox_set_receiver(sg_mailbox_get_name(a->side == REF_EDGE ? a->dev->down : a->dev->up));
     struct walk w = {
         .device = a->dev->index,
+        .dev = a->dev,
         .recv = sim_xcalloc((size_t)n, sizeof(sg_comm_t)),
         .data = sim_xcalloc((size_t)n, sizeof(void *)),
         .pending = sim_xcalloc((size_t)n, 1),
@@ -390,287 +349,7 @@ static void actor_main(int argc, char **argv)
     a->dev->finished++;
 }
 
-// ---- the breakdown ----
-
-/* Causes of time, in priority order: an instant when several activities
- * of a device overlap counts for the first of them. So latency that
- * overlaps compute (a pipelined cloud-only decode, an overlapped base
- * projection) is never blamed; the parts add up to the step's time. */
-enum cause { C_CLOUD, C_EDGE, C_UP, C_DOWN, C_LAT, C_WAIT, C_COUNT };
-
-struct edge_ev {
-    double t;
-    int cause;
-    int delta; /* +1 an activity starts, -1 it ends */
-};
-
-static int ev_cmp(const void *a, const void *b)
-{
-    const struct edge_ev *x = a, *y = b;
-    return (x->t > y->t) - (x->t < y->t);
-}
-
-/* Scratch for the breakdown of one step. */
-struct sweep {
-    struct edge_ev *ev;
-    int n, cap;
-};
-
-/* Adds the activity [a, b] clipped to [lo, hi]. */
-static void add_span(struct sweep *w, int cause, double a, double b, double lo, double hi)
-{
-    a = fmax(a, lo);
-    b = fmin(b, hi);
-    if (!(b > a))
-        return;
-    SIM_ASSERT(w->n + 2 <= w->cap, "breakdown scratch too small");
-    w->ev[w->n++] = (struct edge_ev){a, cause, +1};
-    w->ev[w->n++] = (struct edge_ev){b, cause, -1};
-}
-
-/* The activities of one step's stages: a compute stage is compute from
- * its start to its end (on the GPU, the whole batch it ran in; the wait
- * for the GPU before it is an idle gap); a message is latency, then
- * transfer (bytes / bandwidth), then waiting (a shared link). */
-static void add_step(struct sweep *w, const struct replay *rp, int k, const struct stage_time *t,
-                     double lo, double hi)
-{
-    const struct step_spec *sp = &rp->steps[k];
-    for (int i = 0; i < sp->plan->n_stages; i++) {
-        const struct ref_stage *s = &sp->plan->stages[i];
-        const double a = t[i].start, b = t[i].end;
-        if (b <= lo || a >= hi)
-            continue;
-        if (s->kind == REF_STAGE_COMPUTE) {
-            add_span(w, s->place == REF_EDGE ? C_EDGE : C_CLOUD, a, b, lo, hi);
-            continue;
-        }
-        const int up = s->place == REF_LINK_UP;
-        const double tx = !up && !rp->downlink_counted
-                              ? 0.0 : (double)s->msg_bytes / (up ? rp->bw_up_Bps : rp->bw_down_Bps);
-        add_span(w, C_LAT, a, fmin(b, a + rp->lat_s), lo, hi);
-        add_span(w, up ? C_UP : C_DOWN, a + rp->lat_s, fmin(b, a + rp->lat_s + tx), lo, hi);
-        add_span(w, C_WAIT, a + rp->lat_s + tx, b, lo, hi);
-    }
-}
-
-/* Splits [lo, hi], step K of a device, by cause over the activities of
- * that step and its neighbours (pipelined steps overlap). */
-static void breakdown_step(struct sweep *w, const struct replay *rp, const struct device *dev,
-                           int K, double lo, double hi, struct sim_breakdown *b)
-{
-    memset(b, 0, sizeof *b);
-    w->n = 0;
-    for (int j = K - 1; j <= K + 1; j++)
-        if (j >= 0 && j < rp->n_steps * rp->requests)
-            add_step(w, rp, j % rp->n_steps, dev->t + (size_t)j * (size_t)rp->max_stages, lo,
-                     hi);
-    qsort(w->ev, (size_t)w->n, sizeof *w->ev, ev_cmp);
-    int active[C_COUNT] = {0};
-    double *by[C_COUNT] = {&b->cloud_compute_s, &b->edge_compute_s, &b->uplink_s,
-                           &b->downlink_s, &b->latency_s, &b->waiting_s};
-    double t = lo;
-    for (int e = 0; e <= w->n; e++) {
-        const double next = e < w->n ? w->ev[e].t : hi;
-        if (next > t) {
-            int c = 0;
-            while (c < C_COUNT && active[c] == 0)
-                c++;
-            *by[c < C_COUNT ? c : C_WAIT] += next - t; // nothing active: idle, a wait
-            t = next;
-        }
-        if (e < w->n)
-            active[w->ev[e].cause] += w->ev[e].delta;
-    }
-}
-
-/* The end of step K of a device: its last stage's end. */
-static double step_end(const struct replay *rp, const struct device *dev, int K)
-{
-    const struct stage_time *t = dev->t + (size_t)K * (size_t)rp->max_stages;
-    const int k = K % rp->n_steps;
-    double end = 0.0;
-    for (int i = 0; i < rp->steps[k].plan->n_stages; i++)
-        end = fmax(end, t[i].end);
-    return end;
-}
-
 // ---- the run, in the child ----
-
-static void fill_bytes(const struct ref_plan *p, struct sim_step_record *r)
-{
-    struct ref_plan_totals tot;
-    ref_plan_sum(p, &tot);
-    r->bytes_up = tot.bytes_up;
-    r->bytes_down = tot.bytes_down;
-    r->messages = tot.n_msgs_up + tot.n_msgs_down;
-}
-
-/* The devices a trace holds: [*first, *end). */
-static void traced_devices(const struct sim_run_opts *o, int64_t n_dev, int64_t *first,
-                           int64_t *end)
-{
-    *first = o->trace_first < n_dev ? o->trace_first : n_dev;
-    *end = o->trace_count > 0 && o->trace_count < n_dev - *first ? *first + o->trace_count
-                                                                 : n_dev;
-}
-
-/* Every stage of every step of the traced devices. */
-static void collect_events(const struct replay *rp, const struct device *devs, int64_t n_dev,
-                           const struct sim_run_opts *o, struct sim_result *out)
-{
-    int64_t n = 0, first = 0, end = 0;
-    traced_devices(o, n_dev, &first, &end);
-    for (int k = 0; k < rp->n_steps; k++)
-        n += rp->steps[k].plan->n_stages;
-    out->n_events = n * (end - first) * rp->requests;
-    out->events = sim_xcalloc((size_t)out->n_events + 1, sizeof *out->events);
-    struct sim_event *e = out->events;
-    for (int64_t d = first; d < end; d++)
-        for (int K = 0; K < rp->n_steps * rp->requests; K++) {
-            const int k = K % rp->n_steps;
-            const struct ref_plan *p = rp->steps[k].plan;
-            const struct stage_time *t = devs[d].t + (size_t)K * (size_t)rp->max_stages;
-            for (int i = 0; i < p->n_stages; i++, e++) {
-                const struct ref_stage *s = &p->stages[i];
-                *e = (struct sim_event){.device = (int32_t)d, .step = k, .place = s->place,
-                                        .layer = s->layer, .start_s = t[i].start,
-                                        .end_s = t[i].end, .bytes = s->msg_bytes};
-                snprintf(e->name, sizeof e->name, "%s", ref_op_name(s->op));
-            }
-        }
-}
-
-/* The q-quantile of n values (sorted in place); NaN when none. */
-static double quantile(double *v, size_t n, double q)
-{
-    if (n == 0)
-        return NAN;
-    gsl_sort(v, 1, n);
-    return gsl_stats_quantile_from_sorted_data(v, 1, n, q);
-}
-
-/* Per-request times, their percentiles and the SLO attainment. */
-static void summarise_requests(const struct replay *rp, struct sim_result *out)
-{
-    struct sim_summary *sm = &out->summary;
-    const size_t n = (size_t)out->n_requests;
-    double *v = sim_xcalloc(n, sizeof *v);
-    size_t m = 0, met = 0;
-    for (size_t i = 0; i < n; i++)
-        v[i] = out->requests[i].ttft_s;
-    sm->ttft_p50_s = quantile(v, n, 0.50);
-    sm->ttft_p90_s = quantile(v, n, 0.90);
-    sm->ttft_p99_s = quantile(v, n, 0.99);
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(out->requests[i].tpot_s))
-            v[m++] = out->requests[i].tpot_s;
-    sm->tpot_p50_s = quantile(v, m, 0.50);
-    sm->tpot_p90_s = quantile(v, m, 0.90);
-    sm->tpot_p99_s = quantile(v, m, 0.99);
-    for (size_t i = 0; i < n; i++)
-        v[i] = out->requests[i].e2e_s;
-    sm->e2e_p50_s = quantile(v, n, 0.50);
-    sm->e2e_p99_s = quantile(v, n, 0.99);
-    free(v);
-    sm->slo_attainment = NAN;
-    if (rp->slo.ttft_s > 0.0 || rp->slo.tpot_s > 0.0) {
-        for (size_t i = 0; i < n; i++) {
-            const struct sim_request_record *q = &out->requests[i];
-            met += (rp->slo.ttft_s == 0.0 || q->ttft_s <= rp->slo.ttft_s) &&
-                   (rp->slo.tpot_s == 0.0 || !isfinite(q->tpot_s) || q->tpot_s <= rp->slo.tpot_s);
-        }
-        sm->slo_attainment = (double)met / (double)n;
-    }
-}
-
-/* Step records, request records and the summary from the stage times. */
-static void analyse(const struct replay *rp, struct device *devs, int64_t n_dev,
-                    enum ref_mode mode, struct sim_result *out)
-{
-    struct sim_summary *sm = &out->summary;
-    memset(sm, 0, sizeof *sm);
-    const int64_t S = rp->n_steps, R = rp->requests;
-    out->n_steps = n_dev * R * S;
-    out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
-    out->n_requests = n_dev * R;
-    out->requests = sim_xcalloc((size_t)out->n_requests, sizeof *out->requests);
-    double decode_first = INFINITY, decode_last = 0.0;
-    struct sweep w = {.cap = 3 * 3 * 2 * rp->max_stages};
-    w.ev = sim_xcalloc((size_t)w.cap, sizeof *w.ev);
-    const double n_req = (double)(n_dev * R), steps = (double)(S - 1);
-    for (int64_t d = 0; d < n_dev; d++)
-        for (int64_t r = 0; r < R; r++) {
-            struct sim_request_record *q = &out->requests[d * R + r];
-            double prev_end = devs[d].arrival_s[r];
-            *q = (struct sim_request_record){.device = (int32_t)d, .request = (int32_t)r,
-                                             .arrival_s = prev_end,
-                                             .prompt_tokens = rp->prompt_tokens,
-                                             .new_tokens = rp->new_tokens};
-            for (int64_t k = 0; k < S; k++) {
-                const int K = (int)(r * S + k);
-                struct sim_step_record *rec = &out->steps[(d * R + r) * S + k];
-                const struct step_spec *sp = &rp->steps[k];
-                *rec = (struct sim_step_record){.device = (int32_t)d, .request = (int32_t)r,
-                                                .step = (int32_t)k, .phase = sp->phase,
-                                                .pos = sp->pos,
-                                                .tokens = k == 0 ? sp->n_tokens : sp->produced,
-                                                .start_s = prev_end};
-                rec->end_s = step_end(rp, &devs[d], K);
-                breakdown_step(&w, rp, &devs[d], K, prev_end, rec->end_s, &rec->b);
-                fill_bytes(sp->plan, rec);
-                sm->messages += rec->messages;
-                if (k == 0) {
-                    q->first_token_s = rec->end_s;
-                    sim_breakdown_add(&sm->prefill, &rec->b, 1.0 / n_req);
-                } else {
-                    sim_breakdown_add(&sm->decode_per_token, &rec->b, 1.0 / (n_req * steps));
-                }
-                prev_end = rec->end_s;
-            }
-            q->done_s = prev_end;
-            q->ttft_s = q->first_token_s - q->arrival_s;
-            q->e2e_s = q->done_s - q->arrival_s;
-            q->tpot_s = rp->new_tokens > 1 ? (q->done_s - q->first_token_s) /
-                                                 (double)(rp->new_tokens - 1)
-                                           : NAN;
-            sm->makespan_s = fmax(sm->makespan_s, q->done_s);
-            sm->ttft_s += q->ttft_s / n_req;
-            if (S > 1) {
-                sm->decode_step_s += (q->done_s - q->first_token_s) / (steps * n_req);
-                decode_first = fmin(decode_first, q->first_token_s);
-                decode_last = fmax(decode_last, q->done_s);
-            }
-        }
-    free(w.ev);
-    const double B = (double)rp->batch;
-    double tokens = 0.0, up = 0.0, down = 0.0; // decode tokens and bytes of one request
-    for (int k = 1; k < rp->n_steps; k++) {
-        tokens += (double)rp->steps[k].produced;
-        up += (double)out->steps[k].bytes_up;
-        down += (double)out->steps[k].bytes_down;
-    }
-    sm->mode = mode;
-    sm->devices = n_dev;
-    sm->batch = rp->batch;
-    sm->requests = n_dev * R;
-    const struct sim_step_record *s0 = &out->steps[0];
-    sm->prefill_tps = B * (double)rp->steps[0].n_tokens / sm->ttft_s;
-    sm->prefill_bytes_up_per_token = (double)s0->bytes_up / (B * (double)s0->tokens);
-    sm->prefill_bytes_down_per_token = (double)s0->bytes_down / (B * (double)s0->tokens);
-    sm->tokens_per_step = NAN;
-    if (steps > 0) {
-        sm->tokens_per_step = tokens / steps;
-        sm->decode_tps = B * sm->tokens_per_step / sm->decode_step_s;
-        sm->aggregate_decode_tps = B * tokens * n_req / (decode_last - decode_first);
-        sm->bytes_up_per_token = up / (B * tokens);
-        sm->bytes_down_per_token = down / (B * tokens);
-    } else {
-        sm->decode_tps = sm->aggregate_decode_tps = sm->decode_step_s = NAN;
-        sm->bytes_up_per_token = sm->bytes_down_per_token = NAN;
-    }
-    summarise_requests(rp, out);
-}
 
 /* The servers' statistics into the summary. */
 static void summarise_servers(struct server *const *srv, int64_t n_gpu, struct sim_summary *sm)
@@ -739,8 +418,22 @@ static void engine_init(const struct sim_run_opts *o)
     simgrid_init(&argc, argv);
 }
 
+/* The devices a trace holds: [*first, *end). */
+static void traced_devices(const struct sim_run_opts *o, int64_t n_dev, int64_t *first,
+                           int64_t *end)
+{
+    *first = o->trace_first < n_dev ? o->trace_first : n_dev;
+    *end = o->trace_count > 0 && o->trace_count < n_dev - *first ? *first + o->trace_count
+                                                                 : n_dev;
+}
+
+/* The ring every device starts with: the steps a device has in flight
+ * when its two sides walk in step (rec_reserve widens it when one leads). */
+#define RING_STEPS MDL_RECORD_RING_STEPS
+
 static enum sim_status simulate(const struct mdl_input *in, const struct sim_run_opts *o,
-                                int temporary, struct sim_result *out, struct sim_err *err)
+                                int temporary, const char *spool, struct sim_result *out,
+                                struct sim_err *err)
 {
     struct replay rp;
     enum sim_status st = replay_build(in, &rp, err);
@@ -785,6 +478,10 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
                            kv_capacity_bytes);
         srv_set_clients(srv[g], n_dev / n_gpu + (g < n_dev % n_gpu)); // dealt in turn
     }
+    struct recorder rec;
+    int64_t first = 0, end = 0;
+    traced_devices(o, n_dev, &first, &end);
+    st = rec_init(&rec, &rp, n_dev, first, end, o->trace ? spool : NULL, out, err);
     double *arrival_s = sim_xcalloc((size_t)(n_dev * w->requests), sizeof *arrival_s);
     if (w->arrival == MDL_ARRIVAL_POISSON)
         draw_arrivals(in, arrival_s, n_dev);
@@ -794,11 +491,13 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         char name[64];
         devs[d].index = (int)d;
         devs[d].rp = &rp;
+        devs[d].rec = &rec;
         devs[d].srv = srv[d % n_gpu];
         devs[d].sem = sg_sem_init(0);
         devs[d].arrival_s = arrival_s + d * w->requests;
-        devs[d].t = sim_xcalloc((size_t)(rp.n_steps * rp.requests) * (size_t)rp.max_stages,
-                                sizeof(struct stage_time));
+        devs[d].ring_steps = RING_STEPS;
+        devs[d].ring = sim_xcalloc((size_t)RING_STEPS * (size_t)rp.max_stages,
+                                   sizeof *devs[d].ring);
         snprintf(name, sizeof name, "up%lld", (long long)d);
         devs[d].up = sg_mailbox_by_name(name);
         snprintf(name, sizeof name, "down%lld", (long long)d);
@@ -817,20 +516,21 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
             sg_actor_start(a, actor_main, 0, NULL);
         }
     }
-    simgrid_run();
+    if (st == SIM_OK)
+        simgrid_run();
     for (int64_t d = 0; d < n_dev && st == SIM_OK; d++)
         if (devs[d].finished != 2) // SimGrid reports a deadlock and returns
             st = sim_err_set(err, SIM_EIO, "%s: the engine stopped before device %lld finished "
                              "its steps (a deadlock)", in->origin, (long long)d);
+    if (st == SIM_OK)
+        st = rec_finish(&rec, in->plan.mode, err);
     if (st == SIM_OK) {
-        analyse(&rp, devs, n_dev, in->plan.mode, out);
         summarise_servers(srv, n_gpu, &out->summary);
-        if (o->trace)
-            collect_events(&rp, devs, n_dev, o, out);
         out->summary.wall_s = sim_now_s() - rp.wall0_s; // a wall clock, not CPU time
     }
+    rec_free(&rec);
     for (int64_t d = 0; d < n_dev; d++) {
-        free(devs[d].t);
+        free(devs[d].ring);
         sg_sem_destroy(devs[d].sem);
     }
     for (int64_t g = 0; g < n_gpu; g++)
@@ -877,12 +577,12 @@ static int read_all(int fd, void *buf, size_t n)
 
 /* Child side: simulate, then send status, message and result. */
 static _Noreturn void child(const struct mdl_input *in, const struct sim_run_opts *o,
-                            int temporary, int fd)
+                            int temporary, const char *spool, int fd)
 {
     struct sim_result r;
     memset(&r, 0, sizeof r);
     struct sim_err err = {""};
-    const int32_t st = (int32_t)simulate(in, o, temporary, &r, &err);
+    const int32_t st = (int32_t)simulate(in, o, temporary, spool, &r, &err);
     int bad = write_all(fd, &st, sizeof st) || write_all(fd, &err, sizeof err);
     if (st == SIM_OK)
         bad = bad || write_all(fd, &r.summary, sizeof r.summary) ||
@@ -890,9 +590,7 @@ static _Noreturn void child(const struct mdl_input *in, const struct sim_run_opt
               write_all(fd, r.steps, (size_t)r.n_steps * sizeof *r.steps) ||
               write_all(fd, &r.n_requests, sizeof r.n_requests) ||
               write_all(fd, r.requests, (size_t)r.n_requests * sizeof *r.requests) ||
-              write_all(fd, &r.n_events, sizeof r.n_events) ||
-              (r.n_events > 0 &&
-               write_all(fd, r.events, (size_t)r.n_events * sizeof *r.events));
+              write_all(fd, &r.n_events, sizeof r.n_events);
     sim_result_free(&r);
     close(fd);
     _exit(bad ? 3 : 0);
@@ -941,8 +639,9 @@ enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_o
     const enum sim_status chk = mdl_input_check(in, err);
     if (chk != SIM_OK)
         return chk;
-    // a trace holds every stage as an event in the child, in the parent
-    // and as JSON text: bounded at a quarter of the records' bound
+    // a trace streams its events to a spool file as the run goes, then
+    // to JSON text: bounded on the JSON's size, at a quarter of the
+    // records' bound
     if (o->trace && o->trace_first >= in->workload.devices)
         return sim_err_set(err, SIM_EINVAL, "--trace-devices: device %lld does not exist (the "
                            "scenario has %lld, from 0)", (long long)o->trace_first,
@@ -952,29 +651,33 @@ enum sim_status sim_run_start(const struct mdl_input *in, const struct sim_run_o
     traced_devices(o, in->workload.devices, &first, &end);
     const double share = (double)(end - first) / (double)in->workload.devices;
     if (o->trace && mdl_input_estimate(in, &e, err) == SIM_OK &&
-        2.0 * share * e.stages * (double)sizeof(struct sim_event) > MDL_MAX_RECORD_BYTES / 4)
-        return sim_err_set(err, SIM_EINVAL, "%s: a trace of %.3g stages would hold about %.1f GB "
-                           "in memory, above plsim's %.0f GB bound; trace fewer devices "
+        share * e.stages * SIM_TRACE_BYTES_PER_EVENT > MDL_MAX_RECORD_BYTES / 4)
+        return sim_err_set(err, SIM_EINVAL, "%s: a trace of %.3g stages would write about %.1f GB "
+                           "of JSON, above plsim's %.0f GB bound; trace fewer devices "
                            "(--trace-devices) or tokens", in->origin, share * e.stages,
-                           2.0 * share * e.stages * (double)sizeof(struct sim_event) / 1e9,
+                           share * e.stages * SIM_TRACE_BYTES_PER_EVENT / 1e9,
                            MDL_MAX_RECORD_BYTES / 4e9);
     // no platform path asked for: a file in the parent's private folder,
-    // named for this run alone and removed by the child once loaded
+    // named for this run alone and removed by the child once loaded; the
+    // same for the trace's spool, which the result owns
+    static unsigned serial;
+    const char *tmp = sim_tmpdir() != NULL ? sim_tmpdir() : "/tmp";
     struct sim_run_opts co = *o;
     char own[400];
     if (o->platform_path == NULL) {
-        static unsigned serial;
-        const char *tmp = sim_tmpdir();
-        snprintf(own, sizeof own, "%s/platform-%ld-%u.xml", tmp != NULL ? tmp : "/tmp",
-                 (long)getpid(), serial++);
+        snprintf(own, sizeof own, "%s/platform-%ld-%u.xml", tmp, (long)getpid(), serial++);
         co.platform_path = own;
     }
+    job->spool[0] = '\0';
+    if (o->trace)
+        snprintf(job->spool, sizeof job->spool, "%s/events-%ld-%u.bin", tmp, (long)getpid(),
+                 serial++);
     int pid = 0, fd = -1;
     const enum sim_status forked = sim_fork_with_pipe(&pid, &fd, err);
     if (forked != SIM_OK)
         return forked;
     if (pid == 0)
-        child(in, &co, o->platform_path == NULL, fd);
+        child(in, &co, o->platform_path == NULL, o->trace ? job->spool : NULL, fd);
     job->pid = pid;
     job->fd = fd;
     return SIM_OK;
@@ -1000,11 +703,12 @@ enum sim_status sim_run_finish(struct sim_job *job, struct sim_result *out, stru
                            (size_t)out->n_requests * sizeof *out->requests) ||
                   read_all(job->fd, &out->n_events, sizeof out->n_events);
         }
-        if (!bad && out->n_events > 0) {
-            out->events = sim_xcalloc((size_t)out->n_events, sizeof *out->events);
-            bad = read_all(job->fd, out->events, (size_t)out->n_events * sizeof *out->events);
-        }
     }
+    // the spool is the result's (removed with it) if the run succeeded
+    if (!bad && st == SIM_OK && out->n_events > 0)
+        snprintf(out->events_path, sizeof out->events_path, "%s", job->spool);
+    else if (job->spool[0] != '\0')
+        remove(job->spool);
     close(job->fd);
     int wstatus = 0;
     waitpid((pid_t)job->pid, &wstatus, 0);
@@ -1071,10 +775,11 @@ void sim_result_free(struct sim_result *r)
     if (r == NULL)
         return;
     free(r->steps);
-    free(r->events);
     free(r->requests);
+    if (r->events_path[0] != '\0')
+        remove(r->events_path);
+    r->events_path[0] = '\0';
     r->steps = NULL;
-    r->events = NULL;
     r->requests = NULL;
     r->n_steps = 0;
     r->n_events = 0;

@@ -28,7 +28,8 @@ struct sim_run_opts {
                                   NULL: a private temporary, removed once loaded */
     const char *cfg[SIM_MAX_CFG]; /* extra SimGrid arguments, "--cfg=..." or "--log=..." */
     int n_cfg;
-    int trace;                 /* 1: return every stage's timing (events) */
+    int trace;                 /* 1: return every stage's timing (events, in a
+                                  file: sim_result's events_path) */
     int64_t trace_first;       /* the devices traced: trace_count from trace_first */
     int64_t trace_count;       /* 0: every device from trace_first */
     int progress;              /* 1: the simulation prints its progress on stderr
@@ -48,8 +49,9 @@ enum sim_status sim_run(const struct mdl_input *in, const struct sim_run_opts *o
 
 /* A simulation running in a child process. */
 struct sim_job {
-    int pid; /* child process */
-    int fd;  /* read end of its result pipe */
+    int pid;         /* child process */
+    int fd;          /* read end of its result pipe */
+    char spool[400]; /* the trace's events, as the child writes them; "" if none */
 };
 
 /* Starts the simulation in a child and returns at once; finish it with

@@ -52,6 +52,13 @@ void *sim_xmalloc(size_t nbytes)
     return p;
 }
 
+void *sim_xrealloc(void *p, size_t nbytes)
+{
+    void *q = realloc(p, nbytes == 0 ? 1 : nbytes);
+    SIM_ASSERT(q != NULL, "out of memory reallocating %zu bytes", nbytes);
+    return q;
+}
+
 void *sim_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);

@@ -49,9 +49,10 @@ _Noreturn void sim_assert_fail(const char *file, int line, const char *cond,
             sim_assert_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);           \
     } while (0)
 
-/* malloc/calloc that abort on out-of-memory (as xbt_malloc, llm.c
- * mallocCheck). Caller frees with free(). */
+/* malloc/calloc/realloc that abort on out-of-memory (as xbt_malloc,
+ * llm.c mallocCheck). Caller frees with free(). */
 void *sim_xmalloc(size_t nbytes);
 void *sim_xcalloc(size_t n, size_t size);
+void *sim_xrealloc(void *p, size_t nbytes);
 
 #endif

@@ -1,0 +1,122 @@
+/*
+ * sim/replay: what the actors of sim/run replay and what sim/record
+ * makes of it, shared by the two (internal to sim/).
+ *
+ * The actors write every stage's start and end into their device's ring
+ * of recent steps; sim/record turns a step into its record as soon as
+ * both actors have walked the step after it (the breakdown of a step
+ * looks at its neighbours, which pipelining overlaps), then forgets it.
+ * So a run holds a few steps of stage times per device however long it
+ * is, and a step record per step.
+ */
+#ifndef SIM_REPLAY_H
+#define SIM_REPLAY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <simgrid/forward.h>
+
+#include "models/input.h"
+#include "reference/accounting.h"
+#include "sim/result.h"
+
+/* One step: its plan (owned; the prefill's is struct replay's) and stage
+ * durations. Decode plans share one shape and differ in the costs that
+ * grow with the context, which the GPU's batches add up. */
+struct step_spec {
+    struct ref_plan *plan;
+    double *dur_s;        /* cost-model seconds per stage; 0 for messages */
+    enum ref_phase phase;
+    int64_t pos;          /* tokens cached before the step */
+    int64_t n_tokens;     /* new tokens per sequence through the model */
+    int64_t produced;     /* tokens the step yields per sequence (a speculative
+                             pass: the accepted draft tokens and one more) */
+};
+
+/* Everything the actors replay; identical for every device. */
+struct replay {
+    int progress;            /* 1: report steps on stderr (device 0) */
+    double wall0_s;          /* monotonic time the simulation began */
+    struct ref_plan *prefill;
+    struct ref_plan *decode; /* template: every decode step has its stages */
+    struct step_spec *steps; /* n_steps: prefill, then decodes */
+    int n_steps;
+    int max_stages;
+    int64_t batch;
+    int64_t prompt_tokens, new_tokens; /* per sequence of a request */
+    int64_t requests;        /* per device, one after another */
+    enum mdl_arrival arrival;
+    double think_s;          /* at-start: a request's end to the device's next */
+    double kv_request_bytes; /* cloud KV cache one request reserves */
+    struct mdl_slo slo;
+    double lat_s;            /* one-way latency: the radio's and the backhaul's */
+    double bw_up_Bps, bw_down_Bps;
+    int downlink_counted;    /* 0: downlink messages carry no transfer time */
+};
+
+struct stage_time {
+    double start; /* compute: began; message: sender posted it */
+    double end;   /* compute: ended; message: receiver had it */
+};
+
+struct recorder;
+
+/* Shared by the two actors of one device. A device's steps are counted
+ * over its requests: step K is request K / n_steps, step K % n_steps. */
+struct device {
+    int index;               /* 0-based, for the log */
+    int finished;            /* actors of this device that walked every step */
+    const struct replay *rp;
+    struct recorder *rec;    /* where its steps become records */
+    sg_mailbox_t up, down;   /* edge -> cloud, cloud -> edge */
+    struct server *srv;      /* the GPU serving it */
+    sg_sem_t sem;            /* the cloud actor's: its job ran, or it was admitted */
+    double *arrival_s;       /* per request: when it arrived */
+    struct stage_time *ring; /* ring_steps x max_stages: the steps in flight */
+    int64_t ring_steps;      /* a power of two */
+    int64_t walked[2];       /* steps each side (REF_EDGE, REF_CLOUD) has walked */
+    int64_t recorded;        /* steps made into records */
+};
+
+/* The stage times of step K of dev (in its ring). The pointer holds only
+ * until the next rec_reserve on dev: an actor that yields looks it up
+ * again. */
+static inline struct stage_time *rec_times(const struct device *dev, int64_t K)
+{
+    return dev->ring + (size_t)(K & (dev->ring_steps - 1)) * (size_t)dev->rp->max_stages;
+}
+
+/* The records of one run: out's step and request records, allocated for
+ * every step of every device, filled as the steps end; the traced
+ * devices' stages go to a spool file. */
+struct recorder {
+    const struct replay *rp;
+    struct sim_result *out;
+    int64_t n_dev;
+    int64_t trace_first, trace_end; /* traced devices [first, end); none if equal */
+    FILE *spool;                    /* struct sim_event records, or NULL */
+    int spool_failed;               /* a write to the spool failed */
+    struct edge_ev *ev;             /* breakdown scratch */
+    int ev_cap;
+};
+
+/* Allocates out's records; spool_path (NULL: no trace) receives the
+ * traced devices' events. */
+enum sim_status rec_init(struct recorder *rc, const struct replay *rp, int64_t n_dev,
+                         int64_t trace_first, int64_t trace_end, const char *spool_path,
+                         struct sim_result *out, struct sim_err *err);
+
+/* dev's ring ready for step K, which an actor is about to walk. */
+void rec_reserve(struct device *dev, int64_t K);
+
+/* One side of dev walked step K: records every step now complete. */
+void rec_walked(struct device *dev, int side, int64_t K);
+
+/* After the run: the summary from the records; closes the spool. */
+enum sim_status rec_finish(struct recorder *rc, enum ref_mode mode, struct sim_err *err);
+
+/* Frees the recorder's scratch (not out). */
+void rec_free(struct recorder *rc);
+
+#endif
