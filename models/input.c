@@ -4,13 +4,16 @@
  */
 #include "models/input.h"
 
+#include "models/requests.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 const char *const mdl_downlink_names[3] = {"ignored", "counted", NULL};
-const char *const mdl_arrival_names[3] = {"at-start", "poisson", NULL};
+const char *const mdl_arrival_names[4] = {"at-start", "poisson", "trace", NULL};
+const char *const mdl_length_dist_names[4] = {"fixed", "uniform", "lognormal", NULL};
 const char *const mdl_scheduler_names[3] = {"continuous", "fcfs", NULL};
 
 /* A plan of the input's mode for one step must build. */
@@ -69,14 +72,18 @@ static enum sim_status check_workload(const struct mdl_input *in, struct sim_err
         in->cloud_gpus < 1)
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens, new_tokens, batch, "
                            "devices and cloud GPUs must be >= 1", in->origin);
+    const enum sim_status lengths = mdl_input_check_lengths(in, err);
+    if (lengths != SIM_OK)
+        return lengths;
     // the prefill makes the first token; each later one is a decode step
     // at the next position, and the last token needs no position; a
     // speculative pass may look k tokens past the last
-    const int64_t context = w->prompt_tokens + mdl_input_steps(in) - 1 + in->plan.spec_k;
+    const int64_t context = mdl_input_max_prompt_tokens(in) + mdl_input_max_new_tokens(in) - 1 +
+                            in->plan.spec_k;
     if (context > in->model.seq_len)
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload: prompt_tokens + new_tokens - 1 = %"
-                           PRId64 " exceeds the %" PRId64 "-token context of %s", in->origin,
-                           context, in->model.seq_len, in->model_name);
+                           PRId64 " (the longest request) exceeds the %" PRId64 "-token context "
+                           "of %s", in->origin, context, in->model.seq_len, in->model_name);
     if (w->requests < 1)
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload.requests: expected >= 1, found %"
                            PRId64, in->origin, w->requests);
@@ -143,10 +150,16 @@ enum sim_status mdl_input_kv_bytes_per_token(const struct mdl_input *in, int sid
 enum sim_status mdl_input_request_kv_bytes(const struct mdl_input *in, int side, double *bytes,
                                            struct sim_err *err)
 {
-    const struct mdl_workload *w = &in->workload;
+    const int64_t context = mdl_input_max_prompt_tokens(in) + mdl_input_max_new_tokens(in) -
+                            1 + in->plan.spec_k;
+    return mdl_input_kv_bytes_for(in, side, context, bytes, err);
+}
+
+enum sim_status mdl_input_kv_bytes_for(const struct mdl_input *in, int side, int64_t context,
+                                       double *bytes, struct sim_err *err)
+{
     const enum sim_status st = mdl_input_kv_bytes_per_token(in, side, bytes, err);
-    const int64_t context = w->prompt_tokens + mdl_input_steps(in) - 1 + in->plan.spec_k;
-    *bytes *= (double)w->batch * (double)context;
+    *bytes *= (double)in->workload.batch * (double)context;
     return st;
 }
 
@@ -155,13 +168,13 @@ enum sim_status mdl_input_estimate(const struct mdl_input *in, struct mdl_estima
 {
     memset(e, 0, sizeof *e);
     const struct mdl_workload *w = &in->workload;
-    const int64_t steps = mdl_input_steps(in);
     struct ref_plan_opts o = in->plan;
     o.batch = w->batch;
     o.spec_k = 0;
     o.all_logits = 0;
-    double per_request_msgs = 0.0, per_request_stages = 0.0, max_stages = 0.0;
-    for (int k = 0; k < 2 && (k == 0 || steps > 1); k++) {
+    double step_msgs[2] = {0.0, 0.0}, step_stages[2] = {0.0, 0.0}, max_stages = 0.0;
+    const int kinds = mdl_input_max_new_tokens(in) > 1 ? 2 : 1; // decode steps, if any
+    for (int k = 0; k < kinds; k++) {
         o.phase = k == 0 ? REF_PHASE_PREFILL : REF_PHASE_DECODE;
         o.n_tokens = k == 0 ? w->prompt_tokens : 1;
         o.pos = k == 0 ? 0 : w->prompt_tokens;
@@ -170,21 +183,30 @@ enum sim_status mdl_input_estimate(const struct mdl_input *in, struct mdl_estima
         const enum sim_status st = plan_totals(in, &o, &t, &n_stages, err);
         if (st != SIM_OK)
             return st;
-        const double times = k == 0 ? 1.0 : (double)(steps - 1); // at most: a pass yields >= 1
-        per_request_msgs += times * (double)(t.n_msgs_up + t.n_msgs_down);
-        per_request_stages += times * (double)n_stages;
+        step_msgs[k] = (double)(t.n_msgs_up + t.n_msgs_down);
+        step_stages[k] = (double)n_stages;
         max_stages = fmax(max_stages, (double)n_stages);
     }
-    const double requests = (double)w->devices * (double)w->requests;
-    e->messages = requests * per_request_msgs;
-    e->stages = requests * per_request_stages;
+    // the steps of all requests: a prefill each, and at most new_tokens - 1
+    // decode steps (a speculative pass yields >= 1 token); exact for fixed
+    // lengths and a trace, an upper bound (the max) for drawn lengths
+    const double requests = (double)mdl_input_n_requests(in);
+    double decodes = 0.0;
+    if (kinds == 2) {
+        if (w->arrival == MDL_ARRIVAL_TRACE && w->trace != NULL)
+            for (int64_t j = 0; j < w->trace->n; j++)
+                decodes += (double)(w->trace->rows[j].new_tokens - 1);
+        else
+            decodes = requests * (double)(mdl_input_max_new_tokens(in) - 1);
+    }
+    e->messages = requests * step_msgs[0] + decodes * step_msgs[1];
+    e->stages = requests * step_stages[0] + decodes * step_stages[1];
     e->record_bytes = (double)w->devices * MDL_RECORD_RING_STEPS * max_stages *
                           MDL_RECORD_BYTES_PER_STAGE +
-                      requests * ((double)steps * MDL_RECORD_BYTES_PER_STEP +
-                                  MDL_RECORD_BYTES_PER_REQUEST);
+                      (requests + decodes) * MDL_RECORD_BYTES_PER_STEP +
+                      requests * MDL_RECORD_BYTES_PER_REQUEST;
     return SIM_OK;
 }
-
 /* The simulation's records fit the bound: refused before any work. */
 static enum sim_status check_work(const struct mdl_input *in, struct sim_err *err)
 {

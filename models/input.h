@@ -27,8 +27,38 @@ enum mdl_arrival {
                              think time after the previous one ends (closed loop) */
     MDL_ARRIVAL_POISSON,  /* a Poisson process of rate_per_s over all devices, the
                              requests dealt to the devices in turn (open loop) */
+    MDL_ARRIVAL_TRACE,    /* the rows of a CSV file (arrival, prompt and new tokens),
+                             dealt to the devices in turn (open loop) */
 };
-extern const char *const mdl_arrival_names[3]; /* "at-start", "poisson" */
+extern const char *const mdl_arrival_names[4]; /* "at-start", "poisson", "trace" */
+
+/* How the prompt or output length of each request is chosen. */
+enum mdl_length_dist {
+    MDL_LEN_FIXED,     /* every request: prompt_tokens / new_tokens */
+    MDL_LEN_UNIFORM,   /* an integer uniform on [min, max] */
+    MDL_LEN_LOGNORMAL, /* a lognormal of the given median and 99th percentile,
+                          rounded, at least 1 and at most max */
+};
+extern const char *const mdl_length_dist_names[4]; /* "fixed", "uniform", "lognormal" */
+
+struct mdl_lengths {
+    enum mdl_length_dist dist;
+    double min, max;     /* tokens; uniform: the range; lognormal: max caps */
+    double median, p99;  /* tokens; lognormal */
+};
+
+/* One row of an arrival trace. */
+struct mdl_trace_row {
+    double arrival_s;
+    int64_t prompt_tokens, new_tokens;
+};
+
+/* An arrival trace, read by scenarios/ (which owns it). */
+struct mdl_request_trace {
+    char path[512];             /* the file, for messages */
+    struct mdl_trace_row *rows; /* n, in order of arrival */
+    int64_t n;
+};
 
 /* What a workload runs. */
 struct mdl_workload {
@@ -40,8 +70,11 @@ struct mdl_workload {
     int64_t devices;       /* identical edge devices sharing the cell */
     enum mdl_arrival arrival;
     double rate_per_s;     /* poisson: requests per second, all devices together */
-    int64_t requests;      /* requests per device, served one after another */
+    int64_t requests;      /* requests per device, served one after another
+                              (trace: the rows are the requests) */
     double think_s;        /* at-start: from a request's end to the device's next */
+    struct mdl_lengths prompt_dist, new_dist; /* fixed: prompt_tokens, new_tokens */
+    const struct mdl_request_trace *trace;    /* arrival trace: its rows; else NULL */
 };
 
 /* How a GPU schedules the work of the devices it serves (sim/server). */
@@ -109,11 +142,15 @@ enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
 enum sim_status mdl_input_kv_bytes_per_token(const struct mdl_input *in, int side,
                                              double *bytes, struct sim_err *err);
 
-/* KV-cache bytes side reserves for one request of one device: its batch
- * of sequences at their full context (prompt, new tokens, and a
- * speculative pass's look-ahead). */
+/* KV-cache bytes side reserves for the largest request of one device:
+ * its batch of sequences at their full context (prompt, new tokens, and
+ * a speculative pass's look-ahead). */
 enum sim_status mdl_input_request_kv_bytes(const struct mdl_input *in, int side, double *bytes,
                                            struct sim_err *err);
+
+/* The same for a request whose sequences reach context tokens. */
+enum sim_status mdl_input_kv_bytes_for(const struct mdl_input *in, int side, int64_t context,
+                                       double *bytes, struct sim_err *err);
 
 /* The work a simulation of in does, estimated before it starts: the
  * messages it simulates, and the bytes of the records it keeps: a step

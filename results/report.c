@@ -257,6 +257,25 @@ static void add_inputs(cJSON *o, const struct res_context *ctx)
         add_num(w, "rate_per_s", in->workload.rate_per_s);
     add_num(w, "requests", (double)in->workload.requests);
     add_num(w, "think_s", in->workload.think_s);
+    if (in->workload.trace != NULL) {
+        cJSON_AddStringToObject(w, "trace", in->workload.trace->path);
+        add_num(w, "trace_requests", (double)in->workload.trace->n);
+    }
+    const struct mdl_lengths *dist[2] = {&in->workload.prompt_dist, &in->workload.new_dist};
+    static const char *const key[2] = {"prompt_dist", "new_dist"};
+    for (int i = 0; i < 2; i++) {
+        if (dist[i]->dist == MDL_LEN_FIXED)
+            continue;
+        cJSON *d = cJSON_AddObjectToObject(w, key[i]);
+        cJSON_AddStringToObject(d, "dist", mdl_length_dist_names[dist[i]->dist]);
+        if (dist[i]->dist == MDL_LEN_UNIFORM) {
+            add_num(d, "min", dist[i]->min);
+        } else {
+            add_num(d, "median", dist[i]->median);
+            add_num(d, "p99", dist[i]->p99);
+        }
+        add_num(d, "max", dist[i]->max);
+    }
     cJSON *sv = cJSON_AddObjectToObject(x, "serving");
     cJSON_AddStringToObject(sv, "scheduler", mdl_scheduler_names[in->serving.scheduler]);
     add_num(sv, "max_batch", in->serving.max_batch > 0 ? (double)in->serving.max_batch : NAN);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "scenarios/catalog.h"
+#include "scenarios/csv.h"
 #include "scenarios/json.h"
 #include "scenarios/schema.h"
 #include "scenarios/units.h"
@@ -27,6 +28,7 @@
 
 #define MAX_CHAIN 9 /* extends depth, plus the command line */
 #define BIG 1e15
+#define MAX_TRACE_ROWS 10000000 /* an arrival trace's rows: plsim's bound */
 
 // ---- the loader's state ----
 
@@ -50,6 +52,8 @@ struct scn_scenario {
     struct device_override dev[2];
     int have_device[2];         /* 1: a catalog entry was loaded for the side */
     int have_link;
+    char trace_file[1024];              /* workload.trace as written */
+    struct mdl_request_trace trace;     /* its rows, which in.workload.trace points to */
 };
 
 // ---- hooks: keys whose value spans several fields ----
@@ -408,6 +412,20 @@ static const struct scn_field cost_fields[] = {
     SCN_END,
 };
 
+#define LENGTH_FIELDS(m)                                                                       \
+    {                                                                                          \
+        {"dist", SCN_F_ENUM, 0, mdl_length_dist_names, 0, 0, 0, NULL, S(m.dist), 4, 1, 0,      \
+         NULL},                                                                                \
+        {"min", SCN_F_NUM, 0, NULL, 1, 1e7, 0, NULL, S(m.min), 8, 0, 0, NULL},                 \
+        {"max", SCN_F_NUM, 0, NULL, 1, 1e7, 0, NULL, S(m.max), 8, 0, 0, NULL},                 \
+        {"median", SCN_F_NUM, 0, NULL, 1, 1e7, 0, NULL, S(m.median), 8, 0, 0, NULL},           \
+        {"p99", SCN_F_NUM, 0, NULL, 1, 1e7, 0, NULL, S(m.p99), 8, 0, 0, NULL},                 \
+        SCN_END,                                                                               \
+    }
+
+static const struct scn_field prompt_dist_fields[] = LENGTH_FIELDS(in.workload.prompt_dist);
+static const struct scn_field new_dist_fields[] = LENGTH_FIELDS(in.workload.new_dist);
+
 static const struct scn_field workload_fields[] = {
     {"phase", SCN_F_ENUM, 0, ref_phase_names, 0, 0, 0, NULL, S(in.workload.phase), 4, 1, 0,
      NULL},
@@ -424,6 +442,10 @@ static const struct scn_field workload_fields[] = {
     {"requests", SCN_F_INT, 0, NULL, 1, 1e7, 0, NULL, S(in.workload.requests), 8, 0, 1, NULL},
     {"think", SCN_F_QTY, SCN_Q_TIME, NULL, 0, 1e7, 0, NULL, S(in.workload.think_s), 8, 0, 0,
      NULL},
+    {"prompt_dist", SCN_F_OBJECT, 0, NULL, 0, 0, 0, prompt_dist_fields, SCN_NO_DEST, 0, 0, 0,
+     NULL},
+    {"new_dist", SCN_F_OBJECT, 0, NULL, 0, 0, 0, new_dist_fields, SCN_NO_DEST, 0, 0, 0, NULL},
+    {"trace", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, S(trace_file), 1024, 0, 0, NULL},
     SCN_END,
 };
 
@@ -676,6 +698,53 @@ static enum sim_status finish_layers(struct scn_scenario *s, struct sim_err *err
     return SIM_OK;
 }
 
+/* Reads the arrival trace workload.trace names, relative to the file
+ * that names it: a CSV of arrival_s, prompt_tokens and new_tokens. */
+static enum sim_status finish_trace(struct scn_scenario *s, struct sim_err *err)
+{
+    if (s->trace_file[0] == '\0')
+        return SIM_OK;
+    const char *file = where(s, "$.workload.trace");
+    const char *slash = strrchr(file, '/');
+    char path[sizeof s->trace.path];
+    if (s->trace_file[0] == '/' || slash == NULL || strcmp(file, "(command line)") == 0)
+        snprintf(path, sizeof path, "%s", s->trace_file);
+    else
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file, s->trace_file);
+    static const char *const cols[] = {"arrival_s", "prompt_tokens", "new_tokens"};
+    double *v = NULL;
+    int64_t n = 0;
+    struct sim_err why;
+    if (scn_csv_read(path, cols, 3, MAX_TRACE_ROWS, &v, &n, &why) != SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload.trace: %s", file, why.msg);
+    struct mdl_trace_row *rows = sim_xcalloc((size_t)n, sizeof *rows);
+    enum sim_status st = SIM_OK;
+    for (int64_t j = 0; j < n && st == SIM_OK; j++) {
+        const double *r = v + 3 * j;
+        rows[j] = (struct mdl_trace_row){r[0], (int64_t)r[1], (int64_t)r[2]};
+        if (!(r[0] >= 0.0) || (j > 0 && r[0] < v[3 * (j - 1)]))
+            st = sim_err_set(err, SIM_EINVAL, "%s: $.workload.trace: %s: row %lld: arrival_s "
+                             "%g is negative or before the row above; rows come in order of "
+                             "arrival", file, path, (long long)j + 1, r[0]);
+        for (int c = 1; c < 3 && st == SIM_OK; c++)
+            if (!(r[c] >= 1.0) || r[c] != floor(r[c]) || r[c] > 1e7)
+                st = sim_err_set(err, SIM_EINVAL, "%s: $.workload.trace: %s: row %lld: %s "
+                                 "expected a whole number of tokens in [1, 1e7], found %g", file,
+                                 path, (long long)j + 1, cols[c], r[c]);
+    }
+    free(v);
+    if (st != SIM_OK) {
+        free(rows);
+        return st;
+    }
+    free(s->trace.rows);
+    snprintf(s->trace.path, sizeof s->trace.path, "%s", path);
+    s->trace.rows = rows;
+    s->trace.n = n;
+    s->in.workload.trace = &s->trace;
+    return SIM_OK;
+}
+
 static enum sim_status finish_workload(struct scn_scenario *s, struct sim_err *err)
 {
     const struct mdl_workload *w = &s->in.workload;
@@ -805,6 +874,8 @@ static enum sim_status finish(struct scn_scenario *s, struct sim_err *err)
     if (st == SIM_OK)
         st = finish_layers(s, err);
     if (st == SIM_OK)
+        st = finish_trace(s, err);
+    if (st == SIM_OK)
         st = finish_workload(s, err);
     if (st == SIM_OK)
         st = finish_link(s, err);
@@ -889,6 +960,8 @@ enum sim_status scn_scenario_load_study(const char *path, const char *const *ove
 
 void scn_scenario_destroy(scn_scenario_t *s)
 {
+    if (s != NULL)
+        free(s->trace.rows);
     free(s);
 }
 

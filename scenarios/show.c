@@ -71,6 +71,21 @@ static void show_device(FILE *f, const char *role, const scn_scenario_t *s, cons
     show_cost(f, s, side);
 }
 
+
+/* "128", "uniform 16-256" or "lognormal (median 128, p99 1024, max 2048)". */
+static const char *describe_lengths(const struct mdl_lengths *d, int64_t fixed, char *buf,
+                                    size_t cap)
+{
+    switch (d->dist) {
+    case MDL_LEN_FIXED: snprintf(buf, cap, "%lld", (long long)fixed); break;
+    case MDL_LEN_UNIFORM: snprintf(buf, cap, "uniform %g-%g", d->min, d->max); break;
+    case MDL_LEN_LOGNORMAL:
+        snprintf(buf, cap, "lognormal (median %g, p99 %g, max %g)", d->median, d->p99, d->max);
+        break;
+    }
+    return buf;
+}
+
 static void show_header(FILE *f, const scn_scenario_t *s)
 {
     int n = 0;
@@ -173,10 +188,17 @@ void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in)
     if (o->spec_k > 0)
         fprintf(f, "  speculative %lld drafts a pass from %s, acceptance %g (seeded)\n",
                 (long long)o->spec_k, in->spec_draft_name, in->spec_acceptance);
-    fprintf(f, "  workload prompt %lld tokens, %lld new tokens, batch %lld, %lld device(s)",
-            (long long)w->prompt_tokens, (long long)w->new_tokens, (long long)w->batch,
-            (long long)w->devices);
-    if (w->requests > 1 || w->arrival != MDL_ARRIVAL_AT_START)
+    char pl[128], nl[128];
+    if (w->arrival == MDL_ARRIVAL_TRACE && w->trace != NULL)
+        fprintf(f, "  workload %lld requests from the trace %s (prompt and new tokens its own), "
+                   "batch %lld, %lld device(s), dealt in turn", (long long)w->trace->n,
+                w->trace->path, (long long)w->batch, (long long)w->devices);
+    else
+        fprintf(f, "  workload prompt %s tokens, %s new tokens, batch %lld, %lld device(s)",
+                describe_lengths(&w->prompt_dist, w->prompt_tokens, pl, sizeof pl),
+                describe_lengths(&w->new_dist, w->new_tokens, nl, sizeof nl), (long long)w->batch,
+                (long long)w->devices);
+    if (w->arrival != MDL_ARRIVAL_TRACE && (w->requests > 1 || w->arrival != MDL_ARRIVAL_AT_START))
         fprintf(f, ", %lld request(s) each, %s%s", (long long)w->requests,
                 mdl_arrival_names[w->arrival], w->arrival == MDL_ARRIVAL_POISSON ? " at " : "");
     if (w->arrival == MDL_ARRIVAL_POISSON)

@@ -74,11 +74,10 @@ static void add_span(struct recorder *rc, int *n, int cause, double a, double b,
  * its start to its end (on the GPU, the whole batch it ran in; the wait
  * for the GPU before it is an idle gap); a message is latency, then
  * transfer (bytes / bandwidth), then waiting (a shared link). */
-static void add_step(struct recorder *rc, int *n, int k, const struct stage_time *t, double lo,
-                     double hi)
+static void add_step(struct recorder *rc, int *n, const struct step_spec *sp,
+                     const struct stage_time *t, double lo, double hi)
 {
     const struct replay *rp = rc->rp;
-    const struct step_spec *sp = &rp->steps[k];
     for (int i = 0; i < sp->plan->n_stages; i++) {
         const struct ref_stage *s = &sp->plan->stages[i];
         const double a = t[i].start, b = t[i].end;
@@ -102,12 +101,11 @@ static void add_step(struct recorder *rc, int *n, int k, const struct stage_time
 static void breakdown_step(struct recorder *rc, const struct device *dev, int64_t K, double lo,
                            double hi, struct sim_breakdown *b)
 {
-    const struct replay *rp = rc->rp;
     memset(b, 0, sizeof *b);
     int n = 0;
     for (int64_t j = K - 1; j <= K + 1; j++)
-        if (j >= 0 && j < rp->n_steps * rp->requests)
-            add_step(rc, &n, (int)(j % rp->n_steps), rec_times(dev, j), lo, hi);
+        if (j >= 0 && j < dev->n_steps)
+            add_step(rc, &n, dev->steps[j].spec, rec_times(dev, j), lo, hi);
     qsort(rc->ev, (size_t)n, sizeof *rc->ev, ev_cmp);
     int active[C_COUNT] = {0};
     double *by[C_COUNT] = {&b->cloud_compute_s, &b->edge_compute_s, &b->uplink_s,
@@ -138,15 +136,14 @@ static void fill_bytes(const struct ref_plan *p, struct sim_step_record *r)
     r->messages = tot.n_msgs_up + tot.n_msgs_down;
 }
 
-/* Step K's stages of a traced device into the spool. */
-static void spool_step(struct recorder *rc, const struct device *dev, int64_t K)
+/* Step K (its request's step k) of a traced device into the spool. */
+static void spool_step(struct recorder *rc, const struct device *dev, int64_t K, int64_t k)
 {
-    const int k = (int)(K % rc->rp->n_steps);
-    const struct ref_plan *p = rc->rp->steps[k].plan;
+    const struct ref_plan *p = dev->steps[K].spec->plan;
     const struct stage_time *t = rec_times(dev, K);
     for (int i = 0; i < p->n_stages && !rc->spool_failed; i++) {
         const struct ref_stage *s = &p->stages[i];
-        struct sim_event e = {.device = dev->index, .step = k, .place = s->place,
+        struct sim_event e = {.device = dev->index, .step = (int32_t)k, .place = s->place,
                               .layer = s->layer, .start_s = t[i].start, .end_s = t[i].end,
                               .bytes = s->msg_bytes};
         snprintf(e.name, sizeof e.name, "%s", ref_op_name(s->op));
@@ -157,44 +154,48 @@ static void spool_step(struct recorder *rc, const struct device *dev, int64_t K)
 
 /* Step K of dev, complete with its neighbours, into its record; its
  * request's record when it is the first or the last of the request. */
-static void record_step(struct recorder *rc, const struct device *dev, int64_t K)
+static void record_step(struct recorder *rc, struct device *dev, int64_t K)
 {
-    const struct replay *rp = rc->rp;
-    const int64_t S = rp->n_steps, R = rp->requests, r = K / S, k = K % S;
-    struct sim_step_record *rec = &rc->out->steps[((int64_t)dev->index * R + r) * S + k];
-    const struct step_spec *sp = &rp->steps[k];
+    while (K >= dev->req_step0[dev->rec_req + 1])
+        dev->rec_req++;
+    const int64_t r = dev->rec_req, k = K - dev->req_step0[r];
+    const int64_t last = dev->req_step0[r + 1] - 1 - dev->req_step0[r];
+    struct sim_step_record *rec = &rc->out->steps[dev->step0 + K];
+    const struct step_ref *sr = &dev->steps[K];
+    const struct step_spec *sp = sr->spec;
     *rec = (struct sim_step_record){.device = dev->index, .request = (int32_t)r,
                                     .step = (int32_t)k, .phase = sp->phase, .pos = sp->pos,
-                                    .tokens = k == 0 ? sp->n_tokens : sp->produced,
+                                    .tokens = k == 0 ? sp->n_tokens : sr->produced,
                                     .start_s = k == 0 ? dev->arrival_s[r] : rec[-1].end_s};
     const struct stage_time *t = rec_times(dev, K);
     for (int i = 0; i < sp->plan->n_stages; i++)
         rec->end_s = fmax(rec->end_s, t[i].end);
     breakdown_step(rc, dev, K, rec->start_s, rec->end_s, &rec->b);
     fill_bytes(sp->plan, rec);
-    struct sim_request_record *q = &rc->out->requests[(int64_t)dev->index * R + r];
+    struct sim_request_record *q = &rc->out->requests[dev->req0 + r];
+    const struct mdl_request *mr = &dev->req[r];
     if (k == 0) {
         *q = (struct sim_request_record){.device = dev->index, .request = (int32_t)r,
                                          .arrival_s = dev->arrival_s[r],
                                          .first_token_s = rec->end_s,
-                                         .prompt_tokens = rp->prompt_tokens,
-                                         .new_tokens = rp->new_tokens};
+                                         .prompt_tokens = mr->prompt_tokens,
+                                         .new_tokens = mr->new_tokens};
         q->ttft_s = q->first_token_s - q->arrival_s;
     }
-    if (k == S - 1) {
+    if (k == last) {
         q->done_s = rec->end_s;
         q->e2e_s = q->done_s - q->arrival_s;
-        q->tpot_s = rp->new_tokens > 1
-                        ? (q->done_s - q->first_token_s) / (double)(rp->new_tokens - 1) : NAN;
+        q->tpot_s = mr->new_tokens > 1
+                        ? (q->done_s - q->first_token_s) / (double)(mr->new_tokens - 1) : NAN;
     }
     if (rc->spool != NULL && dev->index >= rc->trace_first && dev->index < rc->trace_end)
-        spool_step(rc, dev, K);
+        spool_step(rc, dev, K, k);
 }
 
 void rec_walked(struct device *dev, int side, int64_t K)
 {
     dev->walked[side] = K + 1;
-    const int64_t total = dev->rp->n_steps * dev->rp->requests;
+    const int64_t total = dev->n_steps;
     const int64_t both = dev->walked[0] < dev->walked[1] ? dev->walked[0] : dev->walked[1];
     // a step's breakdown looks at the next step too: wait for it, but for
     // the last step
@@ -205,8 +206,8 @@ void rec_walked(struct device *dev, int side, int64_t K)
 // ---- the run's records and summary ----
 
 enum sim_status rec_init(struct recorder *rc, const struct replay *rp, int64_t n_dev,
-                         int64_t trace_first, int64_t trace_end, const char *spool_path,
-                         struct sim_result *out, struct sim_err *err)
+                         int64_t n_steps, int64_t trace_first, int64_t trace_end,
+                         const char *spool_path, struct sim_result *out, struct sim_err *err)
 {
     memset(rc, 0, sizeof *rc);
     rc->rp = rp;
@@ -216,9 +217,10 @@ enum sim_status rec_init(struct recorder *rc, const struct replay *rp, int64_t n
     rc->trace_end = trace_end;
     rc->ev_cap = 3 * 3 * 2 * rp->max_stages;
     rc->ev = sim_xcalloc((size_t)rc->ev_cap, sizeof *rc->ev);
-    out->n_steps = n_dev * rp->requests * rp->n_steps;
+    rc->n_steps = n_steps;
+    out->n_steps = n_steps;
     out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
-    out->n_requests = n_dev * rp->requests;
+    out->n_requests = rp->reqs.n;
     out->requests = sim_xcalloc((size_t)out->n_requests, sizeof *out->requests);
     if (spool_path != NULL) {
         rc->spool = fopen(spool_path, "wb");
@@ -284,47 +286,63 @@ enum sim_status rec_finish(struct recorder *rc, enum ref_mode mode, struct sim_e
     }
     struct sim_summary *sm = &out->summary;
     memset(sm, 0, sizeof *sm);
-    const int64_t S = rp->n_steps;
-    const double n_req = (double)out->n_requests, steps = (double)(S - 1);
-    double decode_first = INFINITY, decode_last = 0.0;
+    // totals over every request: prompt tokens, decode steps, the tokens
+    // they yield and their bytes (every step of a kind sends the same)
+    double prompt = 0.0, n_decode = 0.0, tokens = 0.0, up = 0.0, down = 0.0;
+    double pre_up = 0.0, pre_down = 0.0;
+    int64_t decoding = 0; // requests with decode steps
     for (int64_t i = 0; i < out->n_steps; i++) {
         const struct sim_step_record *rec = &out->steps[i];
         sm->messages += rec->messages;
+        if (rec->step == 0) {
+            prompt += (double)rec->tokens;
+            pre_up += (double)rec->bytes_up;
+            pre_down += (double)rec->bytes_down;
+        } else {
+            n_decode += 1.0;
+            tokens += (double)rec->tokens;
+            up += (double)rec->bytes_up;
+            down += (double)rec->bytes_down;
+        }
+    }
+    const double n_req = (double)out->n_requests;
+    for (int64_t i = 0; i < out->n_steps; i++) {
+        const struct sim_step_record *rec = &out->steps[i];
         if (rec->step == 0)
             sim_breakdown_add(&sm->prefill, &rec->b, 1.0 / n_req);
         else
-            sim_breakdown_add(&sm->decode_per_token, &rec->b, 1.0 / (n_req * steps));
+            sim_breakdown_add(&sm->decode_per_token, &rec->b, 1.0 / n_decode);
     }
-    for (int64_t i = 0; i < out->n_requests; i++) {
+    double decode_first = INFINITY, decode_last = 0.0;
+    for (int64_t i = 0; i < out->n_requests; i++)
+        decoding += out->requests[i].new_tokens > 1;
+    for (int64_t i = 0, j = 0; i < out->n_requests; i++) {
         const struct sim_request_record *q = &out->requests[i];
+        int64_t steps = 0; // its decode steps: its records after the prefill
+        for (j++; j < out->n_steps && out->steps[j].step != 0; j++)
+            steps++;
         sm->makespan_s = fmax(sm->makespan_s, q->done_s);
         sm->ttft_s += q->ttft_s / n_req;
-        if (S > 1) {
-            sm->decode_step_s += (q->done_s - q->first_token_s) / (steps * n_req);
+        if (steps > 0) {
+            sm->decode_step_s += (q->done_s - q->first_token_s) /
+                                 ((double)steps * (double)decoding);
             decode_first = fmin(decode_first, q->first_token_s);
             decode_last = fmax(decode_last, q->done_s);
         }
     }
     const double B = (double)rp->batch;
-    double tokens = 0.0, up = 0.0, down = 0.0; // decode tokens and bytes of one request
-    for (int k = 1; k < S; k++) {
-        tokens += (double)rp->steps[k].produced;
-        up += (double)out->steps[k].bytes_up;
-        down += (double)out->steps[k].bytes_down;
-    }
     sm->mode = mode;
     sm->devices = rc->n_dev;
     sm->batch = rp->batch;
     sm->requests = out->n_requests;
-    const struct sim_step_record *s0 = &out->steps[0];
-    sm->prefill_tps = B * (double)rp->steps[0].n_tokens / sm->ttft_s;
-    sm->prefill_bytes_up_per_token = (double)s0->bytes_up / (B * (double)s0->tokens);
-    sm->prefill_bytes_down_per_token = (double)s0->bytes_down / (B * (double)s0->tokens);
+    sm->prefill_tps = B * (prompt / n_req) / sm->ttft_s;
+    sm->prefill_bytes_up_per_token = pre_up / (B * prompt);
+    sm->prefill_bytes_down_per_token = pre_down / (B * prompt);
     sm->tokens_per_step = NAN;
-    if (steps > 0) {
-        sm->tokens_per_step = tokens / steps;
+    if (n_decode > 0) {
+        sm->tokens_per_step = tokens / n_decode;
         sm->decode_tps = B * sm->tokens_per_step / sm->decode_step_s;
-        sm->aggregate_decode_tps = B * tokens * n_req / (decode_last - decode_first);
+        sm->aggregate_decode_tps = B * tokens / (decode_last - decode_first);
         sm->bytes_up_per_token = up / (B * tokens);
         sm->bytes_down_per_token = down / (B * tokens);
     } else {

@@ -18,41 +18,50 @@
 #include <simgrid/forward.h>
 
 #include "models/input.h"
+#include "models/requests.h"
 #include "reference/accounting.h"
 #include "sim/result.h"
 
-/* One step: its plan (owned; the prefill's is struct replay's) and stage
- * durations. Decode plans share one shape and differ in the costs that
- * grow with the context, which the GPU's batches add up. */
+/* The plan of one kind of step and its stage durations, cached in the
+ * replay: a prefill per prompt length, a decode step (or speculative
+ * pass) per position. */
 struct step_spec {
-    struct ref_plan *plan;
-    double *dur_s;        /* cost-model seconds per stage; 0 for messages */
+    struct ref_plan *plan; /* owned */
+    double *dur_s;         /* cost-model seconds per stage; 0 for messages */
     enum ref_phase phase;
-    int64_t pos;          /* tokens cached before the step */
-    int64_t n_tokens;     /* new tokens per sequence through the model */
-    int64_t produced;     /* tokens the step yields per sequence (a speculative
-                             pass: the accepted draft tokens and one more) */
+    int64_t pos;           /* tokens cached before the step */
+    int64_t n_tokens;      /* new tokens per sequence through the model */
 };
 
-/* Everything the actors replay; identical for every device. */
+/* One step of one request. */
+struct step_ref {
+    const struct step_spec *spec;
+    int64_t produced; /* tokens it yields per sequence: a prefill its first, a decode
+                         step one, a speculative pass the accepted drafts and one */
+};
+
+/* What the actors replay, shared by every device. */
 struct replay {
-    int progress;            /* 1: report steps on stderr (device 0) */
-    double wall0_s;          /* monotonic time the simulation began */
-    struct ref_plan *prefill;
-    struct ref_plan *decode; /* template: every decode step has its stages */
-    struct step_spec *steps; /* n_steps: prefill, then decodes */
-    int n_steps;
-    int max_stages;
+    int progress;              /* 1: report steps on stderr (device 0) */
+    double wall0_s;            /* monotonic time the simulation began */
+    struct step_spec **prefill_by_prompt; /* [max prompt + 1], built as needed */
+    struct step_spec **decode_by_pos;     /* [max position + 1], built as needed */
+    int64_t n_prefill, n_decode;          /* their lengths */
+    int64_t *yield;            /* speculative: what pass i of any request yields before
+                                  the request's end cuts it (drawn once, seeded: the
+                                  same passes for every request) */
+    int64_t n_yield;
+    struct mdl_requests reqs;  /* every device's requests */
+    int max_stages;            /* the most stages of any step */
     int64_t batch;
-    int64_t prompt_tokens, new_tokens; /* per sequence of a request */
-    int64_t requests;        /* per device, one after another */
     enum mdl_arrival arrival;
-    double think_s;          /* at-start: a request's end to the device's next */
-    double kv_request_bytes; /* cloud KV cache one request reserves */
+    double think_s;            /* at-start: a request's end to the device's next */
+    double kv_token_bytes;     /* cloud KV cache per sequence and cached token */
+    int64_t spec_k;            /* a speculative pass's look-ahead */
     struct mdl_slo slo;
-    double lat_s;            /* one-way latency: the radio's and the backhaul's */
+    double lat_s;              /* one-way latency: the radio's and the backhaul's */
     double bw_up_Bps, bw_down_Bps;
-    int downlink_counted;    /* 0: downlink messages carry no transfer time */
+    int downlink_counted;      /* 0: downlink messages carry no transfer time */
 };
 
 struct stage_time {
@@ -63,16 +72,25 @@ struct stage_time {
 struct recorder;
 
 /* Shared by the two actors of one device. A device's steps are counted
- * over its requests: step K is request K / n_steps, step K % n_steps. */
+ * over its requests: step K is steps[K], of the request r with
+ * req_step0[r] <= K < req_step0[r + 1]. */
 struct device {
     int index;               /* 0-based, for the log */
     int finished;            /* actors of this device that walked every step */
     const struct replay *rp;
+    const struct mdl_request *req; /* n_req: its requests (in rp->reqs) */
+    int64_t n_req;
+    int64_t req0;            /* its first request's index in rp->reqs and the records */
+    struct step_ref *steps;  /* n_steps: its steps over its requests */
+    int64_t n_steps;
+    int64_t *req_step0;      /* n_req + 1 */
+    int64_t step0;           /* its first step record in the result */
+    int64_t rec_req;         /* the request of the next step to record */
     struct recorder *rec;    /* where its steps become records */
     sg_mailbox_t up, down;   /* edge -> cloud, cloud -> edge */
     struct server *srv;      /* the GPU serving it */
     sg_sem_t sem;            /* the cloud actor's: its job ran, or it was admitted */
-    double *arrival_s;       /* per request: when it arrived */
+    double *arrival_s;       /* n_req: when each request arrived */
     struct stage_time *ring; /* ring_steps x max_stages: the steps in flight */
     int64_t ring_steps;      /* a power of two */
     int64_t walked[2];       /* steps each side (REF_EDGE, REF_CLOUD) has walked */
@@ -94,6 +112,7 @@ struct recorder {
     const struct replay *rp;
     struct sim_result *out;
     int64_t n_dev;
+    int64_t n_steps;                /* of all devices */
     int64_t trace_first, trace_end; /* traced devices [first, end); none if equal */
     FILE *spool;                    /* struct sim_event records, or NULL */
     int spool_failed;               /* a write to the spool failed */
@@ -101,11 +120,11 @@ struct recorder {
     int ev_cap;
 };
 
-/* Allocates out's records; spool_path (NULL: no trace) receives the
- * traced devices' events. */
+/* Allocates out's records for n_steps steps of n_dev devices;
+ * spool_path (NULL: no trace) receives the traced devices' events. */
 enum sim_status rec_init(struct recorder *rc, const struct replay *rp, int64_t n_dev,
-                         int64_t trace_first, int64_t trace_end, const char *spool_path,
-                         struct sim_result *out, struct sim_err *err);
+                         int64_t n_steps, int64_t trace_first, int64_t trace_end,
+                         const char *spool_path, struct sim_result *out, struct sim_err *err);
 
 /* dev's ring ready for step K, which an actor is about to walk. */
 void rec_reserve(struct device *dev, int64_t K);

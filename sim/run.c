@@ -47,16 +47,25 @@ static const char *const context_cfg = NULL;
 
 // ---- the steps every device replays ----
 
+static void spec_free(struct step_spec *sp)
+{
+    if (sp == NULL)
+        return;
+    ref_plan_destroy(sp->plan);
+    free(sp->dur_s);
+    free(sp);
+}
+
 static void replay_free(struct replay *r)
 {
-    for (int k = 0; k < r->n_steps; k++) {
-        free(r->steps[k].dur_s);
-        if (k > 0)
-            ref_plan_destroy(r->steps[k].plan);
-    }
-    free(r->steps);
-    ref_plan_destroy(r->prefill);
-    ref_plan_destroy(r->decode);
+    for (int64_t i = 0; i < r->n_prefill; i++)
+        spec_free(r->prefill_by_prompt[i]);
+    for (int64_t i = 0; i < r->n_decode; i++)
+        spec_free(r->decode_by_pos[i]);
+    free(r->prefill_by_prompt);
+    free(r->decode_by_pos);
+    free(r->yield);
+    mdl_requests_free(&r->reqs);
 }
 
 /* Cost-model duration of every stage of p into a new array. */
@@ -92,79 +101,137 @@ static enum sim_status build_plan(const struct mdl_input *in, const struct ref_p
     return SIM_OK;
 }
 
+/* The step of a phase at pos (a prefill: of n prompt tokens), from the
+ * cache or built into it; NULL with err set if its plan does not build. */
+static const struct step_spec *step_at(const struct mdl_input *in, struct replay *r,
+                                       enum ref_phase ph, int64_t n, int64_t pos,
+                                       struct sim_err *err)
+{
+    struct step_spec **slot = ph == REF_PHASE_PREFILL ? &r->prefill_by_prompt[n]
+                                                      : &r->decode_by_pos[pos];
+    if (*slot != NULL)
+        return *slot;
+    struct ref_plan *p = NULL;
+    if (build_plan(in, &in->plan, ph, n, pos, &p, err) != SIM_OK)
+        return NULL;
+    struct step_spec *sp = sim_xcalloc(1, sizeof *sp);
+    *sp = (struct step_spec){p, durations(in, p), ph, pos, p->opts.n_tokens};
+    r->max_stages = p->n_stages > r->max_stages ? p->n_stages : r->max_stages;
+    *slot = sp;
+    return sp;
+}
+
+/* The steps of request q into steps[] (at most its new tokens of them);
+ * returns how many: the prefill yields the first token, each later step
+ * one, or a speculative pass 1 + the drafts accepted. */
+static int64_t request_steps(const struct mdl_input *in, struct replay *r,
+                             const struct mdl_request *q, struct step_ref *steps,
+                             struct sim_err *err)
+{
+    const struct step_spec *sp = step_at(in, r, REF_PHASE_PREFILL, q->prompt_tokens, 0, err);
+    if (sp == NULL)
+        return -1;
+    steps[0] = (struct step_ref){sp, 1};
+    int64_t n = 1;
+    for (int64_t made = 1; made < q->new_tokens; n++) {
+        // decode plans differ only in costs that grow with the context
+        sp = step_at(in, r, REF_PHASE_DECODE, 1, q->prompt_tokens + made - 1, err);
+        if (sp == NULL)
+            return -1;
+        const int64_t y = r->yield[n - 1] < q->new_tokens - made ? r->yield[n - 1]
+                                                                 : q->new_tokens - made;
+        steps[n] = (struct step_ref){sp, y};
+        made += y;
+    }
+    return n;
+}
+
 static enum sim_status replay_build(const struct mdl_input *in, struct replay *r,
                                     struct sim_err *err)
 {
     memset(r, 0, sizeof *r);
     const struct mdl_workload *w = &in->workload;
-    struct ref_plan_opts base = in->plan;
     r->batch = w->batch;
-    enum sim_status st = build_plan(in, &base, REF_PHASE_PREFILL, w->prompt_tokens, 0,
-                                    &r->prefill, err);
-    if (st == SIM_OK)
-        st = build_plan(in, &base, REF_PHASE_DECODE, 1, w->prompt_tokens, &r->decode, err);
-    if (st != SIM_OK)
-        return st;
-    // the prefill yields the first token; each later step one, or a
-    // speculative pass 1 + the draft tokens accepted (i.i.d. with the
-    // acceptance chance, seeded: the same passes for every device)
-    const int64_t tokens = mdl_input_steps(in);
-    r->steps = sim_xcalloc((size_t)tokens, sizeof *r->steps);
-    r->steps[0] = (struct step_spec){r->prefill, durations(in, r->prefill), REF_PHASE_PREFILL,
-                                     0, w->prompt_tokens, 1};
-    r->n_steps = 1;
+    mdl_requests_build(in, &r->reqs);
+    r->n_prefill = r->reqs.max_prompt_tokens + 1;
+    r->n_decode = r->reqs.max_prompt_tokens + r->reqs.max_new_tokens;
+    r->prefill_by_prompt = sim_xcalloc((size_t)r->n_prefill, sizeof *r->prefill_by_prompt);
+    r->decode_by_pos = sim_xcalloc((size_t)r->n_decode, sizeof *r->decode_by_pos);
+    // a speculative pass yields 1 + the draft tokens accepted (i.i.d. with
+    // the acceptance chance, seeded): one sequence of passes, which every
+    // request replays from its start until its tokens are made
+    r->n_yield = r->reqs.max_new_tokens;
+    r->yield = sim_xcalloc((size_t)r->n_yield, sizeof *r->yield);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     SIM_ASSERT(rng != NULL, "out of memory for the RNG");
     gsl_rng_set(rng, (unsigned long)in->seed);
-    for (int64_t made = 1; made < tokens && st == SIM_OK; r->n_steps++) {
-        // decode plans differ only in costs that grow with the context
-        struct ref_plan *p = NULL;
-        const int64_t pos = w->prompt_tokens + made - 1;
-        st = build_plan(in, &base, REF_PHASE_DECODE, 1, pos, &p, err);
-        if (st != SIM_OK)
-            break;
-        SIM_ASSERT(p->n_stages == r->decode->n_stages, "decode plans changed shape");
-        int64_t yield = 1;
-        while (yield <= base.spec_k && gsl_rng_uniform(rng) < in->spec_acceptance)
-            yield++;
-        yield = yield < tokens - made ? yield : tokens - made;
-        r->steps[r->n_steps] = (struct step_spec){p, durations(in, p), REF_PHASE_DECODE, pos,
-                                                  p->opts.n_tokens, yield};
-        made += yield;
+    for (int64_t i = 0; i < r->n_yield; i++) {
+        r->yield[i] = 1;
+        while (r->yield[i] <= in->plan.spec_k && gsl_rng_uniform(rng) < in->spec_acceptance)
+            r->yield[i]++;
     }
     gsl_rng_free(rng);
-    r->max_stages = r->prefill->n_stages > r->decode->n_stages ? r->prefill->n_stages
-                                                                : r->decode->n_stages;
     const struct mdl_link *l = &in->link;
     r->lat_s = l->rtt_s.value / 2.0 + (in->backhaul.present ? in->backhaul.latency_s : 0.0);
     r->bw_up_Bps = l->uplink_Bps.value;
     r->bw_down_Bps = l->downlink_Bps.value;
     r->downlink_counted = in->downlink_counted;
-    r->prompt_tokens = w->prompt_tokens;
-    r->new_tokens = mdl_input_steps(in) == 1 ? 1 : w->new_tokens;
-    r->requests = w->requests;
     r->arrival = w->arrival;
     r->think_s = w->think_s;
     r->slo = in->slo;
-    if (st == SIM_OK)
-        st = mdl_input_request_kv_bytes(in, REF_CLOUD, &r->kv_request_bytes, err);
-    return st;
+    r->spec_k = in->plan.spec_k;
+    return mdl_input_kv_bytes_per_token(in, REF_CLOUD, &r->kv_token_bytes, err);
 }
 
-/* Poisson arrivals: every device's requests, dealt in turn from one
- * process of in's rate (seeded apart from the speculative draws). */
-static void draw_arrivals(const struct mdl_input *in, double *arrival_s, int64_t n_dev)
+/* Device d's requests and steps, and where its records go. */
+static enum sim_status device_build(const struct mdl_input *in, struct replay *r,
+                                    struct device *dev, int64_t d, int64_t *step0,
+                                    struct sim_err *err)
 {
-    const int64_t R = in->workload.requests;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    SIM_ASSERT(rng != NULL, "out of memory for the RNG");
-    gsl_rng_set(rng, (unsigned long)(in->seed ^ 0x9e3779b97f4a7c15ULL));
-    double t = 0.0;
-    for (int64_t j = 0; j < n_dev * R; j++) {
-        t += gsl_ran_exponential(rng, 1.0 / in->workload.rate_per_s);
-        arrival_s[(j % n_dev) * R + j / n_dev] = t; // device j mod N, its request j / N
+    const int64_t q0 = r->reqs.first[d], nq = r->reqs.first[d + 1] - q0;
+    dev->index = (int)d;
+    dev->rp = r;
+    dev->req = r->reqs.req + q0;
+    dev->n_req = nq;
+    dev->req0 = q0;
+    dev->req_step0 = sim_xcalloc((size_t)nq + 1, sizeof *dev->req_step0);
+    int64_t cap = 0;
+    for (int64_t i = 0; i < nq; i++)
+        cap += dev->req[i].new_tokens;
+    dev->steps = sim_xcalloc((size_t)(cap > 0 ? cap : 1), sizeof *dev->steps);
+    for (int64_t i = 0; i < nq; i++) {
+        const int64_t n = request_steps(in, r, &dev->req[i], dev->steps + dev->req_step0[i], err);
+        if (n < 0)
+            return SIM_EINVAL;
+        dev->req_step0[i + 1] = dev->req_step0[i] + n;
     }
-    gsl_rng_free(rng);
+    dev->n_steps = dev->req_step0[nq];
+    dev->step0 = *step0;
+    *step0 += dev->n_steps;
+    dev->arrival_s = sim_xcalloc((size_t)(nq > 0 ? nq : 1), sizeof *dev->arrival_s);
+    for (int64_t i = 0; i < nq; i++)
+        dev->arrival_s[i] = dev->req[i].arrival_s;
+    return SIM_OK;
+}
+
+static void devices_free(struct device *devs, int64_t n)
+{
+    for (int64_t d = 0; d < n; d++) {
+        free(devs[d].ring);
+        free(devs[d].steps);
+        free(devs[d].req_step0);
+        free(devs[d].arrival_s);
+    }
+    free(devs);
+}
+
+/* KV-cache bytes request q of dev reserves on its GPU: its batch of
+ * sequences at their full context. */
+static double request_kv_bytes(const struct device *dev, const struct mdl_request *q)
+{
+    const struct replay *r = dev->rp;
+    const int64_t context = q->prompt_tokens + q->new_tokens - 1 + r->spec_k;
+    return r->kv_token_bytes * ((double)r->batch * (double)context);
 }
 
 // ---- actors ----
@@ -181,6 +248,7 @@ struct walk {
     int device;       /* the device walked for, for the log */
     int step;         /* the step walked */
     int admitted;     /* cloud: the request holds its KV cache */
+    double kv_bytes;  /* the KV cache the request walked reserves */
     const struct ref_plan *p;
     const struct device *dev;
     int64_t K;        /* the device's step walked, over its requests */
@@ -221,8 +289,8 @@ static void wait_deps(struct walk *w, int i)
 static void serve(struct device *dev, struct walk *w, int i, double dur_s)
 {
     if (!w->admitted) {
-        if (dev->rp->kv_request_bytes > 0.0)
-            srv_admit(dev->srv, dev->rp->kv_request_bytes, dev->sem);
+        if (w->kv_bytes > 0.0)
+            srv_admit(dev->srv, w->kv_bytes, dev->sem);
         w->admitted = 1;
     }
     if (!(dur_s > 0.0)) {
@@ -235,12 +303,11 @@ static void serve(struct device *dev, struct walk *w, int i, double dur_s)
     times(w, i)->end = job.end_s;
 }
 
-/* Walks one step's plan for one side: K counts the device's steps over
- * its requests (request K / n_steps, step K % n_steps). */
-static void walk_step(struct device *dev, enum ref_place side, int64_t K, struct walk *w)
+/* Walks one step's plan for one side: step K of the device over its
+ * requests, step k of its request. */
+static void walk_step(struct device *dev, enum ref_place side, int64_t K, int k, struct walk *w)
 {
-    const int k = (int)(K % dev->rp->n_steps);
-    const struct step_spec *sp = &dev->rp->steps[k];
+    const struct step_spec *sp = dev->steps[K].spec;
     w->step = k;
     w->p = sp->plan;
     w->K = K;
@@ -289,14 +356,14 @@ static void walk_step(struct device *dev, enum ref_place side, int64_t K, struct
 
 
 /* Device 0's edge reports its steps: done/total, elapsed, ETA. */
-static void report_progress(const struct replay *rp, int done)
+static void report_progress(const struct device *dev, int64_t done)
 {
-    const double el = sim_now_s() - rp->wall0_s;
+    const double el = sim_now_s() - dev->rp->wall0_s;
     if (el < 1.0)
         return;
-    const int total = (int)(rp->n_steps * rp->requests);
-    fprintf(stderr, "\rrun: step %d/%d done, %.1f s elapsed, ETA %.1f s   ", done, total, el,
-            el / done * (total - done));
+    const int64_t total = dev->n_steps;
+    fprintf(stderr, "\rrun: step %lld/%lld done, %.1f s elapsed, ETA %.1f s   ",
+            (long long)done, (long long)total, el, el / (double)done * (double)(total - done));
     if (done == total)
         fprintf(stderr, "\r%*s\r", 60, "");
 }
@@ -320,26 +387,27 @@ static void actor_main(int argc, char **argv)
     };
     const struct replay *rp = a->dev->rp;
     const int reporter = rp->progress && a->side == REF_EDGE && a->dev == a->dev0;
-    for (int64_t r = 0; r < rp->requests; r++) {
+    struct device *dev = a->dev;
+    for (int64_t r = 0; r < dev->n_req; r++) {
         if (a->side == REF_EDGE) {
             // the request arrives; a device busy with its previous one
             // starts it when that one ends (its wait is in its TTFT)
             const double now = simgrid_get_clock();
-            double *arr = &a->dev->arrival_s[r];
+            double *arr = &dev->arrival_s[r];
             if (rp->arrival == MDL_ARRIVAL_AT_START)
                 *arr = r == 0 ? 0.0 : now + rp->think_s;
             if (*arr > now)
                 sg_actor_sleep_for(*arr - now);
         }
-        for (int k = 0; k < rp->n_steps; k++) {
-            const int K = (int)(r * rp->n_steps + k);
-            walk_step(a->dev, a->side, K, &w);
+        w.kv_bytes = request_kv_bytes(dev, &dev->req[r]);
+        for (int64_t K = dev->req_step0[r]; K < dev->req_step0[r + 1]; K++) {
+            walk_step(dev, a->side, K, (int)(K - dev->req_step0[r]), &w);
             if (reporter)
-                report_progress(rp, K + 1);
+                report_progress(dev, K + 1);
         }
         if (a->side == REF_CLOUD && w.admitted) {
-            if (rp->kv_request_bytes > 0.0)
-                srv_release(a->dev->srv, rp->kv_request_bytes);
+            if (w.kv_bytes > 0.0)
+                srv_release(dev->srv, w.kv_bytes);
             w.admitted = 0;
         }
     }
@@ -452,10 +520,17 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         .backhaul_Bps = in->backhaul.present ? in->backhaul.bandwidth_Bps : 0.0,
         .backhaul_latency_s = in->backhaul.present ? in->backhaul.latency_s : 0.0,
     };
+    // every device's requests and steps, their plans built before the
+    // engine starts
+    struct device *devs = sim_xcalloc((size_t)n_dev, sizeof *devs);
+    int64_t n_steps = 0;
+    for (int64_t d = 0; d < n_dev && st == SIM_OK; d++)
+        st = device_build(in, &rp, &devs[d], d, &n_steps, err);
     const char *platform = o->platform_path;
     if (st == SIM_OK)
         st = sim_platform_write(&ps, platform, err);
     if (st != SIM_OK) {
+        devices_free(devs, n_dev);
         replay_free(&rp);
         return st;
     }
@@ -481,20 +556,13 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     struct recorder rec;
     int64_t first = 0, end = 0;
     traced_devices(o, n_dev, &first, &end);
-    st = rec_init(&rec, &rp, n_dev, first, end, o->trace ? spool : NULL, out, err);
-    double *arrival_s = sim_xcalloc((size_t)(n_dev * w->requests), sizeof *arrival_s);
-    if (w->arrival == MDL_ARRIVAL_POISSON)
-        draw_arrivals(in, arrival_s, n_dev);
-    struct device *devs = sim_xcalloc((size_t)n_dev, sizeof *devs);
+    st = rec_init(&rec, &rp, n_dev, n_steps, first, end, o->trace ? spool : NULL, out, err);
     struct actor_arg *args = sim_xcalloc((size_t)(2 * n_dev), sizeof *args);
     for (int64_t d = 0; d < n_dev; d++) {
         char name[64];
-        devs[d].index = (int)d;
-        devs[d].rp = &rp;
         devs[d].rec = &rec;
         devs[d].srv = srv[d % n_gpu];
         devs[d].sem = sg_sem_init(0);
-        devs[d].arrival_s = arrival_s + d * w->requests;
         devs[d].ring_steps = RING_STEPS;
         devs[d].ring = sim_xcalloc((size_t)RING_STEPS * (size_t)rp.max_stages,
                                    sizeof *devs[d].ring);
@@ -529,15 +597,12 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         out->summary.wall_s = sim_now_s() - rp.wall0_s; // a wall clock, not CPU time
     }
     rec_free(&rec);
-    for (int64_t d = 0; d < n_dev; d++) {
-        free(devs[d].ring);
+    for (int64_t d = 0; d < n_dev; d++)
         sg_sem_destroy(devs[d].sem);
-    }
+    devices_free(devs, n_dev);
     for (int64_t g = 0; g < n_gpu; g++)
         srv_free(srv[g]);
     free(srv);
-    free(arrival_s);
-    free(devs);
     free(args);
     replay_free(&rp);
     return st;

@@ -42,5 +42,11 @@ run 0 run "$src/scenarios/realistic-5g-us.json" -q -o "$tmp/run"
 # the GPU server, Poisson arrivals and shared cells: four phones, few tokens
 run 0 run "$src/scenarios/serving-5g.json" -q --no-compare --set workload.devices=4 \
   --set workload.new_tokens=4 -o "$tmp/crowd"
+# an arrival trace with its own lengths, traced to a spool and to JSON
+printf 'arrival_s,prompt_tokens,new_tokens\n0,16,3\n0.1,40,2\n0.2,8,4\n' > "$tmp/arr.csv"
+printf '{"extends": "%s/scenarios/realistic-5g-us.json", "workload": {"devices": 2, "arrival": "trace", "trace": "arr.csv"}}' "$src" > "$tmp/trace.json"
+run 0 run "$tmp/trace.json" -q --no-compare -o "$tmp/trace" --trace "$tmp/trace/t.json"
+printf 'arrival_s,prompt_tokens\n0,16\n' > "$tmp/arr.csv"
+run 2 run "$tmp/trace.json" -q --no-compare
 run 2 run "$tmp/unit.json" -o "$tmp/run-bad"
 exit $fail
