@@ -77,6 +77,8 @@ serving: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@mkdir -p results/serving
 	$(BIN) $(SERVING_SWEEP)
+	$(BIN) capacity scenarios/serving-crowd.json --set workload.new_tokens=32 \
+		-o results/serving/capacity.json
 
 # Regenerate the committed baselines on purpose (never done by tests).
 golden: $(BIN)

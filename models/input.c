@@ -390,6 +390,16 @@ enum sim_status mdl_input_set_rtt_s(struct mdl_input *in, double rtt_s, struct s
     return SIM_OK;
 }
 
+enum sim_status mdl_input_set_devices(struct mdl_input *in, int64_t devices,
+                                      struct sim_err *err)
+{
+    if (devices < 1 || devices > 10000000)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.workload.devices: expected 1 to 1e7, found "
+                           "%lld", in->origin, (long long)devices);
+    in->workload.devices = devices;
+    return SIM_OK;
+}
+
 static enum sim_status set_rate(struct mdl_input *in, struct mdl_fact *f, const char *key,
                                 double Bps, struct sim_err *err)
 {

@@ -200,6 +200,10 @@ enum sim_status mdl_input_set_uplink_Bps(struct mdl_input *in, double Bps,
                                          struct sim_err *err);
 enum sim_status mdl_input_set_downlink_Bps(struct mdl_input *in, double Bps,
                                            struct sim_err *err);
+/* Edge devices, in [1, 1e7] (the work bound is checked when the input is
+ * checked before a run). */
+enum sim_status mdl_input_set_devices(struct mdl_input *in, int64_t devices,
+                                      struct sim_err *err);
 /* Speculative verification's per-token acceptance rate, in [0, 1]; the
  * input must verify speculatively (plan.spec_k > 0). */
 enum sim_status mdl_input_set_spec_acceptance(struct mdl_input *in, double a,

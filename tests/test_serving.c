@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "analysis/capacity.h"
 #include "models/cost.h"
 #include "tests/helpers.h"
 #include "tests/sim_helpers.h"
@@ -284,5 +285,47 @@ Test(serving, a_trace_holds_the_devices_asked_for)
     free(text);
     snprintf(args, sizeof args, "run paper-7b -q --no-compare --trace %s --trace-devices 7", path);
     cr_expect_eq(th_run_plsim(args), 2, "a device that does not exist");
+    th_remove_dir(dir);
+}
+
+Test(serving, capacity_is_the_cell_bound_closed_form)
+{
+    // N phones in lockstep share a 10 Mbps cell uplink, the GPU and the
+    // radios ample: each prefill message takes N times as long, so
+    // TTFT(N) = TTFT(1) + (N - 1) x U / C for U prefill uplink bytes per
+    // phone. With the TTFT SLO set halfway between 11 and 12 phones,
+    // capacity finds 11
+#define CELL_BOUND(slo)                                                                        \
+    CROWD("privatelora", "") ", \"cost\": {\"cloud\": {\"method\": "         \
+    "\"roofline\"}}, \"cloud\": {\"name\": \"a100-80g-pcie\", \"peak_flops\": \"1e19 FLOPS\", "  \
+    "\"memory_bandwidth\": 1e15}, \"cell\": {\"uplink\": \"10 Mbps\", \"downlink\": "            \
+    "\"100 Gbps\"}" slo "}"
+    struct sim_result one;
+    run_text("cap1", CELL_BOUND(""), &one);
+    const double U = one.summary.prefill_bytes_up_per_token * 32.0, C = 10e6 / 8.0;
+    const double t1 = one.summary.ttft_s, slo = t1 + 10.5 * U / C;
+    sim_result_free(&one);
+    char json[2048], dir[128];
+    snprintf(json, sizeof json, CELL_BOUND(", \"slo\": {\"ttft\": %.17g}"), slo);
+    th_temp_dir(dir, sizeof dir, "capacity");
+    scn_scenario_t *s = th_scenario_from(dir, json);
+    struct ana_capacity cap;
+    struct sim_err err;
+    cr_assert_eq(ana_capacity_find(scn_scenario_input(s), 1.0, 64, 0.0, NULL, &cap, &err), SIM_OK,
+                 "%s", err.msg);
+    cr_expect_eq(cap.met, 11, "met at %lld phones, missed at %lld", (long long)cap.met,
+                 (long long)cap.missed);
+    cr_expect_eq(cap.missed, 12);
+    for (int i = 0; i < cap.n_evals; i++) { // each run on the closed form
+        const struct ana_capacity_eval *e = &cap.evals[i];
+        cr_expect_eq(e->attainment, e->devices <= 11 ? 1.0 : 0.0, "%lld phones",
+                     (long long)e->devices);
+    }
+    // without an SLO there is nothing to find
+    struct mdl_input in = *scn_scenario_input(s);
+    in.slo.ttft_s = 0.0;
+    cr_expect_eq(ana_capacity_find(&in, 0.99, 64, 0.05, NULL, &cap, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "capacity needs an SLO") != NULL, "%s", err.msg);
+    scn_scenario_destroy(s);
     th_remove_dir(dir);
 }
