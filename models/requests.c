@@ -46,15 +46,22 @@ static int64_t max_length(const struct mdl_lengths *d, int64_t v)
     return d->dist == MDL_LEN_FIXED ? v : (int64_t)d->max;
 }
 
+/* The largest prompt (or output) among a trace's rows. */
+static int64_t trace_max(const struct mdl_request_trace *t, int prompt)
+{
+    int64_t m = 1;
+    for (int64_t j = 0; j < t->n; j++) {
+        const int64_t v = prompt ? t->rows[j].prompt_tokens : t->rows[j].new_tokens;
+        m = v > m ? v : m;
+    }
+    return m;
+}
+
 int64_t mdl_input_max_prompt_tokens(const struct mdl_input *in)
 {
     const struct mdl_workload *w = &in->workload;
-    if (w->arrival == MDL_ARRIVAL_TRACE && w->trace != NULL) {
-        int64_t m = 1;
-        for (int64_t j = 0; j < w->trace->n; j++)
-            m = w->trace->rows[j].prompt_tokens > m ? w->trace->rows[j].prompt_tokens : m;
-        return m;
-    }
+    if (w->arrival == MDL_ARRIVAL_TRACE && w->trace != NULL)
+        return trace_max(w->trace, 1);
     return max_length(&w->prompt_dist, w->prompt_tokens);
 }
 
@@ -63,12 +70,8 @@ int64_t mdl_input_max_new_tokens(const struct mdl_input *in)
     const struct mdl_workload *w = &in->workload;
     if (w->phase == REF_PHASE_PREFILL)
         return 1;
-    if (w->arrival == MDL_ARRIVAL_TRACE && w->trace != NULL) {
-        int64_t m = 1;
-        for (int64_t j = 0; j < w->trace->n; j++)
-            m = w->trace->rows[j].new_tokens > m ? w->trace->rows[j].new_tokens : m;
-        return m;
-    }
+    if (w->arrival == MDL_ARRIVAL_TRACE && w->trace != NULL)
+        return trace_max(w->trace, 0);
     return max_length(&w->new_dist, w->new_tokens);
 }
 

@@ -25,6 +25,17 @@ static inline char *th_slurp(const char *path, size_t *n)
     return b;
 }
 
+/* Writes text to dir/name. */
+static inline void th_write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
 /* Removes a test's temporary directory and everything in it. */
 static inline void th_remove_dir(const char *dir)
 {

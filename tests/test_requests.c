@@ -25,21 +25,10 @@
 
 #define BASE "{\"extends\": \"@paper-7b.json\", \"link\": {\"rtt\": \"10 ms\"}, "
 
-/* Writes text to dir/name. */
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* Loads dir/s.json of text, which must fail; returns the message. */
 static void load_fails(const char *dir, const char *text, struct sim_err *err)
 {
-    write_file(dir, "s.json", text);
+    th_write_file(dir, "s.json", text);
     char path[512];
     snprintf(path, sizeof path, "%s/s.json", dir);
     scn_scenario_t *s = NULL;
@@ -147,7 +136,7 @@ Test(requests, a_trace_deals_its_rows_to_the_devices_in_turn)
     char dir[128];
     th_temp_dir(dir, sizeof dir, "trace");
     // columns in another order and an extra one: found by name
-    write_file(dir, "arrivals.csv", "user,new_tokens,arrival_s,prompt_tokens\n"
+    th_write_file(dir, "arrivals.csv", "user,new_tokens,arrival_s,prompt_tokens\n"
                                     "a,8,0,64\n"
                                     "b, 4, 0.25, 128\n"
                                     "\n"
@@ -221,7 +210,7 @@ Test(requests, bad_traces_and_distributions_are_refused_with_where)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (cases[i].csv != NULL)
-            write_file(dir, "t.csv", cases[i].csv);
+            th_write_file(dir, "t.csv", cases[i].csv);
         char text[1024];
         snprintf(text, sizeof text, "{\"extends\": \"%s/scenarios/paper-7b.json\", \"workload\": "
                  "{%s}}", PLSIM_SOURCE_DIR, cases[i].workload);

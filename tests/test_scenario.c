@@ -71,17 +71,6 @@ Test(scn_scenario, extends_overrides_key_by_key)
     scn_scenario_destroy(s);
 }
 
-/* Writes text to dir/name. */
-static void put(const char *dir, const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static void temp_dir(char *dir, size_t cap)
 {
     snprintf(dir, cap, "/tmp/plsim-scn-%ld", (long)getpid());
@@ -96,7 +85,7 @@ Test(scn_scenario, inline_link_object_overrides_its_catalog_base)
     char text[512];
     snprintf(text, sizeof text, "{\"extends\": \"%s/scenarios/paper-7b.json\", \"link\": "
              "{\"rtt\": \"30 ms\"}}", SRC);
-    put(dir, "rtt.json", text);
+    th_write_file(dir, "rtt.json", text);
     snprintf(path, sizeof path, "%s/rtt.json", dir);
     scn_scenario_t *s = load_ok(path);
     const struct mdl_link *l = &scn_scenario_input(s)->link;
@@ -230,8 +219,8 @@ static const char base_text[] =
 /* Materialises every battery file (and its helpers) into dir. */
 static void write_battery(const char *dir)
 {
-    put(dir, "base.json", base_text);
-    put(dir, "cycle-b.json", "{\"extends\": \"cycle-a.json\"}");
+    th_write_file(dir, "base.json", base_text);
+    th_write_file(dir, "cycle-b.json", "{\"extends\": \"cycle-a.json\"}");
     for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) {
         char name[64];
         snprintf(name, sizeof name, "%s.json", bads[i].name);
@@ -241,7 +230,7 @@ static void write_battery(const char *dir)
             snprintf(buf, sizeof buf, "%s", base_text);
             char *b = strstr(buf, ", \"batch\": 1");
             memmove(b, b + strlen(", \"batch\": 1"), strlen(b + strlen(", \"batch\": 1")) + 1);
-            put(dir, name, buf);
+            th_write_file(dir, name, buf);
         } else if (strcmp(t, "@FULL-INLINE") == 0) {
             char buf[1024];
             snprintf(buf, sizeof buf, "%s", base_text);
@@ -250,7 +239,7 @@ static void write_battery(const char *dir)
             char tail[1024];
             snprintf(tail, sizeof tail, "%s", e + strlen("\"iphone13promax-paper\""));
             snprintf(e, sizeof buf - (size_t)(e - buf), "%s%s", repl, tail);
-            put(dir, name, buf);
+            th_write_file(dir, name, buf);
         } else if (strcmp(t, "@BINARY") == 0) {
             char path[512];
             snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -272,9 +261,9 @@ static void write_battery(const char *dir)
                 strcat(buf, "[");
             for (int k = 0; k < 20; k++)
                 strcat(buf, "]");
-            put(dir, name, buf);
+            th_write_file(dir, name, buf);
         } else {
-            put(dir, name, t);
+            th_write_file(dir, name, t);
         }
     }
 }
