@@ -62,6 +62,9 @@ struct mdl_device {
     struct mdl_fact compute_efficiency; /* optional: fraction of the dense peak reached */
     struct mdl_fact peak_dense_flop_per_s[MDL_PREC_COUNT];  /* flop/s, no sparsity */
     struct mdl_fact peak_sparse_flop_per_s[MDL_PREC_COUNT]; /* listed, never used for cost */
+    struct mdl_fact message_overhead_s; /* optional: software time per message sent or
+                                           received (serialisation, system calls,
+                                           framework); absent: 0 */
     struct mdl_measured measured[MDL_MAX_MEASURED];
     int n_measured;
 };

@@ -33,6 +33,7 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"decode_downlink_s", s->decode_per_token.downlink_s},
         {"decode_latency_s", s->decode_per_token.latency_s},
         {"decode_waiting_s", s->decode_per_token.waiting_s},
+        {"decode_overhead_s", s->decode_per_token.overhead_s},
         {"accepted_tokens_per_pass", s->tokens_per_step},
         {"messages", (double)s->messages},
         {"devices", (double)s->devices},
@@ -73,9 +74,11 @@ static void print_breakdown(FILE *f, const char *label, const struct sim_breakdo
         double v;
     } parts[] = {{"cloud compute", b->cloud_compute_s}, {"edge compute", b->edge_compute_s},
                  {"uplink transfer", b->uplink_s},     {"downlink transfer", b->downlink_s},
-                 {"latency", b->latency_s},            {"waiting", b->waiting_s}};
+                 {"latency", b->latency_s},            {"waiting", b->waiting_s},
+                 {"message overhead", b->overhead_s}};
     fprintf(f, "%s: %.3f ms\n", label, tot * 1e3);
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (i + 1 < sizeof parts / sizeof parts[0] || parts[i].v > 0.0) // overhead if any
         fprintf(f, "  %-18s %10.3f ms  %5.1f %%\n", parts[i].name, parts[i].v * 1e3,
                 tot > 0 ? 100.0 * parts[i].v / tot : 0.0);
 }
@@ -177,6 +180,7 @@ static void add_breakdown(cJSON *o, const char *k, const struct sim_breakdown *b
     add_num(x, "downlink_s", b->downlink_s);
     add_num(x, "latency_s", b->latency_s);
     add_num(x, "waiting_s", b->waiting_s);
+    add_num(x, "overhead_s", b->overhead_s);
     add_num(x, "total_s", sim_breakdown_total(b));
 }
 
@@ -359,14 +363,15 @@ enum sim_status res_report_write_steps(const char *path, const struct sim_result
     FILE *f = af.f;
     fprintf(f, "device,request,step,phase,pos_tokens,new_tokens,start_s,end_s,duration_s,"
                "edge_compute_s,cloud_compute_s,uplink_s,downlink_s,latency_s,waiting_s,"
-               "bytes_up,bytes_down,messages\n");
+               "overhead_s,bytes_up,bytes_down,messages\n");
     for (int64_t i = 0; i < r->n_steps; i++) {
         const struct sim_step_record *s = &r->steps[i];
         fprintf(f, "%d,%d,%d,%s,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
-                   "%lld,%lld,%d\n", s->device, s->request, s->step, ref_phase_name(s->phase),
-                (long long)s->pos, (long long)s->tokens, s->start_s, s->end_s,
-                s->end_s - s->start_s, s->b.edge_compute_s, s->b.cloud_compute_s, s->b.uplink_s,
-                s->b.downlink_s, s->b.latency_s, s->b.waiting_s, (long long)s->bytes_up,
+                   "%.17g,%lld,%lld,%d\n", s->device, s->request, s->step,
+                ref_phase_name(s->phase), (long long)s->pos, (long long)s->tokens, s->start_s,
+                s->end_s, s->end_s - s->start_s, s->b.edge_compute_s, s->b.cloud_compute_s,
+                s->b.uplink_s, s->b.downlink_s, s->b.latency_s, s->b.waiting_s, s->b.overhead_s,
+                (long long)s->bytes_up,
                 (long long)s->bytes_down, s->messages);
     }
     return sim_afile_commit(&af, err);

@@ -144,6 +144,7 @@ static const struct ref_key device_keys[] = {
     {"memory_capacity", SCN_Q_BYTES, 0, BIG, 1,
      offsetof(struct mdl_device, mem_capacity_bytes)},
     {"peak_flops", SCN_Q_FLOPS, 0, 1e20, 1, -1},
+    {"message_overhead", SCN_Q_TIME, 0, 60, 0, offsetof(struct mdl_device, message_overhead_s)},
     {NULL, SCN_Q_COUNT, 0, 0, 0, 0},
 };
 

@@ -157,14 +157,21 @@ void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in)
             in->model_name, ref_mode_name(o->mode), (long long)o->rank_c2d,
             (long long)o->rank_d2c, ref_dtype_name(o->transfer),
             o->overlap ? "overlap" : "additive");
-    fprintf(f, "  edge    %s: %s, %s %s dense, %g-bit weights\n", e->name,
+    char oe[96] = "", oc[96] = "", t[64];
+    if (e->message_overhead_s.present && e->message_overhead_s.value > 0.0)
+        snprintf(oe, sizeof oe, ", %s a message sent or received",
+                 scn_units_format(e->message_overhead_s.value, SCN_Q_TIME, t, sizeof t));
+    if (c->message_overhead_s.present && c->message_overhead_s.value > 0.0)
+        snprintf(oc, sizeof oc, ", %s a message sent or received",
+                 scn_units_format(c->message_overhead_s.value, SCN_Q_TIME, t, sizeof t));
+    fprintf(f, "  edge    %s: %s, %s %s dense, %g-bit weights%s\n", e->name,
             scn_units_format(e->mem_bw_Bps.value, SCN_Q_BANDWIDTH, a, sizeof a),
             scn_units_format(e->peak_dense_flop_per_s[pe].value, SCN_Q_FLOPS, b, sizeof b),
-            mdl_precision_name(pe), o->weight_bits[REF_EDGE]);
-    fprintf(f, "  cloud   %s: %s, %s %s dense, %g-bit weights\n", c->name,
+            mdl_precision_name(pe), o->weight_bits[REF_EDGE], oe);
+    fprintf(f, "  cloud   %s: %s, %s %s dense, %g-bit weights%s\n", c->name,
             scn_units_format(c->mem_bw_Bps.value, SCN_Q_BANDWIDTH, d, sizeof d),
             scn_units_format(c->peak_dense_flop_per_s[pc].value, SCN_Q_FLOPS, x, sizeof x),
-            mdl_precision_name(pc), o->weight_bits[REF_CLOUD]);
+            mdl_precision_name(pc), o->weight_bits[REF_CLOUD], oc);
     fprintf(f, "  link    %s: up %s, down %s, RTT %s\n", l->name,
             scn_units_format(l->uplink_Bps.value, SCN_Q_BANDWIDTH, y, sizeof y),
             scn_units_format(l->downlink_Bps.value, SCN_Q_BANDWIDTH, z, sizeof z),

@@ -43,7 +43,7 @@ void rec_reserve(struct device *dev, int64_t K)
  * of a device overlap counts for the first of them. So latency that
  * overlaps compute (a pipelined cloud-only decode, an overlapped base
  * projection) is never blamed; the parts add up to the step's time. */
-enum cause { C_CLOUD, C_EDGE, C_UP, C_DOWN, C_LAT, C_WAIT, C_COUNT };
+enum cause { C_CLOUD, C_EDGE, C_OVER, C_UP, C_DOWN, C_LAT, C_WAIT, C_COUNT };
 
 struct edge_ev {
     double t;
@@ -72,8 +72,9 @@ static void add_span(struct recorder *rc, int *n, int cause, double a, double b,
 
 /* The activities of one step's stages: a compute stage is compute from
  * its start to its end (on the GPU, the whole batch it ran in; the wait
- * for the GPU before it is an idle gap); a message is latency, then
- * transfer (bytes / bandwidth), then waiting (a shared link). */
+ * for the GPU before it is an idle gap); a message is the sender's
+ * software overhead, latency, transfer (bytes / bandwidth), waiting (a
+ * shared link, a receiver busy elsewhere), then the receiver's overhead. */
 static void add_step(struct recorder *rc, int *n, const struct step_spec *sp,
                      const struct stage_time *t, double lo, double hi)
 {
@@ -90,9 +91,15 @@ static void add_step(struct recorder *rc, int *n, const struct step_spec *sp,
         const int up = s->place == REF_LINK_UP;
         const double tx = !up && !rp->downlink_counted
                               ? 0.0 : (double)s->msg_bytes / (up ? rp->bw_up_Bps : rp->bw_down_Bps);
-        add_span(rc, n, C_LAT, a, fmin(b, a + rp->lat_s), lo, hi);
-        add_span(rc, n, up ? C_UP : C_DOWN, a + rp->lat_s, fmin(b, a + rp->lat_s + tx), lo, hi);
-        add_span(rc, n, C_WAIT, a + rp->lat_s + tx, b, lo, hi);
+        const double os = rp->overhead_s[up ? REF_EDGE : REF_CLOUD];
+        const double orc = rp->overhead_s[up ? REF_CLOUD : REF_EDGE];
+        const double net = a + os; // the message leaves the sender
+        add_span(rc, n, C_OVER, a, fmin(b, net), lo, hi);
+        add_span(rc, n, C_LAT, net, fmin(b, net + rp->lat_s), lo, hi);
+        add_span(rc, n, up ? C_UP : C_DOWN, net + rp->lat_s, fmin(b, net + rp->lat_s + tx), lo,
+                 hi);
+        add_span(rc, n, C_WAIT, net + rp->lat_s + tx, b - orc, lo, hi);
+        add_span(rc, n, C_OVER, fmax(net, b - orc), b, lo, hi);
     }
 }
 
@@ -108,8 +115,8 @@ static void breakdown_step(struct recorder *rc, const struct device *dev, int64_
             add_step(rc, &n, dev->steps[j].spec, rec_times(dev, j), lo, hi);
     qsort(rc->ev, (size_t)n, sizeof *rc->ev, ev_cmp);
     int active[C_COUNT] = {0};
-    double *by[C_COUNT] = {&b->cloud_compute_s, &b->edge_compute_s, &b->uplink_s,
-                           &b->downlink_s, &b->latency_s, &b->waiting_s};
+    double *by[C_COUNT] = {&b->cloud_compute_s, &b->edge_compute_s, &b->overhead_s,
+                           &b->uplink_s, &b->downlink_s, &b->latency_s, &b->waiting_s};
     double t = lo;
     for (int e = 0; e <= n; e++) {
         const double next = e < n ? rc->ev[e].t : hi;
@@ -215,7 +222,7 @@ enum sim_status rec_init(struct recorder *rc, const struct replay *rp, int64_t n
     rc->n_dev = n_dev;
     rc->trace_first = trace_first;
     rc->trace_end = trace_end;
-    rc->ev_cap = 3 * 3 * 2 * rp->max_stages;
+    rc->ev_cap = 3 * 5 * 2 * rp->max_stages; // three steps, five spans a stage
     rc->ev = sim_xcalloc((size_t)rc->ev_cap, sizeof *rc->ev);
     rc->n_steps = n_steps;
     out->n_steps = n_steps;

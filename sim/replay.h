@@ -62,6 +62,8 @@ struct replay {
     double lat_s;              /* one-way latency: the radio's and the backhaul's */
     double bw_up_Bps, bw_down_Bps;
     int downlink_counted;      /* 0: downlink messages carry no transfer time */
+    double overhead_s[2];      /* [REF_EDGE], [REF_CLOUD]: software time a side spends
+                                  on each message it sends or receives */
 };
 
 struct stage_time {

@@ -22,6 +22,7 @@ struct sim_breakdown {
     double downlink_s; /* transfer time on the downlink (C2D) */
     double latency_s;  /* propagation latency */
     double waiting_s;  /* contention and idle gaps */
+    double overhead_s; /* software time per message sent or received */
 };
 
 /* Sum of the six parts. */

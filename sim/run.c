@@ -176,6 +176,10 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
     r->bw_up_Bps = l->uplink_Bps.value;
     r->bw_down_Bps = l->downlink_Bps.value;
     r->downlink_counted = in->downlink_counted;
+    r->overhead_s[REF_EDGE] = in->edge.message_overhead_s.present
+                                  ? in->edge.message_overhead_s.value : 0.0;
+    r->overhead_s[REF_CLOUD] = in->cloud.message_overhead_s.present
+                                   ? in->cloud.message_overhead_s.value : 0.0;
     r->arrival = w->arrival;
     r->think_s = w->think_s;
     r->slo = in->slo;
@@ -252,6 +256,7 @@ struct walk {
     const struct ref_plan *p;
     const struct device *dev;
     int64_t K;        /* the device's step walked, over its requests */
+    enum ref_place side; /* the side walking */
     sg_comm_t *recv;  /* per stage: posted receive */
     void **data;      /* per stage: received payload */
     uint8_t *pending; /* per stage: receive posted, not yet waited */
@@ -267,6 +272,9 @@ static struct stage_time *times(const struct walk *w, int i)
 static void finish_recv(struct walk *w, int j)
 {
     sg_comm_wait(w->recv[j]); // adopts and releases the comm's reference
+    const double overhead_s = w->dev->rp->overhead_s[w->side];
+    if (overhead_s > 0.0) // the receiver's software handles it
+        sg_actor_sleep_for(overhead_s);
     times(w, j)->end = simgrid_get_clock();
     w->pending[j] = 0;
     const struct ref_stage *s = &w->p->stages[j];
@@ -337,6 +345,8 @@ static void walk_step(struct device *dev, enum ref_place side, int64_t K, int k,
         if (sender == side) {
             wait_deps(w, i);
             times(w, i)->start = simgrid_get_clock();
+            if (dev->rp->overhead_s[side] > 0.0) // the sender's software prepares it
+                sg_actor_sleep_for(dev->rp->overhead_s[side]);
             // the payload is the stage itself, borrowed: nobody frees it; with
             // the downlink not counted, a downlink message costs latency only
             const long bytes = s->place == REF_LINK_DOWN && !dev->rp->downlink_counted
@@ -381,6 +391,7 @@ static void actor_main(int argc, char **argv)
     struct walk w = {
         .device = a->dev->index,
         .dev = a->dev,
+        .side = a->side,
         .recv = sim_xcalloc((size_t)n, sizeof(sg_comm_t)),
         .data = sim_xcalloc((size_t)n, sizeof(void *)),
         .pending = sim_xcalloc((size_t)n, 1),
@@ -803,7 +814,7 @@ enum sim_status sim_run(const struct mdl_input *in, const struct sim_run_opts *o
 double sim_breakdown_total(const struct sim_breakdown *b)
 {
     return b->edge_compute_s + b->cloud_compute_s + b->uplink_s + b->downlink_s +
-           b->latency_s + b->waiting_s;
+           b->latency_s + b->waiting_s + b->overhead_s;
 }
 
 void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, double scale)
@@ -814,6 +825,7 @@ void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, d
     a->downlink_s += scale * b->downlink_s;
     a->latency_s += scale * b->latency_s;
     a->waiting_s += scale * b->waiting_s;
+    a->overhead_s += scale * b->overhead_s;
 }
 
 void sim_summary_unfit(struct sim_summary *s, const struct mdl_input *in)

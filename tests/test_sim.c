@@ -283,6 +283,41 @@ Test(sim_run, phones_that_share_nothing_each_run_at_the_single_phone_closed_form
     th_remove_dir(dir);
 }
 
+Test(sim_run, message_overhead_costs_each_message_its_senders_and_receivers)
+{
+    // PrivateLoRA on the tiny model (4 layers): a decode step is 5 round
+    // trips in a chain, each message paying its sender's software time and
+    // then its receiver's: 2 x 5 x (edge + cloud) more a step, all of it
+    // shown as message overhead
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "overhead");
+    scn_scenario_t *plain = th_scenario_from(dir, TINY ", \"link\": {\"rtt\": \"10 ms\"}}");
+    scn_scenario_t *slow = th_scenario_from(
+        dir, TINY ", \"link\": {\"rtt\": \"10 ms\"}, \"edge\": {\"message_overhead\": "
+                  "\"1 ms\"}, \"cloud\": {\"message_overhead\": \"0.25 ms\"}}");
+    struct sim_result a, b;
+    th_simulate(dir, plain, &a);
+    th_simulate(dir, slow, &b);
+    const double want = 2.0 * 5.0 * (1e-3 + 0.25e-3);
+    const double got = b.summary.decode_step_s - a.summary.decode_step_s;
+    cr_expect(fabs(got - want) <= 1e-9 * b.summary.decode_step_s,
+              "a decode step got %.15g s longer, want %.15g", got, want);
+    cr_expect(fabs(b.summary.decode_per_token.overhead_s - want) <= 1e-9 * want,
+              "breakdown: %.15g s of overhead, want %.15g", b.summary.decode_per_token.overhead_s,
+              want);
+    cr_expect_eq(a.summary.decode_per_token.overhead_s, 0.0);
+    // the other causes are those of the run without overhead
+    cr_expect(fabs(b.summary.decode_per_token.latency_s - a.summary.decode_per_token.latency_s) <=
+              1e-9 * a.summary.decode_per_token.latency_s);
+    cr_expect(fabs(sim_breakdown_total(&b.summary.decode_per_token) - b.summary.decode_step_s) <=
+              1e-9 * b.summary.decode_step_s);
+    sim_result_free(&a);
+    sim_result_free(&b);
+    scn_scenario_destroy(plain);
+    scn_scenario_destroy(slow);
+    th_remove_dir(dir);
+}
+
 Test(sim_run, the_flat_platform_gives_the_zoned_platforms_times)
 {
     // six phones on a shared GPU: with nothing shared on the network the
