@@ -69,6 +69,16 @@ struct mdl_device {
     int n_measured;
 };
 
+/* How a link's jitter is drawn. */
+enum mdl_jitter_dist { MDL_JITTER_EXPONENTIAL, MDL_JITTER_LOGNORMAL };
+
+/* A time the link is down: messages wait until it returns. */
+struct mdl_outage {
+    double start_s, duration_s;
+};
+#define MDL_MAX_OUTAGES 64
+#define MDL_DEFAULT_RTO_S 0.2 /* Linux's minimum retransmission timeout */
+
 /* One access link between the edge devices and the cloud. */
 struct mdl_link {
     char name[64];
@@ -76,8 +86,16 @@ struct mdl_link {
     struct mdl_fact uplink_Bps;   /* edge -> cloud, bytes/s */
     struct mdl_fact downlink_Bps; /* cloud -> edge, bytes/s */
     struct mdl_fact rtt_s;        /* round-trip propagation latency */
-    struct mdl_fact jitter_s;     /* optional: standard deviation of one-way delay */
-    struct mdl_fact loss;         /* optional: packet loss ratio in [0, 1) */
+    struct mdl_fact jitter_s;     /* optional: extra one-way delay of each message, drawn:
+                                     an exponential of this mean, or a lognormal of this
+                                     median (jitter_dist) */
+    enum mdl_jitter_dist jitter_dist;
+    double jitter_p99_s;          /* lognormal: the 99th percentile */
+    struct mdl_fact loss;         /* optional: chance a message is lost, in [0, 1) */
+    struct mdl_fact rto_s;        /* optional: a lost message is sent again this long
+                                     after it was sent; absent: MDL_DEFAULT_RTO_S */
+    struct mdl_outage outages[MDL_MAX_OUTAGES]; /* the link is down in each */
+    int n_outages;
     char trace[256];              /* optional bandwidth trace file, "" if none */
 };
 

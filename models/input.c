@@ -263,10 +263,15 @@ static enum sim_status check_link(const struct mdl_input *in, struct sim_err *er
                            "found %g s", in->origin, l->rtt_s.value);
     // what the engine cannot honour is refused, by validate and run alike
     static const char *const later = "is not modelled yet; remove it to simulate";
-    if (l->jitter_s.present && l->jitter_s.value > 0.0)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.link.jitter: %s", in->origin, later);
-    if (l->loss.present && l->loss.value > 0.0)
-        return sim_err_set(err, SIM_EINVAL, "%s: $.link.loss: %s", in->origin, later);
+    if (l->jitter_s.present && (!(l->jitter_s.value >= 0.0) || !isfinite(l->jitter_s.value)))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.jitter: expected a finite duration >= 0",
+                           in->origin);
+    if (l->loss.present && !(l->loss.value >= 0.0 && l->loss.value < 1.0))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.loss: expected a chance in [0, 1)",
+                           in->origin);
+    if (l->rto_s.present && !(l->rto_s.value > 0.0 && isfinite(l->rto_s.value)))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.rto: expected a finite duration > 0",
+                           in->origin);
     if (l->trace[0] != '\0')
         return sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s", in->origin, later);
     const struct mdl_cell *c = &in->cell;

@@ -158,9 +158,9 @@ enum sim_status mdl_input_kv_bytes_for(const struct mdl_input *in, int side, int
  * per request, and the stage times of the steps in flight
  * (MDL_RECORD_RING_STEPS a device, MDL_RECORD_BYTES_PER_STAGE a stage;
  * a side that runs ahead of the other, a pipelined decode, holds more). */
-#define MDL_RECORD_BYTES_PER_STAGE 16.0
+#define MDL_RECORD_BYTES_PER_STAGE 40.0
 #define MDL_RECORD_RING_STEPS 4
-#define MDL_RECORD_BYTES_PER_STEP 128.0
+#define MDL_RECORD_BYTES_PER_STEP 160.0
 #define MDL_RECORD_BYTES_PER_REQUEST 96.0
 #define MDL_MAX_RECORD_BYTES 8e9 /* mdl_input_check refuses more (SIM_EINVAL) */
 struct mdl_estimate {

@@ -34,6 +34,8 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"decode_latency_s", s->decode_per_token.latency_s},
         {"decode_waiting_s", s->decode_per_token.waiting_s},
         {"decode_overhead_s", s->decode_per_token.overhead_s},
+        {"decode_retransmit_s", s->decode_per_token.retransmit_s},
+        {"decode_outage_s", s->decode_per_token.outage_s},
         {"accepted_tokens_per_pass", s->tokens_per_step},
         {"messages", (double)s->messages},
         {"devices", (double)s->devices},
@@ -55,6 +57,10 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"admission_waits", (double)s->admission_waits},
         {"admission_wait_s", s->admission_wait_s},
         {"unfit", (double)s->unfit},
+        {"retransmissions", (double)s->retransmissions},
+        {"retransmit_s", s->retransmit_s},
+        {"outage_messages", (double)s->outage_messages},
+        {"outage_s", s->outage_s},
     };
     int n = 0;
     for (size_t i = 0; i < sizeof f / sizeof f[0] && n < cap; i++, n++) {
@@ -75,10 +81,11 @@ static void print_breakdown(FILE *f, const char *label, const struct sim_breakdo
     } parts[] = {{"cloud compute", b->cloud_compute_s}, {"edge compute", b->edge_compute_s},
                  {"uplink transfer", b->uplink_s},     {"downlink transfer", b->downlink_s},
                  {"latency", b->latency_s},            {"waiting", b->waiting_s},
-                 {"message overhead", b->overhead_s}};
+                 {"message overhead", b->overhead_s},  {"retransmit", b->retransmit_s},
+                 {"outage", b->outage_s}};
     fprintf(f, "%s: %.3f ms\n", label, tot * 1e3);
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (i + 1 < sizeof parts / sizeof parts[0] || parts[i].v > 0.0) // overhead if any
+        if (i < 6 || parts[i].v > 0.0) // the causes a plain link lacks, if any
         fprintf(f, "  %-18s %10.3f ms  %5.1f %%\n", parts[i].name, parts[i].v * 1e3,
                 tot > 0 ? 100.0 * parts[i].v / tot : 0.0);
 }
@@ -138,6 +145,11 @@ void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_r
     fprintf(f, "\n");
     if (s->requests > 1)
         print_serving(f, s);
+    if (s->retransmissions > 0 || s->outage_messages > 0)
+        fprintf(f, "network   %lld message%s lost and sent again, %.3f s of timeouts; outages "
+                   "held %lld message%s for %.3f s in all\n\n", (long long)s->retransmissions,
+                s->retransmissions == 1 ? "" : "s", s->retransmit_s,
+                (long long)s->outage_messages, s->outage_messages == 1 ? "" : "s", s->outage_s);
     if (isfinite(s->decode_step_s)) {
         char label[96];
         snprintf(label, sizeof label, "decode, per step (%.4g token%s for each of %lld "
@@ -181,6 +193,8 @@ static void add_breakdown(cJSON *o, const char *k, const struct sim_breakdown *b
     add_num(x, "latency_s", b->latency_s);
     add_num(x, "waiting_s", b->waiting_s);
     add_num(x, "overhead_s", b->overhead_s);
+    add_num(x, "retransmit_s", b->retransmit_s);
+    add_num(x, "outage_s", b->outage_s);
     add_num(x, "total_s", sim_breakdown_total(b));
 }
 
@@ -363,14 +377,15 @@ enum sim_status res_report_write_steps(const char *path, const struct sim_result
     FILE *f = af.f;
     fprintf(f, "device,request,step,phase,pos_tokens,new_tokens,start_s,end_s,duration_s,"
                "edge_compute_s,cloud_compute_s,uplink_s,downlink_s,latency_s,waiting_s,"
-               "overhead_s,bytes_up,bytes_down,messages\n");
+               "overhead_s,retransmit_s,outage_s,bytes_up,bytes_down,messages\n");
     for (int64_t i = 0; i < r->n_steps; i++) {
         const struct sim_step_record *s = &r->steps[i];
         fprintf(f, "%d,%d,%d,%s,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
-                   "%.17g,%lld,%lld,%d\n", s->device, s->request, s->step,
+                   "%.17g,%.17g,%.17g,%lld,%lld,%d\n", s->device, s->request, s->step,
                 ref_phase_name(s->phase), (long long)s->pos, (long long)s->tokens, s->start_s,
                 s->end_s, s->end_s - s->start_s, s->b.edge_compute_s, s->b.cloud_compute_s,
                 s->b.uplink_s, s->b.downlink_s, s->b.latency_s, s->b.waiting_s, s->b.overhead_s,
+                s->b.retransmit_s, s->b.outage_s,
                 (long long)s->bytes_up,
                 (long long)s->bytes_down, s->messages);
     }

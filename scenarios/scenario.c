@@ -154,14 +154,19 @@ static const struct ref_key link_keys[] = {
     {"rtt", SCN_Q_TIME, 0, 3600, 0, offsetof(struct mdl_link, rtt_s)},
     {"jitter", SCN_Q_TIME, 0, 3600, 0, offsetof(struct mdl_link, jitter_s)},
     {"loss", SCN_Q_RATIO, 0, 0.999999, 0, offsetof(struct mdl_link, loss)},
+    {"rto", SCN_Q_TIME, 0, 60, 1, offsetof(struct mdl_link, rto_s)},
     {NULL, SCN_Q_COUNT, 0, 0, 0, 0},
 };
 
 /* Applies the keys of a device or link object (its name already
  * handled) to obj, the device or link, and pending, the peak override. */
+static enum sim_status link_extra(const struct scn_apply *a, const char *jpath,
+                                  const cJSON *it, struct mdl_link *l, int *handled,
+                                  struct sim_err *err);
+
 static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpath,
                                       const cJSON *v, const struct ref_key *keys, void *obj,
-                                      struct mdl_fact *pending, char *trace, size_t trace_cap,
+                                      struct mdl_fact *pending, struct mdl_link *link,
                                       struct sim_err *err)
 {
     const cJSON *it = NULL;
@@ -171,13 +176,13 @@ static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpa
         snprintf(sub, sizeof sub, "%s.%s", jpath, it->string);
         if (strcmp(it->string, "name") == 0)
             continue;
-        if (trace != NULL && strcmp(it->string, "trace") == 0) {
-            const enum sim_status st = need_string(a, sub, it, err);
+        if (link != NULL) { // a link's keys that are not plain quantities
+            int handled = 0;
+            const enum sim_status st = link_extra(a, sub, it, link, &handled, err);
             if (st != SIM_OK)
                 return st;
-            snprintf(trace, trace_cap, "%s", it->valuestring);
-            note(a, sub);
-            continue;
+            if (handled)
+                continue;
         }
         const struct ref_key *k = keys;
         while (k->key != NULL && strcmp(k->key, it->string) != 0)
@@ -187,8 +192,10 @@ static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpa
             int n = 1;
             for (const struct ref_key *g = keys; g->key != NULL; g++)
                 names[n++] = g->key;
-            if (trace != NULL)
+            if (link != NULL) {
                 names[n++] = "trace";
+                names[n++] = "outages";
+            }
             names[n] = NULL;
             const char *near = scn_json_suggest(it->string, names);
             return sim_err_set(err, SIM_EINVAL, "%s: %s: unknown key%s%s%s", a->file, sub,
@@ -205,6 +212,113 @@ static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpa
         note(a, sub);
     }
     return SIM_OK;
+}
+
+/* A duration at jpath (a unit string or seconds) in [min, max]. */
+static enum sim_status duration_at(const struct scn_apply *a, const char *jpath, const cJSON *v,
+                                   double min, double max, double *out, struct sim_err *err)
+{
+    const struct scn_field f = {"", SCN_F_QTY, SCN_Q_TIME, NULL, min, max, 0, NULL, SCN_NO_DEST,
+                                8, 0, 0, NULL};
+    if (v == NULL)
+        return sim_err_set(err, SIM_EINVAL, "%s: %s: missing", a->file, jpath);
+    return scn_schema_number(a->file, jpath, &f, v, out, err);
+}
+
+/* A link's "trace" (a file name), "jitter" given as an object
+ * ({"dist": "exponential", "mean"} or {"dist": "lognormal", "median",
+ * "p99"}; a plain duration is the exponential's mean, a quantity key) and
+ * "outages" (a list of {"start", "duration"}). *handled = 0: a plain key. */
+static enum sim_status link_extra(const struct scn_apply *a, const char *jpath,
+                                  const cJSON *it, struct mdl_link *l, int *handled,
+                                  struct sim_err *err)
+{
+    enum sim_status st = SIM_OK;
+    char sub[200];
+    *handled = 1;
+    if (strcmp(it->string, "trace") == 0) {
+        st = need_string(a, jpath, it, err);
+        if (st == SIM_OK)
+            snprintf(l->trace, sizeof l->trace, "%s", it->valuestring);
+    } else if (strcmp(it->string, "jitter") == 0 && cJSON_IsObject(it)) {
+        const cJSON *dist = cJSON_GetObjectItemCaseSensitive(it, "dist");
+        const int lognormal = cJSON_IsString(dist) && strcmp(dist->valuestring, "lognormal") == 0;
+        if (!cJSON_IsString(dist) ||
+            (!lognormal && strcmp(dist->valuestring, "exponential") != 0))
+            return sim_err_set(err, SIM_EINVAL, "%s: %s.dist: expected \"exponential\" or "
+                               "\"lognormal\"", a->file, jpath);
+        const cJSON *k = NULL;
+        cJSON_ArrayForEach(k, it)
+        {
+            const int known = strcmp(k->string, "dist") == 0 ||
+                              (lognormal ? strcmp(k->string, "median") == 0 ||
+                                               strcmp(k->string, "p99") == 0
+                                         : strcmp(k->string, "mean") == 0);
+            if (!known)
+                return sim_err_set(err, SIM_EINVAL, "%s: %s.%s: unknown key; %s", a->file,
+                                   jpath, k->string,
+                                   lognormal ? "a lognormal jitter has median and p99"
+                                             : "an exponential jitter has mean");
+        }
+        double x = 0.0, p99 = 0.0;
+        snprintf(sub, sizeof sub, "%s.%s", jpath, lognormal ? "median" : "mean");
+        st = duration_at(a, sub, cJSON_GetObjectItemCaseSensitive(it, lognormal ? "median"
+                                                                               : "mean"),
+                         0.0, 3600.0, &x, err);
+        if (st == SIM_OK && lognormal) {
+            snprintf(sub, sizeof sub, "%s.p99", jpath);
+            st = duration_at(a, sub, cJSON_GetObjectItemCaseSensitive(it, "p99"), 0.0, 3600.0,
+                             &p99, err);
+            if (st == SIM_OK && !(p99 > x && x > 0.0))
+                st = sim_err_set(err, SIM_EINVAL, "%s: %s: a lognormal jitter needs a median > "
+                                 "0 and a p99 above it", a->file, jpath);
+        }
+        if (st == SIM_OK) {
+            overridden(a, &l->jitter_s, x);
+            l->jitter_dist = lognormal ? MDL_JITTER_LOGNORMAL : MDL_JITTER_EXPONENTIAL;
+            l->jitter_p99_s = p99;
+        }
+    } else if (strcmp(it->string, "jitter") == 0) {
+        *handled = 0; // a plain duration: the exponential's mean
+        l->jitter_dist = MDL_JITTER_EXPONENTIAL;
+        return SIM_OK;
+    } else if (strcmp(it->string, "outages") == 0) {
+        if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) > MDL_MAX_OUTAGES)
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected a list of at most %d "
+                               "{\"start\", \"duration\"}", a->file, jpath, MDL_MAX_OUTAGES);
+        int n = 0;
+        const cJSON *o = NULL;
+        cJSON_ArrayForEach(o, it)
+        {
+            struct mdl_outage *w = &l->outages[n];
+            snprintf(sub, sizeof sub, "%s[%d]", jpath, n);
+            if (!cJSON_IsObject(o) || cJSON_GetArraySize(o) != 2)
+                return sim_err_set(err, SIM_EINVAL, "%s: %s: expected {\"start\", "
+                                   "\"duration\"}", a->file, sub);
+            char key[220];
+            snprintf(key, sizeof key, "%s.start", sub);
+            st = duration_at(a, key, cJSON_GetObjectItemCaseSensitive(o, "start"), 0.0, 1e9,
+                             &w->start_s, err);
+            snprintf(key, sizeof key, "%s.duration", sub);
+            if (st == SIM_OK)
+                st = duration_at(a, key, cJSON_GetObjectItemCaseSensitive(o, "duration"), 0.0,
+                                 1e9, &w->duration_s, err);
+            if (st == SIM_OK && n > 0 &&
+                w->start_s < l->outages[n - 1].start_s + l->outages[n - 1].duration_s)
+                st = sim_err_set(err, SIM_EINVAL, "%s: %s.start: outages come in order and do "
+                                 "not overlap", a->file, sub);
+            if (st != SIM_OK)
+                return st;
+            n++;
+        }
+        l->n_outages = n;
+    } else {
+        *handled = 0;
+        return SIM_OK;
+    }
+    if (st == SIM_OK)
+        note(a, jpath);
+    return st;
 }
 
 /* The catalog name of a reference v at jpath (a string, or an object's
@@ -250,7 +364,7 @@ static enum sim_status hook_device(const struct scn_apply *a, const struct scn_f
     }
     if (!cJSON_IsObject(v))
         return SIM_OK;
-    return apply_ref_keys(a, jpath, v, device_keys, d, &s->dev[side].peak, NULL, 0, err);
+    return apply_ref_keys(a, jpath, v, device_keys, d, &s->dev[side].peak, NULL, err);
 }
 
 /* "link": a catalog name, or an object with an optional base name. */
@@ -281,7 +395,7 @@ static enum sim_status hook_link(const struct scn_apply *a, const struct scn_fie
     s->have_link = 1;
     if (!cJSON_IsObject(v))
         return SIM_OK;
-    return apply_ref_keys(a, jpath, v, link_keys, l, NULL, l->trace, sizeof l->trace, err);
+    return apply_ref_keys(a, jpath, v, link_keys, l, NULL, l, err);
 }
 
 /* "cell": a catalog name, or an object: a catalog "name" with overrides,

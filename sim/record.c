@@ -43,7 +43,7 @@ void rec_reserve(struct device *dev, int64_t K)
  * of a device overlap counts for the first of them. So latency that
  * overlaps compute (a pipelined cloud-only decode, an overlapped base
  * projection) is never blamed; the parts add up to the step's time. */
-enum cause { C_CLOUD, C_EDGE, C_OVER, C_UP, C_DOWN, C_LAT, C_WAIT, C_COUNT };
+enum cause { C_CLOUD, C_EDGE, C_OVER, C_UP, C_DOWN, C_LAT, C_RTX, C_OUT, C_WAIT, C_COUNT };
 
 struct edge_ev {
     double t;
@@ -98,7 +98,15 @@ static void add_step(struct recorder *rc, int *n, const struct step_spec *sp,
         add_span(rc, n, C_LAT, net, fmin(b, net + rp->lat_s), lo, hi);
         add_span(rc, n, up ? C_UP : C_DOWN, net + rp->lat_s, fmin(b, net + rp->lat_s + tx), lo,
                  hi);
-        add_span(rc, n, C_WAIT, net + rp->lat_s + tx, b - orc, lo, hi);
+        // then the drawn delays: jitter (latency), retransmissions, outages
+        double t0 = net + rp->lat_s + tx;
+        add_span(rc, n, C_LAT, t0, fmin(b, t0 + t[i].jitter_s), lo, hi);
+        t0 += t[i].jitter_s;
+        add_span(rc, n, C_RTX, t0, fmin(b, t0 + t[i].retransmit_s), lo, hi);
+        t0 += t[i].retransmit_s;
+        add_span(rc, n, C_OUT, t0, fmin(b, t0 + t[i].outage_s), lo, hi);
+        t0 += t[i].outage_s;
+        add_span(rc, n, C_WAIT, t0, b - orc, lo, hi);
         add_span(rc, n, C_OVER, fmax(net, b - orc), b, lo, hi);
     }
 }
@@ -116,7 +124,8 @@ static void breakdown_step(struct recorder *rc, const struct device *dev, int64_
     qsort(rc->ev, (size_t)n, sizeof *rc->ev, ev_cmp);
     int active[C_COUNT] = {0};
     double *by[C_COUNT] = {&b->cloud_compute_s, &b->edge_compute_s, &b->overhead_s,
-                           &b->uplink_s, &b->downlink_s, &b->latency_s, &b->waiting_s};
+                           &b->uplink_s, &b->downlink_s, &b->latency_s, &b->retransmit_s,
+                           &b->outage_s, &b->waiting_s};
     double t = lo;
     for (int e = 0; e <= n; e++) {
         const double next = e < n ? rc->ev[e].t : hi;
@@ -222,7 +231,7 @@ enum sim_status rec_init(struct recorder *rc, const struct replay *rp, int64_t n
     rc->n_dev = n_dev;
     rc->trace_first = trace_first;
     rc->trace_end = trace_end;
-    rc->ev_cap = 3 * 5 * 2 * rp->max_stages; // three steps, five spans a stage
+    rc->ev_cap = 3 * 8 * 2 * rp->max_stages; // three steps, eight spans a stage
     rc->ev = sim_xcalloc((size_t)rc->ev_cap, sizeof *rc->ev);
     rc->n_steps = n_steps;
     out->n_steps = n_steps;

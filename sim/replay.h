@@ -64,11 +64,24 @@ struct replay {
     int downlink_counted;      /* 0: downlink messages carry no transfer time */
     double overhead_s[2];      /* [REF_EDGE], [REF_CLOUD]: software time a side spends
                                   on each message it sends or receives */
+    int net_effects;           /* 1: jitter, loss or outages act on messages */
+    const struct mdl_link *link; /* their parameters */
+    double rto_s;
 };
 
 struct stage_time {
-    double start; /* compute: began; message: sender posted it */
-    double end;   /* compute: ended; message: receiver had it */
+    double start;        /* compute: began; message: sender posted it */
+    double end;          /* compute: ended; message: receiver had it */
+    double jitter_s;     /* message: the extra one-way delay drawn for it */
+    double retransmit_s; /* message: its retransmissions' timeouts */
+    double outage_s;     /* message: held while its link was down */
+};
+
+/* One direction of a device's link, as its receiver sees it: the network
+ * effects drawn per message (jitter, loss) and in-order delivery. */
+struct link_state {
+    double last_s;  /* when the previous message was delivered */
+    void *rng;      /* gsl_rng, seeded per device and direction; NULL: no draws */
 };
 
 struct recorder;
@@ -94,6 +107,10 @@ struct device {
     sg_sem_t sem;            /* the cloud actor's: its job ran, or it was admitted */
     double *arrival_s;       /* n_req: when each request arrived */
     struct stage_time *ring; /* ring_steps x max_stages: the steps in flight */
+    struct link_state link[2]; /* [REF_EDGE]: what the edge receives (downlink);
+                                  [REF_CLOUD]: what the cloud receives (uplink) */
+    int64_t retransmissions, outage_messages;
+    double retransmit_s, outage_s;
     int64_t ring_steps;      /* a power of two */
     int64_t walked[2];       /* steps each side (REF_EDGE, REF_CLOUD) has walked */
     int64_t recorded;        /* steps made into records */

@@ -23,6 +23,8 @@ struct sim_breakdown {
     double latency_s;  /* propagation latency */
     double waiting_s;  /* contention and idle gaps */
     double overhead_s; /* software time per message sent or received */
+    double retransmit_s; /* lost messages waiting for their retransmission timeout */
+    double outage_s;   /* messages held while their link was down */
 };
 
 /* Sum of the six parts. */
@@ -101,6 +103,10 @@ struct sim_summary {
     double kv_peak_bytes;        /* the most KV cache reserved on one GPU at once */
     int64_t admission_waits;     /* requests that waited for GPU memory */
     double admission_wait_s;     /* their mean wait; 0 when none waited */
+    int64_t retransmissions;     /* messages sent again, all devices */
+    double retransmit_s;         /* the delay retransmissions added to messages, summed */
+    int64_t outage_messages;     /* messages an outage held */
+    double outage_s;             /* the delay outages added to messages, summed */
 };
 
 /* One stage of one step as it happened, for traces. */

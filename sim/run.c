@@ -24,6 +24,7 @@
 #include <xbt/config.h>
 #include <xbt/log.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <simgrid/semaphore.h>
@@ -180,6 +181,10 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
                                   ? in->edge.message_overhead_s.value : 0.0;
     r->overhead_s[REF_CLOUD] = in->cloud.message_overhead_s.present
                                    ? in->cloud.message_overhead_s.value : 0.0;
+    r->link = &in->link;
+    r->rto_s = l->rto_s.present ? l->rto_s.value : MDL_DEFAULT_RTO_S;
+    r->net_effects = (l->jitter_s.present && l->jitter_s.value > 0.0) ||
+                     (l->loss.present && l->loss.value > 0.0) || l->n_outages > 0;
     r->arrival = w->arrival;
     r->think_s = w->think_s;
     r->slo = in->slo;
@@ -215,6 +220,15 @@ static enum sim_status device_build(const struct mdl_input *in, struct replay *r
     dev->arrival_s = sim_xcalloc((size_t)(nq > 0 ? nq : 1), sizeof *dev->arrival_s);
     for (int64_t i = 0; i < nq; i++)
         dev->arrival_s[i] = dev->req[i].arrival_s;
+    for (int side = 0; side < 2 && r->net_effects; side++) {
+        // a small generator per device and direction, seeded apart from the
+        // run's other draws: the same messages get the same delays
+        gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
+        SIM_ASSERT(g != NULL, "out of memory for the RNG");
+        gsl_rng_set(g, (unsigned long)(in->seed * 0x9e3779b97f4a7c15ULL + 2 * (uint64_t)d +
+                                       (uint64_t)side + 1));
+        dev->link[side].rng = g;
+    }
     return SIM_OK;
 }
 
@@ -225,6 +239,9 @@ static void devices_free(struct device *devs, int64_t n)
         free(devs[d].steps);
         free(devs[d].req_step0);
         free(devs[d].arrival_s);
+        for (int side = 0; side < 2; side++)
+            if (devs[d].link[side].rng != NULL)
+                gsl_rng_free(devs[d].link[side].rng);
     }
     free(devs);
 }
@@ -254,7 +271,7 @@ struct walk {
     int admitted;     /* cloud: the request holds its KV cache */
     double kv_bytes;  /* the KV cache the request walked reserves */
     const struct ref_plan *p;
-    const struct device *dev;
+    struct device *dev;
     int64_t K;        /* the device's step walked, over its requests */
     enum ref_place side; /* the side walking */
     sg_comm_t *recv;  /* per stage: posted receive */
@@ -269,9 +286,69 @@ static struct stage_time *times(const struct walk *w, int i)
     return &rec_times(w->dev, w->K)[i];
 }
 
+/* A draw of the link's jitter. */
+static double draw_jitter(gsl_rng *rng, const struct mdl_link *l)
+{
+    if (!l->jitter_s.present || !(l->jitter_s.value > 0.0))
+        return 0.0;
+    if (l->jitter_dist == MDL_JITTER_EXPONENTIAL)
+        return gsl_ran_exponential(rng, l->jitter_s.value);
+    const double sigma = log(l->jitter_p99_s / l->jitter_s.value) / gsl_cdf_ugaussian_Pinv(0.99);
+    return gsl_ran_lognormal(rng, log(l->jitter_s.value), sigma);
+}
+
+/* When a message that the network delivered now reaches its receiver:
+ * later by its jitter and by the timeouts of its losses (each sent again
+ * an RTO after it was sent), held while its link is down (a message in
+ * flight when an outage begins waits the outage out; one sent during it
+ * leaves when the link returns), and never before the message ahead of
+ * it on the link. Records the delays in st and the device's counters. */
+static double delivery(struct device *dev, struct link_state *ls, double sent_s,
+                       struct stage_time *st)
+{
+    const struct replay *rp = dev->rp;
+    const struct mdl_link *l = rp->link;
+    double t = simgrid_get_clock();
+    st->jitter_s = draw_jitter(ls->rng, l);
+    int lost = 0;
+    while (l->loss.present && gsl_rng_uniform(ls->rng) < l->loss.value)
+        lost++;
+    st->retransmit_s = lost * rp->rto_s;
+    dev->retransmissions += lost;
+    dev->retransmit_s += st->retransmit_s;
+    t += st->jitter_s + st->retransmit_s;
+    st->outage_s = 0.0;
+    for (int k = 0; k < l->n_outages; k++) {
+        const struct mdl_outage *o = &l->outages[k];
+        if (sent_s < o->start_s + o->duration_s && t > o->start_s) {
+            const double held = sent_s < o->start_s ? o->duration_s
+                                                    : o->start_s + o->duration_s - sent_s;
+            st->outage_s += held;
+            t += held;
+        }
+    }
+    if (st->outage_s > 0.0) {
+        dev->outage_messages++;
+        dev->outage_s += st->outage_s;
+    }
+    t = fmax(t, ls->last_s); // in order, as over one connection
+    ls->last_s = t;
+    return t;
+}
+
 static void finish_recv(struct walk *w, int j)
 {
     sg_comm_wait(w->recv[j]); // adopts and releases the comm's reference
+    struct device *dev = w->dev;
+    if (dev->rp->net_effects) {
+        struct stage_time *st = times(w, j);
+        const enum ref_place sender = w->side == REF_EDGE ? REF_CLOUD : REF_EDGE;
+        const double t = delivery(dev, &dev->link[w->side], st->start + dev->rp->overhead_s[sender],
+                                  st);
+        const double now = simgrid_get_clock();
+        if (t > now)
+            sg_actor_sleep_for(t - now);
+    }
     const double overhead_s = w->dev->rp->overhead_s[w->side];
     if (overhead_s > 0.0) // the receiver's software handles it
         sg_actor_sleep_for(overhead_s);
@@ -605,6 +682,12 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         st = rec_finish(&rec, in->plan.mode, err);
     if (st == SIM_OK) {
         summarise_servers(srv, n_gpu, &out->summary);
+        for (int64_t d = 0; d < n_dev; d++) {
+            out->summary.retransmissions += devs[d].retransmissions;
+            out->summary.retransmit_s += devs[d].retransmit_s;
+            out->summary.outage_messages += devs[d].outage_messages;
+            out->summary.outage_s += devs[d].outage_s;
+        }
         out->summary.wall_s = sim_now_s() - rp.wall0_s; // a wall clock, not CPU time
     }
     rec_free(&rec);
@@ -814,7 +897,7 @@ enum sim_status sim_run(const struct mdl_input *in, const struct sim_run_opts *o
 double sim_breakdown_total(const struct sim_breakdown *b)
 {
     return b->edge_compute_s + b->cloud_compute_s + b->uplink_s + b->downlink_s +
-           b->latency_s + b->waiting_s + b->overhead_s;
+           b->latency_s + b->waiting_s + b->overhead_s + b->retransmit_s + b->outage_s;
 }
 
 void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, double scale)
@@ -826,6 +909,8 @@ void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, d
     a->latency_s += scale * b->latency_s;
     a->waiting_s += scale * b->waiting_s;
     a->overhead_s += scale * b->overhead_s;
+    a->retransmit_s += scale * b->retransmit_s;
+    a->outage_s += scale * b->outage_s;
 }
 
 void sim_summary_unfit(struct sim_summary *s, const struct mdl_input *in)

@@ -48,5 +48,8 @@ printf '{"extends": "%s/scenarios/realistic-5g-us.json", "workload": {"devices":
 run 0 run "$tmp/trace.json" -q --no-compare -o "$tmp/trace" --trace "$tmp/trace/t.json"
 printf 'arrival_s,prompt_tokens\n0,16\n' > "$tmp/arr.csv"
 run 2 run "$tmp/trace.json" -q --no-compare
+# jitter, loss and an outage drawn per message on a realistic link
+printf '{"extends": "%s/scenarios/realistic-5g-us.json", "link": {"jitter": {"dist": "lognormal", "median": "2 ms", "p99": "20 ms"}, "loss": 0.02, "outages": [{"start": "5 s", "duration": "1 s"}]}, "workload": {"new_tokens": 6}}' "$src" > "$tmp/net.json"
+run 0 run "$tmp/net.json" -q --no-compare -o "$tmp/net"
 run 2 run "$tmp/unit.json" -o "$tmp/run-bad"
 exit $fail

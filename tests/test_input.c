@@ -4,6 +4,7 @@
  * and the one check (mdl_input_check) is what validate and run share.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "models/input.h"
@@ -101,9 +102,18 @@ Test(mdl_input, check_refuses_what_the_engine_does_not_model)
 {
     struct mdl_input in = paper7b();
     struct sim_err err;
-    in.link.jitter_s = (struct mdl_fact){.value = 0.005, .present = 1};
+    snprintf(in.link.trace, sizeof in.link.trace, "5g.csv");
     cr_expect_eq(mdl_input_check(&in, &err), SIM_EINVAL);
-    cr_expect(strstr(err.msg, "$.link.jitter: is not modelled yet") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "$.link.trace: is not modelled yet") != NULL, "%s", err.msg);
+    in = paper7b(); // what is modelled is checked like the loader checks it
+    in.link.jitter_s = (struct mdl_fact){.value = -0.005, .present = 1};
+    cr_expect_eq(mdl_input_check(&in, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "$.link.jitter: expected a finite duration >= 0") != NULL, "%s",
+              err.msg);
+    in = paper7b();
+    in.link.loss = (struct mdl_fact){.value = 1.0, .present = 1};
+    cr_expect_eq(mdl_input_check(&in, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "$.link.loss: expected a chance in [0, 1)") != NULL, "%s", err.msg);
     in = paper7b();
     in.workload.devices = 0;
     cr_expect_eq(mdl_input_check(&in, &err), SIM_EINVAL);

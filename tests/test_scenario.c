@@ -175,9 +175,16 @@ static struct bad bads[] = {
     {"zero-uplink", EXT "\"link\": {\"uplink\": 0}}", "$.link.uplink: expected a value > 0"},
     {"non-finite", EXT "\"kv_bits\": 1e999}", "$.kv_bits: expected a finite value"},
     {"loss-one", EXT "\"link\": {\"loss\": 1.5}}", "$.link.loss: expected a value >= 0"},
-    {"jitter-unmodelled", EXT "\"link\": {\"jitter\": \"5 ms\"}}",
-     "$.link.jitter: is not modelled yet"},
-    {"loss-unmodelled", EXT "\"link\": {\"loss\": 0.01}}", "$.link.loss: is not modelled yet"},
+    {"jitter-p99", EXT "\"link\": {\"jitter\": {\"dist\": \"lognormal\", \"median\": \"5 ms\"}}}",
+     "$.link.jitter.p99: missing"},
+    {"jitter-dist", EXT "\"link\": {\"jitter\": {\"dist\": \"normal\", \"mean\": 1}}}",
+     "$.link.jitter.dist: expected \"exponential\" or \"lognormal\""},
+    {"jitter-key", EXT "\"link\": {\"jitter\": {\"dist\": \"exponential\", \"median\": 1}}}",
+     "$.link.jitter.median: unknown key; an exponential jitter has mean"},
+    {"outage-overlap", EXT "\"link\": {\"outages\": [{\"start\": \"1 s\", \"duration\": "
+                       "\"2 s\"}, {\"start\": \"2 s\", \"duration\": \"1 s\"}]}}",
+     "$.link.outages[1].start: outages come in order and do not overlap"},
+    {"rto-zero", EXT "\"link\": {\"rto\": 0}}", "$.link.rto: expected a value > 0"},
     {"trace-unmodelled", EXT "\"link\": {\"trace\": \"5g.csv\"}}",
      "$.link.trace: is not modelled yet"},
     {"efficiency", EXT "\"cost\": {\"edge\": {\"compute_efficiency\": 1.5}}}",
@@ -318,7 +325,7 @@ Test(scn_scenario, validate_and_run_refuse_what_the_engine_cannot_honour_alike)
     temp_dir(dir, sizeof dir);
     write_battery(dir);
     const char *verbs[2] = {"validate", "run"};
-    const char *files[] = {"jitter-unmodelled", "loss-unmodelled", "trace-unmodelled"};
+    const char *files[] = {"trace-unmodelled"};
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         for (int v = 0; v < 2; v++) {
             snprintf(cmd, sizeof cmd, "%s %s %s/%s.json 2>&1 >/dev/null", bin, verbs[v], dir,

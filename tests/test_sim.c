@@ -318,6 +318,95 @@ Test(sim_run, message_overhead_costs_each_message_its_senders_and_receivers)
     th_remove_dir(dir);
 }
 
+/* The tiny model's PrivateLoRA decode on a 10 ms link with the link
+ * keys extra, n requests of 4 tokens one after another on one phone. */
+static void run_link(const char *dir, const char *extra, int n, struct sim_result *r)
+{
+    char text[1024];
+    snprintf(text, sizeof text, TINY_HEAD TINY_COST("") ", \"workload\": {\"prompt_tokens\": 8, "
+             "\"new_tokens\": 4, \"requests\": %d}, \"link\": {\"rtt\": \"10 ms\"%s}}", n, extra);
+    scn_scenario_t *s = th_scenario_from(dir, text);
+    th_simulate(dir, s, r);
+    scn_scenario_destroy(s);
+}
+
+Test(sim_run, jitter_adds_its_mean_to_every_message)
+{
+    // exponential jitter of mean j on each of a decode step's 10 messages
+    // (5 round trips): 10 j a step on average, over 900 steps within 5 %
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "jitter");
+    struct sim_result a, b;
+    run_link(dir, "", 300, &a);
+    run_link(dir, ", \"jitter\": \"5 ms\"", 300, &b);
+    const double added = b.summary.decode_step_s - a.summary.decode_step_s, want = 10 * 5e-3;
+    cr_expect(fabs(added - want) <= 0.05 * want, "jitter added %.6f s a step, want %.6f", added,
+              want);
+    // shown as latency, and the breakdown still adds up to the step
+    const double lat = b.summary.decode_per_token.latency_s - a.summary.decode_per_token.latency_s;
+    cr_expect(fabs(lat - added) <= 1e-6 * want, "latency grew %.9f s of %.9f", lat, added);
+    cr_expect(fabs(sim_breakdown_total(&b.summary.decode_per_token) - b.summary.decode_step_s) <=
+              1e-9 * b.summary.decode_step_s);
+    sim_result_free(&a);
+    sim_result_free(&b);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, loss_adds_its_expected_timeouts)
+{
+    // a message lost with chance p is sent again an RTO R after: it waits
+    // R p / (1 - p) on average; 10 messages a decode step, 2100 steps
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "loss");
+    struct sim_result a, b;
+    run_link(dir, "", 700, &a);
+    run_link(dir, ", \"loss\": 0.05, \"rto\": \"200 ms\"", 700, &b);
+    const double added = b.summary.decode_step_s - a.summary.decode_step_s;
+    const double want = 10 * 0.2 * 0.05 / 0.95;
+    cr_expect(fabs(added - want) <= 0.10 * want, "loss added %.6f s a step, want %.6f", added,
+              want);
+    cr_expect_gt(b.summary.retransmissions, 0);
+    cr_expect(fabs(b.summary.retransmit_s - 0.2 * (double)b.summary.retransmissions) <= 1e-9,
+              "%lld retransmissions cost %.9f s", (long long)b.summary.retransmissions,
+              b.summary.retransmit_s);
+    cr_expect(b.summary.decode_per_token.retransmit_s > 0.9 * added);
+    cr_expect_eq(b.n_steps, a.n_steps); // no token lost
+    sim_result_free(&a);
+    sim_result_free(&b);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, an_outage_delays_the_end_by_its_length)
+{
+    // at 1 s RTT a message is in flight almost all the time: an outage of
+    // 0.7 s that begins while the first decode step's uplink message flies
+    // holds it 0.7 s, and every later stage with it
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "outage");
+    char text[1024];
+    snprintf(text, sizeof text, TINY ", \"link\": {\"rtt\": \"1 s\"}}");
+    scn_scenario_t *s = th_scenario_from(dir, text);
+    struct sim_result a, b;
+    th_simulate(dir, s, &a);
+    scn_scenario_destroy(s);
+    const double start = a.steps[0].end_s + 0.25; // the first decode message is in flight
+    snprintf(text, sizeof text, TINY ", \"link\": {\"rtt\": \"1 s\", \"outages\": [{\"start\": "
+             "%.17g, \"duration\": 0.7}]}}", start);
+    s = th_scenario_from(dir, text);
+    th_simulate(dir, s, &b);
+    scn_scenario_destroy(s);
+    cr_expect(fabs(b.summary.makespan_s - a.summary.makespan_s - 0.7) <= 1e-9,
+              "the end moved by %.12f s", b.summary.makespan_s - a.summary.makespan_s);
+    cr_expect_eq(b.n_steps, a.n_steps);
+    cr_expect_eq(b.summary.outage_messages, 1);
+    cr_expect(fabs(b.summary.outage_s - 0.7) <= 1e-12);
+    cr_expect(fabs(b.steps[1].b.outage_s - 0.7) <= 1e-9, "step 1 shows %.9f s of outage",
+              b.steps[1].b.outage_s);
+    sim_result_free(&a);
+    sim_result_free(&b);
+    th_remove_dir(dir);
+}
+
 Test(sim_run, the_flat_platform_gives_the_zoned_platforms_times)
 {
     // six phones on a shared GPU: with nothing shared on the network the
@@ -390,7 +479,7 @@ Test(sim_run, bad_scenarios_exit_two_and_write_nothing)
     char dir[128], args[512], path[300];
     th_temp_dir(dir, sizeof dir, "bad");
     const char *bad[] = {"{\"extends\": \"@paper-7b.json\", \"rank\": 9000}",
-                         "{\"extends\": \"@paper-7b.json\", \"link\": {\"jitter\": \"5 ms\"}}",
+                         "{\"extends\": \"@paper-7b.json\", \"link\": {\"trace\": \"5g.csv\"}}",
                          "{\"model\": }"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char text[512];
