@@ -3,7 +3,11 @@
  */
 #include "models/hw.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/status.h"
 
 const char *const mdl_kind_names[MDL_KIND_OVERRIDE + 2] = {"spec", "measured", "assumed",
                                                             "override", NULL};
@@ -36,4 +40,55 @@ const struct mdl_measured *mdl_device_find_measured(const struct mdl_device *dev
             return m;
     }
     return NULL;
+}
+
+void mdl_link_schedule(const struct mdl_link *l, struct mdl_link_sample **out, int64_t *n,
+                       double *period_s)
+{
+    const struct mdl_link_trace *tr = l->trace_rows;
+    const int64_t m = tr->n;
+    const double start = l->trace_start_s.present ? l->trace_start_s.value : 0.0;
+    // the loop's period: the last row holds as long as the interval before it
+    double period = 0.0;
+    if (l->trace_loop && m >= 2)
+        period = tr->rows[m - 1].t_s + (tr->rows[m - 1].t_s - tr->rows[m - 2].t_s);
+    const double s0 = period > 0.0 ? fmod(start, period) : start;
+    struct mdl_link_sample *v = sim_xcalloc((size_t)(2 * m + 1), sizeof *v);
+    int64_t k = 0;
+    // in force at s0: the last row at or before it (the first row before it starts)
+    int64_t at = 0;
+    for (int64_t j = 0; j < m; j++)
+        if (tr->rows[j].t_s <= s0)
+            at = j;
+    v[k] = tr->rows[at];
+    v[k++].t_s = 0.0;
+    for (int64_t j = 0; j < m; j++) // the rows after s0
+        if (tr->rows[j].t_s > s0 && (period == 0.0 || tr->rows[j].t_s < period)) {
+            v[k] = tr->rows[j];
+            v[k++].t_s = tr->rows[j].t_s - s0;
+        }
+    for (int64_t j = 0; j < m && period > 0.0 && s0 > 0.0; j++) // then around the loop
+        if (tr->rows[j].t_s < s0) {
+            v[k] = tr->rows[j];
+            v[k++].t_s = tr->rows[j].t_s + period - s0;
+        }
+    *out = v;
+    *n = k;
+    *period_s = period;
+}
+
+const struct mdl_link_sample *mdl_link_at(const struct mdl_link_sample *s, int64_t n,
+                                          double period_s, double t)
+{
+    if (period_s > 0.0)
+        t = fmod(t, period_s);
+    int64_t lo = 0, hi = n - 1; // the last sample at or before t
+    while (lo < hi) {
+        const int64_t mid = lo + (hi - lo + 1) / 2;
+        if (s[mid].t_s <= t)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return &s[lo];
 }

@@ -72,6 +72,19 @@ struct mdl_device {
 /* How a link's jitter is drawn. */
 enum mdl_jitter_dist { MDL_JITTER_EXPONENTIAL, MDL_JITTER_LOGNORMAL };
 
+/* One row of a link trace: from t_s on (until the next row), these rates
+ * and this round trip. */
+struct mdl_link_sample {
+    double t_s, uplink_Bps, downlink_Bps, rtt_s;
+};
+
+/* A link trace, read by scenarios/ (which owns it). */
+struct mdl_link_trace {
+    char path[512];
+    struct mdl_link_sample *rows; /* n, in time order */
+    int64_t n;
+};
+
 /* A time the link is down: messages wait until it returns. */
 struct mdl_outage {
     double start_s, duration_s;
@@ -96,7 +109,11 @@ struct mdl_link {
                                      after it was sent; absent: MDL_DEFAULT_RTO_S */
     struct mdl_outage outages[MDL_MAX_OUTAGES]; /* the link is down in each */
     int n_outages;
-    char trace[256];              /* optional bandwidth trace file, "" if none */
+    char trace[256];              /* optional trace file as written, "" if none */
+    const struct mdl_link_trace *trace_rows; /* its rows once read; NULL: none */
+    struct mdl_fact trace_start_s; /* optional: the trace time at simulated time 0 */
+    int trace_loop;               /* 1: the trace repeats (its last row holds as long as
+                                     the interval before it); 0: the last row holds */
 };
 
 /* The measured entry of dev for model at weight_bits, phase and batch 1,
@@ -125,5 +142,16 @@ struct mdl_backhaul {
     double bandwidth_Bps; /* each direction */
     double latency_s;     /* one way, added to the link's RTT / 2 */
 };
+
+/* The link's values over simulated time when it follows a trace: the
+ * rows from trace_start on, shifted so that simulated time 0 is
+ * trace_start, into a new array (free it) of *n samples starting at 0;
+ * *period_s is the loop's period, or 0 when the last row holds. */
+void mdl_link_schedule(const struct mdl_link *l, struct mdl_link_sample **out, int64_t *n,
+                       double *period_s);
+
+/* The sample of a schedule in force at simulated time t (>= 0). */
+const struct mdl_link_sample *mdl_link_at(const struct mdl_link_sample *s, int64_t n,
+                                          double period_s, double t);
 
 #endif

@@ -262,7 +262,6 @@ static enum sim_status check_link(const struct mdl_input *in, struct sim_err *er
         return sim_err_set(err, SIM_EINVAL, "%s: $.link.rtt: expected a finite duration >= 0, "
                            "found %g s", in->origin, l->rtt_s.value);
     // what the engine cannot honour is refused, by validate and run alike
-    static const char *const later = "is not modelled yet; remove it to simulate";
     if (l->jitter_s.present && (!(l->jitter_s.value >= 0.0) || !isfinite(l->jitter_s.value)))
         return sim_err_set(err, SIM_EINVAL, "%s: $.link.jitter: expected a finite duration >= 0",
                            in->origin);
@@ -272,8 +271,9 @@ static enum sim_status check_link(const struct mdl_input *in, struct sim_err *er
     if (l->rto_s.present && !(l->rto_s.value > 0.0 && isfinite(l->rto_s.value)))
         return sim_err_set(err, SIM_EINVAL, "%s: $.link.rto: expected a finite duration > 0",
                            in->origin);
-    if (l->trace[0] != '\0')
-        return sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s", in->origin, later);
+    if (l->trace[0] != '\0' && (l->trace_rows == NULL || l->trace_rows->n < 1))
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s was not read", in->origin,
+                           l->trace);
     const struct mdl_cell *c = &in->cell;
     if (c->present && (!(c->uplink_Bps.value > 0.0) || !(c->downlink_Bps.value > 0.0) ||
                        !isfinite(c->uplink_Bps.value) || !isfinite(c->downlink_Bps.value)))
@@ -388,6 +388,9 @@ static void set_fact(struct mdl_fact *f, double v)
 
 enum sim_status mdl_input_set_rtt_s(struct mdl_input *in, double rtt_s, struct sim_err *err)
 {
+    if (in->link.trace_rows != NULL)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.rtt: the link follows the trace %s; "
+                           "remove link.trace to vary its RTT", in->origin, in->link.trace);
     if (!(rtt_s >= 0.0) || !isfinite(rtt_s))
         return sim_err_set(err, SIM_EINVAL, "%s: $.link.rtt: expected a finite duration >= 0, "
                            "found %g s", in->origin, rtt_s);
@@ -408,6 +411,10 @@ enum sim_status mdl_input_set_devices(struct mdl_input *in, int64_t devices,
 static enum sim_status set_rate(struct mdl_input *in, struct mdl_fact *f, const char *key,
                                 double Bps, struct sim_err *err)
 {
+    if (in->link.trace_rows != NULL)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.%s: the link follows the trace %s; "
+                           "remove link.trace to vary its rates", in->origin, key,
+                           in->link.trace);
     if (!(Bps > 0.0) || !isfinite(Bps))
         return sim_err_set(err, SIM_EINVAL, "%s: $.link.%s: expected a finite rate > 0, found "
                            "%g B/s", in->origin, key, Bps);

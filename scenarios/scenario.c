@@ -54,6 +54,7 @@ struct scn_scenario {
     int have_link;
     char trace_file[1024];              /* workload.trace as written */
     struct mdl_request_trace trace;     /* its rows, which in.workload.trace points to */
+    struct mdl_link_trace link_trace;   /* link.trace's rows (in.link.trace_rows) */
 };
 
 // ---- hooks: keys whose value spans several fields ----
@@ -155,6 +156,7 @@ static const struct ref_key link_keys[] = {
     {"jitter", SCN_Q_TIME, 0, 3600, 0, offsetof(struct mdl_link, jitter_s)},
     {"loss", SCN_Q_RATIO, 0, 0.999999, 0, offsetof(struct mdl_link, loss)},
     {"rto", SCN_Q_TIME, 0, 60, 1, offsetof(struct mdl_link, rto_s)},
+    {"trace_start", SCN_Q_TIME, 0, 1e9, 0, offsetof(struct mdl_link, trace_start_s)},
     {NULL, SCN_Q_COUNT, 0, 0, 0, 0},
 };
 
@@ -194,6 +196,7 @@ static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpa
                 names[n++] = g->key;
             if (link != NULL) {
                 names[n++] = "trace";
+                names[n++] = "trace_end";
                 names[n++] = "outages";
             }
             names[n] = NULL;
@@ -240,6 +243,12 @@ static enum sim_status link_extra(const struct scn_apply *a, const char *jpath,
         st = need_string(a, jpath, it, err);
         if (st == SIM_OK)
             snprintf(l->trace, sizeof l->trace, "%s", it->valuestring);
+    } else if (strcmp(it->string, "trace_end") == 0) {
+        const int loop = cJSON_IsString(it) && strcmp(it->valuestring, "loop") == 0;
+        if (!loop && !(cJSON_IsString(it) && strcmp(it->valuestring, "hold") == 0))
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected \"loop\" or \"hold\"",
+                               a->file, jpath);
+        l->trace_loop = loop;
     } else if (strcmp(it->string, "jitter") == 0 && cJSON_IsObject(it)) {
         const cJSON *dist = cJSON_GetObjectItemCaseSensitive(it, "dist");
         const int lognormal = cJSON_IsString(dist) && strcmp(dist->valuestring, "lognormal") == 0;
@@ -813,6 +822,75 @@ static enum sim_status finish_layers(struct scn_scenario *s, struct sim_err *err
     return SIM_OK;
 }
 
+/* file's name relative to the directory of the file that set jpath. */
+static void relative_to_setter(const struct scn_scenario *s, const char *jpath, const char *file,
+                               char *out, size_t cap)
+{
+    const char *setter = where(s, jpath);
+    const char *slash = strrchr(setter, '/');
+    if (file[0] == '/' || slash == NULL || strcmp(setter, "(command line)") == 0)
+        snprintf(out, cap, "%s", file);
+    else
+        snprintf(out, cap, "%.*s/%s", (int)(slash - setter), setter, file);
+}
+
+/* Reads the link trace link.trace names, relative to the file that names
+ * it: a CSV of time_s, uplink_Mbps, downlink_Mbps and rtt_ms; the link's
+ * rates and RTT become those in force at the trace's start. */
+static enum sim_status finish_link_trace(struct scn_scenario *s, struct sim_err *err)
+{
+    struct mdl_link *l = &s->in.link;
+    if (l->trace[0] == '\0')
+        return SIM_OK;
+    const char *file = where(s, "$.link.trace");
+    char path[sizeof s->link_trace.path];
+    relative_to_setter(s, "$.link.trace", l->trace, path, sizeof path);
+    static const char *const cols[] = {"time_s", "uplink_Mbps", "downlink_Mbps", "rtt_ms"};
+    double *v = NULL;
+    int64_t n = 0;
+    struct sim_err why;
+    if (scn_csv_read(path, cols, 4, MAX_TRACE_ROWS, &v, &n, &why) != SIM_OK)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s", file, why.msg);
+    struct mdl_link_sample *rows = sim_xcalloc((size_t)n, sizeof *rows);
+    enum sim_status st = SIM_OK;
+    for (int64_t j = 0; j < n && st == SIM_OK; j++) {
+        const double *r = v + 4 * j;
+        rows[j] = (struct mdl_link_sample){r[0], r[1] * 1e6 / 8.0, r[2] * 1e6 / 8.0, r[3] * 1e-3};
+        if (!(r[0] >= 0.0) || (j > 0 && !(r[0] > v[4 * (j - 1)])))
+            st = sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s: row %lld: time_s %g is "
+                             "negative or not after the row above", file, path, (long long)j + 1,
+                             r[0]);
+        else if (!(r[1] > 0.0) || !(r[2] > 0.0) || !(r[3] >= 0.0))
+            st = sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s: row %lld: expected rates "
+                             "> 0 Mbps and an RTT >= 0 ms", file, path, (long long)j + 1);
+    }
+    free(v);
+    if (st != SIM_OK) {
+        free(rows);
+        return st;
+    }
+    free(s->link_trace.rows);
+    snprintf(s->link_trace.path, sizeof s->link_trace.path, "%s", path);
+    s->link_trace.rows = rows;
+    s->link_trace.n = n;
+    l->trace_rows = &s->link_trace;
+    struct mdl_link_sample *sched = NULL;
+    int64_t m = 0;
+    double period = 0.0;
+    mdl_link_schedule(l, &sched, &m, &period);
+    const struct mdl_link_sample *at0 = &sched[0];
+    struct mdl_fact *facts[3] = {&l->uplink_Bps, &l->downlink_Bps, &l->rtt_s};
+    const double vals[3] = {at0->uplink_Bps, at0->downlink_Bps, at0->rtt_s};
+    for (int i = 0; i < 3; i++) {
+        facts[i]->value = vals[i];
+        facts[i]->present = 1;
+        facts[i]->kind = MDL_KIND_MEASURED;
+        snprintf(facts[i]->source, sizeof facts[i]->source, "the trace %s at its start", path);
+    }
+    free(sched);
+    return SIM_OK;
+}
+
 /* Reads the arrival trace workload.trace names, relative to the file
  * that names it: a CSV of arrival_s, prompt_tokens and new_tokens. */
 static enum sim_status finish_trace(struct scn_scenario *s, struct sim_err *err)
@@ -820,12 +898,8 @@ static enum sim_status finish_trace(struct scn_scenario *s, struct sim_err *err)
     if (s->trace_file[0] == '\0')
         return SIM_OK;
     const char *file = where(s, "$.workload.trace");
-    const char *slash = strrchr(file, '/');
     char path[sizeof s->trace.path];
-    if (s->trace_file[0] == '/' || slash == NULL || strcmp(file, "(command line)") == 0)
-        snprintf(path, sizeof path, "%s", s->trace_file);
-    else
-        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file, s->trace_file);
+    relative_to_setter(s, "$.workload.trace", s->trace_file, path, sizeof path);
     static const char *const cols[] = {"arrival_s", "prompt_tokens", "new_tokens"};
     double *v = NULL;
     int64_t n = 0;
@@ -994,6 +1068,8 @@ static enum sim_status finish(struct scn_scenario *s, struct sim_err *err)
         st = finish_workload(s, err);
     if (st == SIM_OK)
         st = finish_link(s, err);
+    if (st == SIM_OK)
+        st = finish_link_trace(s, err);
     s->in.backhaul.present = s->in.backhaul.bandwidth_Bps > 0.0 || s->in.backhaul.latency_s > 0.0;
     if (st == SIM_OK)
         st = finish_costs(s, err);
@@ -1075,8 +1151,10 @@ enum sim_status scn_scenario_load_study(const char *path, const char *const *ove
 
 void scn_scenario_destroy(scn_scenario_t *s)
 {
-    if (s != NULL)
+    if (s != NULL) {
         free(s->trace.rows);
+        free(s->link_trace.rows);
+    }
     free(s);
 }
 

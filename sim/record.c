@@ -89,17 +89,22 @@ static void add_step(struct recorder *rc, int *n, const struct step_spec *sp,
             continue;
         }
         const int up = s->place == REF_LINK_UP;
-        const double tx = !up && !rp->downlink_counted
-                              ? 0.0 : (double)s->msg_bytes / (up ? rp->bw_up_Bps : rp->bw_down_Bps);
         const double os = rp->overhead_s[up ? REF_EDGE : REF_CLOUD];
         const double orc = rp->overhead_s[up ? REF_CLOUD : REF_EDGE];
         const double net = a + os; // the message leaves the sender
+        double lat = rp->lat_s, bw = up ? rp->bw_up_Bps : rp->bw_down_Bps;
+        if (rp->sched != NULL) { // a trace: the link as it was when the message left
+            const struct mdl_link_sample *x =
+                mdl_link_at(rp->sched, rp->n_sched, rp->sched_period_s, net);
+            lat = x->rtt_s / 2.0 + rp->backhaul_lat_s;
+            bw = up ? x->uplink_Bps : x->downlink_Bps;
+        }
+        const double tx = !up && !rp->downlink_counted ? 0.0 : (double)s->msg_bytes / bw;
         add_span(rc, n, C_OVER, a, fmin(b, net), lo, hi);
-        add_span(rc, n, C_LAT, net, fmin(b, net + rp->lat_s), lo, hi);
-        add_span(rc, n, up ? C_UP : C_DOWN, net + rp->lat_s, fmin(b, net + rp->lat_s + tx), lo,
-                 hi);
+        add_span(rc, n, C_LAT, net, fmin(b, net + lat), lo, hi);
+        add_span(rc, n, up ? C_UP : C_DOWN, net + lat, fmin(b, net + lat + tx), lo, hi);
         // then the drawn delays: jitter (latency), retransmissions, outages
-        double t0 = net + rp->lat_s + tx;
+        double t0 = net + lat + tx;
         add_span(rc, n, C_LAT, t0, fmin(b, t0 + t[i].jitter_s), lo, hi);
         t0 += t[i].jitter_s;
         add_span(rc, n, C_RTX, t0, fmin(b, t0 + t[i].retransmit_s), lo, hi);

@@ -64,7 +64,14 @@ struct replay {
     int downlink_counted;      /* 0: downlink messages carry no transfer time */
     double overhead_s[2];      /* [REF_EDGE], [REF_CLOUD]: software time a side spends
                                   on each message it sends or receives */
-    int net_effects;           /* 1: jitter, loss or outages act on messages */
+    struct mdl_link_sample *sched; /* a link trace over simulated time, or NULL */
+    int64_t n_sched;
+    double sched_period_s;     /* its loop, or 0 */
+    double sched_min_lat_s;    /* its least one-way latency: the links' */
+    int trace_rtt_varies;      /* 1: messages are delivered later by the rest */
+    double backhaul_lat_s;     /* one way, added to the trace's */
+    int net_effects;           /* 1: jitter, loss, outages or a varying RTT act on messages */
+    int net_draws;             /* 1: jitter or loss are drawn per message */
     const struct mdl_link *link; /* their parameters */
     double rto_s;
 };

@@ -20,6 +20,7 @@
 #include <simgrid/comm.h>
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
+#include <simgrid/link.h>
 #include <simgrid/mailbox.h>
 #include <xbt/config.h>
 #include <xbt/log.h>
@@ -66,6 +67,7 @@ static void replay_free(struct replay *r)
     free(r->prefill_by_prompt);
     free(r->decode_by_pos);
     free(r->yield);
+    free(r->sched);
     mdl_requests_free(&r->reqs);
 }
 
@@ -182,9 +184,20 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
     r->overhead_s[REF_CLOUD] = in->cloud.message_overhead_s.present
                                    ? in->cloud.message_overhead_s.value : 0.0;
     r->link = &in->link;
+    r->backhaul_lat_s = in->backhaul.present ? in->backhaul.latency_s : 0.0;
+    if (l->trace_rows != NULL) {
+        mdl_link_schedule(l, &r->sched, &r->n_sched, &r->sched_period_s);
+        r->sched_min_lat_s = INFINITY;
+        for (int64_t k = 0; k < r->n_sched; k++)
+            r->sched_min_lat_s = fmin(r->sched_min_lat_s, r->sched[k].rtt_s / 2.0);
+        for (int64_t k = 0; k < r->n_sched; k++)
+            r->trace_rtt_varies |= r->sched[k].rtt_s / 2.0 != r->sched_min_lat_s;
+    }
     r->rto_s = l->rto_s.present ? l->rto_s.value : MDL_DEFAULT_RTO_S;
-    r->net_effects = (l->jitter_s.present && l->jitter_s.value > 0.0) ||
-                     (l->loss.present && l->loss.value > 0.0) || l->n_outages > 0;
+    const int draws = (l->jitter_s.present && l->jitter_s.value > 0.0) ||
+                      (l->loss.present && l->loss.value > 0.0);
+    r->net_effects = draws || l->n_outages > 0 || r->trace_rtt_varies;
+    r->net_draws = draws;
     r->arrival = w->arrival;
     r->think_s = w->think_s;
     r->slo = in->slo;
@@ -220,7 +233,7 @@ static enum sim_status device_build(const struct mdl_input *in, struct replay *r
     dev->arrival_s = sim_xcalloc((size_t)(nq > 0 ? nq : 1), sizeof *dev->arrival_s);
     for (int64_t i = 0; i < nq; i++)
         dev->arrival_s[i] = dev->req[i].arrival_s;
-    for (int side = 0; side < 2 && r->net_effects; side++) {
+    for (int side = 0; side < 2 && r->net_draws; side++) {
         // a small generator per device and direction, seeded apart from the
         // run's other draws: the same messages get the same delays
         gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
@@ -309,9 +322,12 @@ static double delivery(struct device *dev, struct link_state *ls, double sent_s,
     const struct replay *rp = dev->rp;
     const struct mdl_link *l = rp->link;
     double t = simgrid_get_clock();
-    st->jitter_s = draw_jitter(ls->rng, l);
+    if (rp->sched != NULL) // the RTT in force when it left, above the link's least
+        t += mdl_link_at(rp->sched, rp->n_sched, rp->sched_period_s, sent_s)->rtt_s / 2.0 -
+             rp->sched_min_lat_s;
+    st->jitter_s = ls->rng != NULL ? draw_jitter(ls->rng, l) : 0.0;
     int lost = 0;
-    while (l->loss.present && gsl_rng_uniform(ls->rng) < l->loss.value)
+    while (ls->rng != NULL && l->loss.present && gsl_rng_uniform(ls->rng) < l->loss.value)
         lost++;
     st->retransmit_s = lost * rp->rto_s;
     dev->retransmissions += lost;
@@ -574,6 +590,45 @@ static void engine_init(const struct sim_run_opts *o)
     simgrid_init(&argc, argv);
 }
 
+// ---- a link trace, played ----
+
+/* What the trace's driver sets: every device's radio links. */
+struct driver {
+    const struct replay *rp;
+    sg_link_t *up, *down; /* n_dev each */
+    int64_t n_dev;
+};
+
+/* A daemon that sets every radio link's rates at each row of the link
+ * trace, looping if it loops: a rate applies to the bytes still to send.
+ * (The RTT is not set on the links: SimGrid 3.32 loses a communication
+ * whose link's latency changes while it is in flight. The links carry the
+ * trace's least one-way latency, and each message is delivered later by
+ * the rest of the one-way latency in force when it was sent; see
+ * delivery().) */
+static void driver_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    const struct driver *d = sg_actor_self_get_data();
+    const struct replay *rp = d->rp;
+    for (int64_t loop = 0;; loop++) {
+        for (int64_t k = loop == 0 ? 1 : 0; k < rp->n_sched; k++) {
+            const struct mdl_link_sample *x = &rp->sched[k];
+            const double at = (double)loop * rp->sched_period_s + x->t_s;
+            const double now = simgrid_get_clock();
+            if (at > now)
+                sg_actor_sleep_for(at - now);
+            for (int64_t i = 0; i < d->n_dev; i++) {
+                sg_link_set_bandwidth(d->up[i], x->uplink_Bps);
+                sg_link_set_bandwidth(d->down[i], x->downlink_Bps);
+            }
+        }
+        if (!(rp->sched_period_s > 0.0))
+            return;
+    }
+}
+
 /* The devices a trace holds: [*first, *end). */
 static void traced_devices(const struct sim_run_opts *o, int64_t n_dev, int64_t *first,
                            int64_t *end)
@@ -601,7 +656,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         .n_gpus = n_gpu,
         .uplink_Bps = rp.bw_up_Bps,
         .downlink_Bps = rp.bw_down_Bps,
-        .latency_s = in->link.rtt_s.value / 2.0,
+        .latency_s = rp.sched != NULL ? rp.sched_min_lat_s : in->link.rtt_s.value / 2.0,
         .n_cells = cell->present ? cell->count : 1,
         .cell_up_Bps = cell->present ? cell->uplink_Bps.value : 0.0,
         .cell_down_Bps = cell->present ? cell->downlink_Bps.value : 0.0,
@@ -672,8 +727,26 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
             sg_actor_start(a, actor_main, 0, NULL);
         }
     }
+    struct driver drv = {.rp = &rp, .n_dev = n_dev};
+    if (st == SIM_OK && rp.sched != NULL && rp.n_sched > 1) {
+        drv.up = sim_xcalloc((size_t)n_dev, sizeof *drv.up);
+        drv.down = sim_xcalloc((size_t)n_dev, sizeof *drv.down);
+        for (int64_t d = 0; d < n_dev; d++) {
+            char name[64];
+            snprintf(name, sizeof name, "edge%lld_up", (long long)d);
+            drv.up[d] = sg_link_by_name(name);
+            snprintf(name, sizeof name, "edge%lld_down", (long long)d);
+            drv.down[d] = sg_link_by_name(name);
+        }
+        sg_actor_t a = sg_actor_init("link-trace", sg_host_by_name("gpu0"));
+        sg_actor_set_data(a, &drv);
+        sg_actor_daemonize(a);
+        sg_actor_start(a, driver_main, 0, NULL);
+    }
     if (st == SIM_OK)
         simgrid_run();
+    free(drv.up);
+    free(drv.down);
     for (int64_t d = 0; d < n_dev && st == SIM_OK; d++)
         if (devs[d].finished != 2) // SimGrid reports a deadlock and returns
             st = sim_err_set(err, SIM_EIO, "%s: the engine stopped before device %lld finished "

@@ -51,5 +51,9 @@ run 2 run "$tmp/trace.json" -q --no-compare
 # jitter, loss and an outage drawn per message on a realistic link
 printf '{"extends": "%s/scenarios/realistic-5g-us.json", "link": {"jitter": {"dist": "lognormal", "median": "2 ms", "p99": "20 ms"}, "loss": 0.02, "outages": [{"start": "5 s", "duration": "1 s"}]}, "workload": {"new_tokens": 6}}' "$src" > "$tmp/net.json"
 run 0 run "$tmp/net.json" -q --no-compare -o "$tmp/net"
+# a looping link trace: its rates set by a daemon, its RTT at delivery
+printf 'time_s,uplink_Mbps,downlink_Mbps,rtt_ms\n0,14,200,40\n2,7,100,80\n' > "$tmp/link.csv"
+printf '{"extends": "%s/scenarios/realistic-5g-us.json", "link": {"trace": "link.csv", "trace_end": "loop", "trace_start": "1 s"}, "workload": {"new_tokens": 6}}' "$src" > "$tmp/linktrace.json"
+run 0 run "$tmp/linktrace.json" -q --no-compare -o "$tmp/linktrace"
 run 2 run "$tmp/unit.json" -o "$tmp/run-bad"
 exit $fail

@@ -104,7 +104,7 @@ Test(mdl_input, check_refuses_what_the_engine_does_not_model)
     struct sim_err err;
     snprintf(in.link.trace, sizeof in.link.trace, "5g.csv");
     cr_expect_eq(mdl_input_check(&in, &err), SIM_EINVAL);
-    cr_expect(strstr(err.msg, "$.link.trace: is not modelled yet") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "$.link.trace: 5g.csv was not read") != NULL, "%s", err.msg);
     in = paper7b(); // what is modelled is checked like the loader checks it
     in.link.jitter_s = (struct mdl_fact){.value = -0.005, .present = 1};
     cr_expect_eq(mdl_input_check(&in, &err), SIM_EINVAL);

@@ -185,8 +185,8 @@ static struct bad bads[] = {
                        "\"2 s\"}, {\"start\": \"2 s\", \"duration\": \"1 s\"}]}}",
      "$.link.outages[1].start: outages come in order and do not overlap"},
     {"rto-zero", EXT "\"link\": {\"rto\": 0}}", "$.link.rto: expected a value > 0"},
-    {"trace-unmodelled", EXT "\"link\": {\"trace\": \"5g.csv\"}}",
-     "$.link.trace: is not modelled yet"},
+    {"trace-missing", EXT "\"link\": {\"trace\": \"5g.csv\"}}",
+     "5g.csv: cannot read"},
     {"efficiency", EXT "\"cost\": {\"edge\": {\"compute_efficiency\": 1.5}}}",
      "$.cost.edge.compute_efficiency: expected a value > 0"},
     {"duplicate-key", EXT "\"rank\": 8, \"rank\": 16}", "$.rank: duplicate key"},
@@ -325,7 +325,7 @@ Test(scn_scenario, validate_and_run_refuse_what_the_engine_cannot_honour_alike)
     temp_dir(dir, sizeof dir);
     write_battery(dir);
     const char *verbs[2] = {"validate", "run"};
-    const char *files[] = {"trace-unmodelled"};
+    const char *files[] = {"trace-missing", "jitter-dist"};
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         for (int v = 0; v < 2; v++) {
             snprintf(cmd, sizeof cmd, "%s %s %s/%s.json 2>&1 >/dev/null", bin, verbs[v], dir,

@@ -407,6 +407,100 @@ Test(sim_run, an_outage_delays_the_end_by_its_length)
     th_remove_dir(dir);
 }
 
+/* The tiny model on a link that follows dir/t.csv (rows given), its
+ * other link keys extra. */
+static void run_trace(const char *dir, const char *rows, const char *extra, struct sim_result *r)
+{
+    char text[1024];
+    th_write_file(dir, "t.csv", rows);
+    snprintf(text, sizeof text, TINY_HEAD TINY_COST("") ", \"workload\": {\"prompt_tokens\": 8, "
+             "\"new_tokens\": 24}, \"link\": {\"trace\": \"t.csv\"%s}}", extra);
+    scn_scenario_t *s = th_scenario_from(dir, text);
+    th_simulate(dir, s, r);
+    scn_scenario_destroy(s);
+}
+
+Test(sim_run, a_link_trace_replays_its_rates_and_rtt)
+{
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "linktrace");
+    static const char *const head = "time_s,uplink_Mbps,downlink_Mbps,rtt_ms\n";
+    char rows[512];
+    // a constant trace is the constant link, to 1e-9, looping or not
+    struct sim_result flat, cst, cst_loop;
+    scn_scenario_t *s = th_scenario_from(dir, TINY_HEAD TINY_COST("") ", \"workload\": "
+                                              "{\"prompt_tokens\": 8, \"new_tokens\": 24}, "
+                                              "\"link\": {\"uplink\": \"2 Mbps\", \"downlink\": "
+                                              "\"20 Mbps\", \"rtt\": \"10 ms\"}}");
+    th_simulate(dir, s, &flat);
+    scn_scenario_destroy(s);
+    snprintf(rows, sizeof rows, "%s0,2,20,10\n0.05,2,20,10\n", head);
+    run_trace(dir, rows, "", &cst);
+    run_trace(dir, rows, ", \"trace_end\": \"loop\"", &cst_loop);
+    cr_assert_eq(cst.n_steps, flat.n_steps);
+    for (int64_t i = 0; i < flat.n_steps; i++) {
+        cr_expect(fabs(cst.steps[i].end_s - flat.steps[i].end_s) <= 1e-9 * flat.steps[i].end_s,
+                  "step %lld: %.15g against %.15g", (long long)i, cst.steps[i].end_s,
+                  flat.steps[i].end_s);
+        cr_expect(fabs(cst_loop.steps[i].end_s - flat.steps[i].end_s) <=
+                  1e-9 * flat.steps[i].end_s);
+    }
+    // the RTT steps up by 20 ms at T: every decode step that starts after T
+    // takes 5 round trips x 20 ms longer (4 layers + the token)
+    const double T = flat.steps[6].end_s + 0.001;
+    struct sim_result step, late;
+    snprintf(rows, sizeof rows, "%s0,2,20,10\n%.17g,2,20,30\n", head, T);
+    run_trace(dir, rows, "", &step);
+    int checked = 0;
+    for (int64_t i = 1; i < step.n_steps; i++) {
+        const double d = step.steps[i].end_s - step.steps[i].start_s;
+        const double d0 = flat.steps[i].end_s - flat.steps[i].start_s;
+        if (step.steps[i].start_s > T) {
+            cr_expect(fabs(d - d0 - 0.1) <= 1e-9 * d, "step %lld: %.15g s, at 10 ms %.15g s",
+                      (long long)i, d, d0);
+            checked++;
+        } else if (step.steps[i].end_s < T) {
+            cr_expect(fabs(d - d0) <= 1e-9 * d);
+        }
+    }
+    cr_expect_gt(checked, 10);
+    // starting the trace at T is the 30 ms link from the first step
+    char extra[128];
+    snprintf(extra, sizeof extra, ", \"trace_start\": %.17g", T);
+    run_trace(dir, rows, extra, &late);
+    s = th_scenario_from(dir, TINY_HEAD TINY_COST("") ", \"workload\": {\"prompt_tokens\": 8, "
+                              "\"new_tokens\": 24}, \"link\": {\"uplink\": \"2 Mbps\", "
+                              "\"downlink\": \"20 Mbps\", \"rtt\": \"30 ms\"}}");
+    struct sim_result slow;
+    th_simulate(dir, s, &slow);
+    scn_scenario_destroy(s);
+    cr_expect(fabs(late.summary.makespan_s - slow.summary.makespan_s) <=
+              1e-9 * slow.summary.makespan_s, "%.15g against %.15g", late.summary.makespan_s,
+              slow.summary.makespan_s);
+    // the uplink halves at T: every later step's uplink transfer doubles,
+    // and the step grows by as much
+    snprintf(rows, sizeof rows, "%s0,2,20,10\n%.17g,1,20,10\n", head, T);
+    struct sim_result half;
+    run_trace(dir, rows, "", &half);
+    checked = 0;
+    for (int64_t i = 1; i < half.n_steps; i++) {
+        if (!(half.steps[i].start_s > T))
+            continue;
+        const double up = half.steps[i].b.uplink_s, up0 = flat.steps[i].b.uplink_s;
+        const double d = half.steps[i].end_s - half.steps[i].start_s;
+        const double d0 = flat.steps[i].end_s - flat.steps[i].start_s;
+        cr_expect(fabs(up - 2.0 * up0) <= 1e-9 * up, "step %lld: uplink %.15g s, at 2 Mbps %.15g",
+                  (long long)i, up, up0);
+        cr_expect(fabs((d - d0) - up0) <= 1e-9 * d);
+        checked++;
+    }
+    cr_expect_gt(checked, 10);
+    struct sim_result *all[] = {&flat, &cst, &cst_loop, &step, &late, &slow, &half};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        sim_result_free(all[i]);
+    th_remove_dir(dir);
+}
+
 Test(sim_run, the_flat_platform_gives_the_zoned_platforms_times)
 {
     // six phones on a shared GPU: with nothing shared on the network the
