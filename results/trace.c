@@ -62,7 +62,8 @@ static void put_event(FILE *f, const struct sim_event *e, int *first)
 {
     cJSON *x = cJSON_CreateObject();
     cJSON_AddStringToObject(x, "name", e->name);
-    cJSON_AddStringToObject(x, "cat", e->bytes > 0 ? "message" : "compute");
+    const int link = e->place == REF_LINK_UP || e->place == REF_LINK_DOWN;
+    cJSON_AddStringToObject(x, "cat", !link ? "compute" : e->bytes > 0 ? "message" : "network");
     cJSON_AddStringToObject(x, "ph", "X");
     cJSON_AddNumberToObject(x, "ts", e->start_s * 1e6);
     cJSON_AddNumberToObject(x, "dur", (e->end_s - e->start_s) * 1e6);

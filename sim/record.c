@@ -70,6 +70,27 @@ static void add_span(struct recorder *rc, int *n, int cause, double a, double b,
     rc->ev[(*n)++] = (struct edge_ev){b, cause, -1};
 }
 
+/* A message's phases as the breakdown reads them: it leaves the sender at
+ * *net (after the sender's overhead), then takes *lat of latency and *tx
+ * of transfer on the link as it was when it left; then come its drawn
+ * delays (jitter, retransmissions, outages), waiting, and the receiver's
+ * overhead. */
+static void message_phases(const struct replay *rp, const struct ref_stage *s,
+                           const struct stage_time *t, double *net, double *lat, double *tx)
+{
+    const int up = s->place == REF_LINK_UP;
+    *net = t->start + rp->overhead_s[up ? REF_EDGE : REF_CLOUD];
+    *lat = rp->lat_s;
+    double bw = up ? rp->bw_up_Bps : rp->bw_down_Bps;
+    if (rp->sched != NULL) { // a trace: the link as it was when the message left
+        const struct mdl_link_sample *x =
+            mdl_link_at(rp->sched, rp->n_sched, rp->sched_period_s, *net);
+        *lat = x->rtt_s / 2.0 + rp->backhaul_lat_s;
+        bw = up ? x->uplink_Bps : x->downlink_Bps;
+    }
+    *tx = !up && !rp->downlink_counted ? 0.0 : (double)s->msg_bytes / bw;
+}
+
 /* The activities of one step's stages: a compute stage is compute from
  * its start to its end (on the GPU, the whole batch it ran in; the wait
  * for the GPU before it is an idle gap); a message is the sender's
@@ -89,17 +110,9 @@ static void add_step(struct recorder *rc, int *n, const struct step_spec *sp,
             continue;
         }
         const int up = s->place == REF_LINK_UP;
-        const double os = rp->overhead_s[up ? REF_EDGE : REF_CLOUD];
         const double orc = rp->overhead_s[up ? REF_CLOUD : REF_EDGE];
-        const double net = a + os; // the message leaves the sender
-        double lat = rp->lat_s, bw = up ? rp->bw_up_Bps : rp->bw_down_Bps;
-        if (rp->sched != NULL) { // a trace: the link as it was when the message left
-            const struct mdl_link_sample *x =
-                mdl_link_at(rp->sched, rp->n_sched, rp->sched_period_s, net);
-            lat = x->rtt_s / 2.0 + rp->backhaul_lat_s;
-            bw = up ? x->uplink_Bps : x->downlink_Bps;
-        }
-        const double tx = !up && !rp->downlink_counted ? 0.0 : (double)s->msg_bytes / bw;
+        double net, lat, tx;
+        message_phases(rp, s, &t[i], &net, &lat, &tx);
         add_span(rc, n, C_OVER, a, fmin(b, net), lo, hi);
         add_span(rc, n, C_LAT, net, fmin(b, net + lat), lo, hi);
         add_span(rc, n, up ? C_UP : C_DOWN, net + lat, fmin(b, net + lat + tx), lo, hi);
@@ -170,6 +183,27 @@ static void spool_step(struct recorder *rc, const struct device *dev, int64_t K,
         snprintf(e.name, sizeof e.name, "%s", ref_op_name(s->op));
         rc->spool_failed = fwrite(&e, sizeof e, 1, rc->spool) != 1;
         rc->out->n_events++;
+        if (s->kind == REF_STAGE_COMPUTE || !(t[i].retransmit_s > 0.0 || t[i].outage_s > 0.0))
+            continue;
+        // a message's retransmissions and outage hold: slices of their own
+        double net, lat, tx;
+        message_phases(rc->rp, s, &t[i], &net, &lat, &tx);
+        const double t0 = net + lat + tx + t[i].jitter_s;
+        const double span[2][2] = {{t0, t0 + t[i].retransmit_s},
+                                   {t0 + t[i].retransmit_s,
+                                    t0 + t[i].retransmit_s + t[i].outage_s}};
+        static const char *const what[2] = {"retransmit", "outage"};
+        for (int j = 0; j < 2 && !rc->spool_failed; j++) {
+            if (!(span[j][1] > span[j][0]))
+                continue;
+            struct sim_event x = e;
+            x.start_s = span[j][0];
+            x.end_s = span[j][1];
+            x.bytes = 0;
+            snprintf(x.name, sizeof x.name, "%s", what[j]);
+            rc->spool_failed = fwrite(&x, sizeof x, 1, rc->spool) != 1;
+            rc->out->n_events++;
+        }
     }
 }
 

@@ -69,6 +69,56 @@ Test(res_trace, trace_is_json_with_one_slice_per_stage_and_tracks_named)
     th_remove_dir(dir);
 }
 
+Test(res_trace, retransmissions_and_outages_are_slices_of_their_own)
+{
+    // a lossy link with an outage while the first decode message flies:
+    // each retransmission is a slice of RTO x the losses, the outage one of
+    // its length, both on the link's track, in the "network" category
+    char dir[128], args[1024], path[300], scen[300];
+    temp_dir(dir, sizeof dir, "nettrace");
+    snprintf(path, sizeof path, "%s/t.json", dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    FILE *f = fopen(scen, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "{\"extends\": \"%s/scenarios/paper-7b.json\", \"model\": \"tiny\", \"rank\": 8, "
+            "\"cost\": {\"cloud\": {\"method\": \"roofline\"}}, \"workload\": {\"prompt_tokens\": "
+            "4, \"new_tokens\": 40}, \"link\": {\"rtt\": \"1 s\", \"loss\": 0.1, \"rto\": "
+            "\"300 ms\", \"outages\": [{\"start\": \"9.5 s\", \"duration\": \"2 s\"}]}}", SRC);
+    fclose(f);
+    snprintf(args, sizeof args, "run %s --no-compare -q --trace %s", scen, path);
+    cr_assert_eq(th_run_plsim(args), 0);
+    size_t n;
+    char *text = th_slurp(path, &n);
+    cJSON *root = cJSON_Parse(text);
+    cr_assert_not_null(root);
+    int rtx = 0, out = 0;
+    const cJSON *e = NULL;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(root, "traceEvents"))
+    {
+        const cJSON *name = cJSON_GetObjectItem(e, "name");
+        if (!cJSON_IsString(name) || cJSON_GetObjectItem(e, "dur") == NULL)
+            continue;
+        const double dur_s = cJSON_GetObjectItem(e, "dur")->valuedouble / 1e6;
+        const int tid = cJSON_GetObjectItem(e, "tid")->valueint;
+        if (strcmp(name->valuestring, "retransmit") == 0) {
+            rtx++;
+            const double k = dur_s / 0.3; // a whole number of timeouts
+            cr_expect(fabs(k - round(k)) < 1e-6 && round(k) >= 1.0, "a retransmit slice of %.9f s",
+                      dur_s);
+            cr_expect(tid == 2 || tid == 3, "on a link track");
+            cr_expect_str_eq(cJSON_GetObjectItem(e, "cat")->valuestring, "network");
+        } else if (strcmp(name->valuestring, "outage") == 0) {
+            out++;
+            cr_expect(dur_s > 0.0 && dur_s <= 2.0 + 1e-9, "an outage slice of %.9f s", dur_s);
+        }
+    }
+    cr_expect_gt(rtx, 0);
+    cr_expect_eq(out, 1);
+    cJSON_Delete(root);
+    free(text);
+    th_remove_dir(dir);
+}
+
 /* The resolved input of a preset with overrides. */
 static struct mdl_input preset(const char *name, const char *const *set, int n_set)
 {
