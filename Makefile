@@ -144,6 +144,8 @@ install: $(INSTALL_BIN)
 	install -m 644 models/*.json $(DATADIR)/models
 	install -m 644 models/llm/*.json $(DATADIR)/models/llm
 	install -m 644 scenarios/*.json $(DATADIR)/scenarios
+	install -d $(DATADIR)/scenarios/traces
+	install -m 644 scenarios/traces/*.csv $(DATADIR)/scenarios/traces
 	install -m 644 plots/*.gp $(DATADIR)/plots
 
 # Remove every build product.

@@ -60,6 +60,7 @@ int cli_cmd_sweep(int argc, char **argv);
 int cli_cmd_paper(int argc, char **argv);
 int cli_cmd_breakeven(int argc, char **argv);
 int cli_cmd_capacity(int argc, char **argv);
+int cli_cmd_tracegen(int argc, char **argv);
 int cli_cmd_plots(int argc, char **argv);
 int cli_cmd_atlas(int argc, char **argv);
 

@@ -27,6 +27,7 @@ static const struct {
     {"plots", cli_cmd_plots, "simulate and render the figures (PNG and SVG)"},
     {"breakeven", cli_cmd_breakeven, "find the RTT or uplink where two designs tie"},
     {"capacity", cli_cmd_capacity, "how many phones the GPUs serve within the SLO"},
+    {"trace-gen", cli_cmd_tracegen, "write a synthetic link trace (two-state Markov)"},
     {"atlas", cli_cmd_atlas, "where each design beats the phone, by model and RTT"},
     {"validate", cli_cmd_validate, "check scenario files; exit 0 when all are valid"},
     {"show", cli_cmd_show, "print a resolved scenario with units and provenance"},

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 #include "util/status.h"
 
 const char *const mdl_kind_names[MDL_KIND_OVERRIDE + 2] = {"spec", "measured", "assumed",
@@ -91,4 +94,27 @@ const struct mdl_link_sample *mdl_link_at(const struct mdl_link_sample *s, int64
             hi = mid - 1;
     }
     return &s[lo];
+}
+
+void mdl_link_markov(const struct mdl_link_state st[2], double duration_s, uint64_t seed,
+                     struct mdl_link_sample **out, int64_t *n)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    SIM_ASSERT(rng != NULL, "out of memory for the RNG");
+    gsl_rng_set(rng, (unsigned long)seed);
+    int64_t cap = 64, k = 0;
+    struct mdl_link_sample *v = sim_xcalloc((size_t)cap, sizeof *v);
+    const double p_good = st[0].dwell_s / (st[0].dwell_s + st[1].dwell_s);
+    int s = gsl_rng_uniform(rng) < p_good ? 0 : 1;
+    for (double t = 0.0; t < duration_s; s = 1 - s) {
+        if (k == cap) {
+            cap *= 2;
+            v = sim_xrealloc(v, (size_t)cap * sizeof *v);
+        }
+        v[k++] = (struct mdl_link_sample){t, st[s].uplink_Bps, st[s].downlink_Bps, st[s].rtt_s};
+        t += gsl_ran_exponential(rng, st[s].dwell_s);
+    }
+    gsl_rng_free(rng);
+    *out = v;
+    *n = k;
 }

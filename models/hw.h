@@ -154,4 +154,18 @@ void mdl_link_schedule(const struct mdl_link *l, struct mdl_link_sample **out, i
 const struct mdl_link_sample *mdl_link_at(const struct mdl_link_sample *s, int64_t n,
                                           double period_s, double t);
 
+/* One state of a two-state (good/bad) Markov-modulated link. */
+struct mdl_link_state {
+    double uplink_Bps, downlink_Bps, rtt_s;
+    double dwell_s; /* mean time in the state (exponential) */
+};
+
+/* A synthetic link trace of duration_s from a two-state Markov chain:
+ * the first state drawn from the chain's stationary distribution, each
+ * stay exponential with its state's mean, the states alternating; a row
+ * at 0 and at every change, into a new array (free it) of *n rows. GSL's
+ * MT19937 seeded with seed: the same seed, the same trace. */
+void mdl_link_markov(const struct mdl_link_state st[2], double duration_s, uint64_t seed,
+                     struct mdl_link_sample **out, int64_t *n);
+
 #endif

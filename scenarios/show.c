@@ -176,6 +176,24 @@ void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in)
             scn_units_format(l->uplink_Bps.value, SCN_Q_BANDWIDTH, y, sizeof y),
             scn_units_format(l->downlink_Bps.value, SCN_Q_BANDWIDTH, z, sizeof z),
             scn_units_format(l->rtt_s.value, SCN_Q_TIME, a, sizeof a));
+    if (l->trace_rows != NULL)
+        fprintf(f, "          follows the trace %s (%lld rows, %s, from %s): the values above "
+                   "are at its start\n", l->trace_rows->path, (long long)l->trace_rows->n,
+                l->trace_loop ? "looping" : "the last row holding",
+                scn_units_format(l->trace_start_s.present ? l->trace_start_s.value : 0.0,
+                                 SCN_Q_TIME, t, sizeof t));
+    if (l->jitter_s.present && l->jitter_s.value > 0.0)
+        fprintf(f, "          jitter %s %s%s%s a message\n",
+                l->jitter_dist == MDL_JITTER_LOGNORMAL ? "lognormal, median" : "exponential, mean",
+                scn_units_format(l->jitter_s.value, SCN_Q_TIME, t, sizeof t),
+                l->jitter_dist == MDL_JITTER_LOGNORMAL ? ", p99 " : "",
+                l->jitter_dist == MDL_JITTER_LOGNORMAL
+                    ? scn_units_format(l->jitter_p99_s, SCN_Q_TIME, x, sizeof x) : "");
+    if ((l->loss.present && l->loss.value > 0.0) || l->n_outages > 0)
+        fprintf(f, "          loss %g (resent after %s), %d outage(s)\n",
+                l->loss.present ? l->loss.value : 0.0,
+                scn_units_format(l->rto_s.present ? l->rto_s.value : MDL_DEFAULT_RTO_S,
+                                 SCN_Q_TIME, t, sizeof t), l->n_outages);
     if (in->cell.present)
         fprintf(f, "  cell    %s x %lld: up %s, down %s shared by its devices (%s, %s)\n",
                 in->cell.name, (long long)in->cell.count,

@@ -3,6 +3,7 @@
  * codes, and that a failed run leaves no output file behind.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include <cJSON.h>
+
+#include "tests/helpers.h"
 
 /* Runs `plsim ARGS`, capturing stdout+stderr into out; returns exit code. */
 static int plsim(const char *args, char *out, size_t cap)
@@ -37,7 +40,7 @@ Test(cli, every_subcommand_help_exits_zero_with_an_example)
 {
     const char *cmds[] = {"checkpoint", "forward", "comm", "resources", "bench", "validate",
                           "show", "run", "sweep", "paper", "breakeven", "plots", "atlas",
-                          "list"};
+                          "list", "capacity", "trace-gen"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char args[64];
         snprintf(args, sizeof args, "%s --help", cmds[i]);
@@ -45,6 +48,65 @@ Test(cli, every_subcommand_help_exits_zero_with_an_example)
         cr_expect(strstr(buf, "Example") != NULL, "%s --help has no example", cmds[i]);
     }
     cr_expect_eq(plsim("--help", buf, sizeof buf), 0);
+}
+
+Test(cli, trace_gen_writes_a_seeded_two_state_trace_that_a_link_replays)
+{
+    // good 30 s and bad 10 s on average: 75 % of a long trace is good
+    char dir[128], args[1024], a[300], b[300], c[300];
+    snprintf(dir, sizeof dir, "/tmp/plsim-cli-%ld-tracegen", (long)getpid());
+    mkdir(dir, 0700);
+    const char *states = "--good '20 Mbps,200 Mbps,40 ms,30 s' --bad '2 Mbps,20 Mbps,120 ms,10 s'";
+    snprintf(a, sizeof a, "%s/a.csv", dir);
+    snprintf(b, sizeof b, "%s/b.csv", dir);
+    snprintf(c, sizeof c, "%s/c.csv", dir);
+    snprintf(args, sizeof args, "trace-gen %s --duration 2e5s --seed 3 -o %s", states, a);
+    cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    snprintf(args, sizeof args, "trace-gen %s --duration 2e5s --seed 3 -o %s", states, b);
+    cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    snprintf(args, sizeof args, "trace-gen %s --duration 2e5s --seed 4 -o %s", states, c);
+    cr_assert_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    size_t na, nb, nc;
+    char *ta = th_slurp(a, &na), *tb = th_slurp(b, &nb), *tc = th_slurp(c, &nc);
+    cr_expect(na == nb && memcmp(ta, tb, na) == 0, "the same seed wrote different traces");
+    cr_expect(na != nc || memcmp(ta, tc, na) != 0, "another seed wrote the same trace");
+    // the states alternate; the time in the good one is its share
+    double t_prev = 0.0, good = 0.0, up_prev = 0.0;
+    int rows = 0, alternate = 1;
+    char *save = NULL;
+    for (char *line = strtok_r(ta, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        double t, up, down, rtt;
+        if (sscanf(line, "%lf,%lf,%lf,%lf", &t, &up, &down, &rtt) != 4)
+            continue; // the header
+        if (rows > 0 && up_prev == 20.0)
+            good += t - t_prev;
+        alternate &= rows == 0 || up != up_prev;
+        cr_expect(up == 20.0 ? down == 200.0 && rtt == 40.0 : down == 20.0 && rtt == 120.0);
+        t_prev = t;
+        up_prev = up;
+        rows++;
+    }
+    cr_expect(alternate, "two rows in a row of the same state");
+    cr_expect_gt(rows, 5000);
+    cr_expect(fabs(good / t_prev - 0.75) < 0.02, "good %.4f of the time", good / t_prev);
+    free(ta);
+    free(tb);
+    free(tc);
+    // a link replays it
+    char scen[300];
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    FILE *f = fopen(scen, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "{\"extends\": \"%s/scenarios/realistic-5g-us.json\", \"link\": {\"trace\": "
+            "\"a.csv\", \"trace_start\": \"100 s\"}, \"workload\": {\"new_tokens\": 4}}",
+            PLSIM_SOURCE_DIR);
+    fclose(f);
+    snprintf(args, sizeof args, "run %s -q --no-compare", scen);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 0, "%s", buf);
+    snprintf(args, sizeof args, "trace-gen %s --duration 1e12s -o %s/x.csv", states, dir);
+    cr_expect_eq(plsim(args, buf, sizeof buf), 2);
+    cr_expect(strstr(buf, "rows, above the") != NULL, "%s", buf);
+    th_remove_dir(dir);
 }
 
 Test(cli, usage_errors_exit_two)
