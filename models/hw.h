@@ -112,6 +112,7 @@ struct mdl_link {
     char trace[256];              /* optional trace file as written, "" if none */
     const struct mdl_link_trace *trace_rows; /* its rows once read; NULL: none */
     struct mdl_fact trace_start_s; /* optional: the trace time at simulated time 0 */
+    int trace_gnettrack;          /* 1: the trace is a G-NetTrack log */
     int trace_loop;               /* 1: the trace repeats (its last row holds as long as
                                      the interval before it); 0: the last row holds */
 };

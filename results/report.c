@@ -61,6 +61,7 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"retransmit_s", s->retransmit_s},
         {"outage_messages", (double)s->outage_messages},
         {"outage_s", s->outage_s},
+        {"outage_stalled_tokens", (double)s->outage_stalled_tokens},
     };
     int n = 0;
     for (size_t i = 0; i < sizeof f / sizeof f[0] && n < cap; i++, n++) {
@@ -147,9 +148,11 @@ void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_r
         print_serving(f, s);
     if (s->retransmissions > 0 || s->outage_messages > 0)
         fprintf(f, "network   %lld message%s lost and sent again, %.3f s of timeouts; outages "
-                   "held %lld message%s for %.3f s in all\n\n", (long long)s->retransmissions,
-                s->retransmissions == 1 ? "" : "s", s->retransmit_s,
-                (long long)s->outage_messages, s->outage_messages == 1 ? "" : "s", s->outage_s);
+                   "held %lld message%s for %.3f s in all, stalling %lld token%s\n\n",
+                (long long)s->retransmissions, s->retransmissions == 1 ? "" : "s",
+                s->retransmit_s, (long long)s->outage_messages,
+                s->outage_messages == 1 ? "" : "s", s->outage_s,
+                (long long)s->outage_stalled_tokens, s->outage_stalled_tokens == 1 ? "" : "s");
     if (isfinite(s->decode_step_s)) {
         char label[96];
         snprintf(label, sizeof label, "decode, per step (%.4g token%s for each of %lld "

@@ -40,21 +40,19 @@ static int blank(const char *s)
     return *s == '\0';
 }
 
-enum sim_status scn_csv_read(const char *path, const char *const *want, int n_want,
-                             int64_t max_rows, double **rows, int64_t *n, struct sim_err *err)
+enum sim_status scn_csv_each(const char *path, const char *const *want, int n_want,
+                             int64_t max_rows, scn_csv_row_fn fn, void *ctx, struct sim_err *err)
 {
-    *rows = NULL;
-    *n = 0;
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return sim_err_set(err, SIM_EINVAL, "%s: cannot read (%s)", path, strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     char *field[MAX_COLUMNS];
+    const char *row[MAX_COLUMNS];
     int col[MAX_COLUMNS];
-    int64_t lineno = 0, have = 0;
+    int64_t lineno = 0, rows = 0;
     enum sim_status st = SIM_OK;
-    double *out = NULL;
     // the header: where each wanted column is
     while (getline(&line, &cap, f) >= 0 && (++lineno, blank(line)))
         ;
@@ -77,44 +75,73 @@ enum sim_status scn_csv_read(const char *path, const char *const *want, int n_wa
         lineno++;
         if (blank(line))
             continue;
-        if (*n >= max_rows) {
+        if (rows >= max_rows) {
             st = sim_err_set(err, SIM_EINVAL, "%s:%lld: more than %lld rows, plsim's bound",
                              path, (long long)lineno, (long long)max_rows);
             break;
         }
         const int nf = split(line, field);
-        if (*n == have) {
-            have = have > 0 ? 2 * have : 1024;
-            out = sim_xrealloc(out, (size_t)have * (size_t)n_want * sizeof *out);
-        }
         for (int j = 0; j < n_want && st == SIM_OK; j++) {
-            if (col[j] >= nf) {
+            if (col[j] >= nf)
                 st = sim_err_set(err, SIM_EINVAL, "%s:%lld: %d fields, and column \"%s\" is "
                                  "field %d", path, (long long)lineno, nf, want[j], col[j] + 1);
-                break;
-            }
-            char *end = NULL;
-            errno = 0;
-            const double v = strtod(field[col[j]], &end);
-            if (end == field[col[j]] || *end != '\0' || errno != 0 || !isfinite(v))
-                st = sim_err_set(err, SIM_EINVAL, "%s:%lld: column \"%s\": expected a finite "
-                                 "number, found \"%s\"", path, (long long)lineno, want[j],
-                                 field[col[j]]);
             else
-                out[*n * n_want + j] = v;
+                row[j] = field[col[j]];
         }
-        (*n)++;
+        if (st == SIM_OK)
+            st = fn(ctx, path, lineno, row, err);
+        rows++;
     }
-    if (st == SIM_OK && *n == 0)
+    if (st == SIM_OK && rows == 0)
         st = sim_err_set(err, SIM_EINVAL, "%s: a header and no rows", path);
 done:
     free(line);
     fclose(f);
+    return st;
+}
+
+/* scn_csv_read's rows: numbers into a growing array. */
+struct numbers {
+    const char *const *want;
+    int n_want;
+    double *v;
+    int64_t n, cap;
+};
+
+static enum sim_status number_row(void *ctx, const char *path, int64_t lineno,
+                                  const char *const *field, struct sim_err *err)
+{
+    struct numbers *x = ctx;
+    if (x->n == x->cap) {
+        x->cap = x->cap > 0 ? 2 * x->cap : 1024;
+        x->v = sim_xrealloc(x->v, (size_t)x->cap * (size_t)x->n_want * sizeof *x->v);
+    }
+    for (int j = 0; j < x->n_want; j++) {
+        char *end = NULL;
+        errno = 0;
+        const double v = strtod(field[j], &end);
+        if (end == field[j] || *end != '\0' || errno != 0 || !isfinite(v))
+            return sim_err_set(err, SIM_EINVAL, "%s:%lld: column \"%s\": expected a finite "
+                               "number, found \"%s\"", path, (long long)lineno, x->want[j],
+                               field[j]);
+        x->v[x->n * x->n_want + j] = v;
+    }
+    x->n++;
+    return SIM_OK;
+}
+
+enum sim_status scn_csv_read(const char *path, const char *const *want, int n_want,
+                             int64_t max_rows, double **rows, int64_t *n, struct sim_err *err)
+{
+    struct numbers x = {.want = want, .n_want = n_want};
+    const enum sim_status st = scn_csv_each(path, want, n_want, max_rows, number_row, &x, err);
     if (st != SIM_OK) {
-        free(out);
+        free(x.v);
+        *rows = NULL;
         *n = 0;
         return st;
     }
-    *rows = out;
+    *rows = x.v;
+    *n = x.n;
     return SIM_OK;
 }

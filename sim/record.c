@@ -349,6 +349,8 @@ enum sim_status rec_finish(struct recorder *rc, enum ref_mode mode, struct sim_e
     for (int64_t i = 0; i < out->n_steps; i++) {
         const struct sim_step_record *rec = &out->steps[i];
         sm->messages += rec->messages;
+        if (rec->b.outage_s > 0.0) // the token(s) this step makes waited for the link
+            sm->outage_stalled_tokens += rec->step == 0 ? 1 : rec->tokens;
         if (rec->step == 0) {
             prompt += (double)rec->tokens;
             pre_up += (double)rec->bytes_up;

@@ -107,6 +107,7 @@ struct sim_summary {
     double retransmit_s;         /* the delay retransmissions added to messages, summed */
     int64_t outage_messages;     /* messages an outage held */
     double outage_s;             /* the delay outages added to messages, summed */
+    int64_t outage_stalled_tokens; /* tokens (per sequence) of steps an outage held */
 };
 
 /* One stage of one step as it happened, for traces. */

@@ -399,6 +399,7 @@ Test(sim_run, an_outage_delays_the_end_by_its_length)
               "the end moved by %.12f s", b.summary.makespan_s - a.summary.makespan_s);
     cr_expect_eq(b.n_steps, a.n_steps);
     cr_expect_eq(b.summary.outage_messages, 1);
+    cr_expect_eq(b.summary.outage_stalled_tokens, 1);
     cr_expect(fabs(b.summary.outage_s - 0.7) <= 1e-12);
     cr_expect(fabs(b.steps[1].b.outage_s - 0.7) <= 1e-9, "step 1 shows %.9f s of outage",
               b.steps[1].b.outage_s);
@@ -498,6 +499,60 @@ Test(sim_run, a_link_trace_replays_its_rates_and_rtt)
     struct sim_result *all[] = {&flat, &cst, &cst_loop, &step, &late, &slow, &half};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sim_result_free(all[i]);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, a_g_nettrack_log_replays_as_its_plain_trace)
+{
+    // a G-NetTrack log (its own columns among many, kbps, "-" for a missing
+    // value, two rows in one second, UTC timestamps) is the plain trace of
+    // the same values
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "gnettrack");
+    th_write_file(dir, "g.csv",
+                  "Timestamp,Longitude,Latitude,Operatorname,NetworkMode,RSRP,DL_bitrate,"
+                  "UL_bitrate,State,PINGAVG,PINGMIN\n"
+                  "2019.12.16_23.59.59,-8.4,51.8,A,5G,-90,20000,2000,D,40,9\n"
+                  "2019.12.17_00.00.00,-8.4,51.8,A,5G,-90,20000,-,D,-,9\n"
+                  "2019.12.17_00.00.00,-8.4,51.8,A,5G,-90,20000,2000,D,40,9\n"
+                  "2019.12.17_00.00.01,-8.4,51.8,A,5G,-90,10000,1000,D,80,9\n");
+    th_write_file(dir, "p.csv", "time_s,uplink_Mbps,downlink_Mbps,rtt_ms\n0,2,20,40\n1,2,20,40\n"
+                                "2,1,10,80\n");
+    struct sim_result g, p;
+    const char *wl = ", \"workload\": {\"prompt_tokens\": 8, \"new_tokens\": 50}";
+    char text[1024];
+    snprintf(text, sizeof text, TINY_HEAD TINY_COST("") "%s, \"link\": {\"trace\": \"g.csv\", "
+             "\"trace_format\": \"g-nettrack\"}}", wl);
+    scn_scenario_t *s = th_scenario_from(dir, text);
+    th_simulate(dir, s, &g);
+    scn_scenario_destroy(s);
+    snprintf(text, sizeof text, TINY_HEAD TINY_COST("") "%s, \"link\": {\"trace\": \"p.csv\"}}",
+             wl);
+    s = th_scenario_from(dir, text);
+    th_simulate(dir, s, &p);
+    scn_scenario_destroy(s);
+    cr_assert_eq(g.n_steps, p.n_steps);
+    cr_expect_gt(p.summary.makespan_s, 2.5, "the run ends before the trace's last row");
+    for (int64_t i = 0; i < g.n_steps; i++)
+        cr_expect_eq(g.steps[i].end_s, p.steps[i].end_s, "step %lld: %.17g against %.17g",
+                     (long long)i, g.steps[i].end_s, p.steps[i].end_s);
+    sim_result_free(&g);
+    sim_result_free(&p);
+    // a malformed timestamp names the file and line
+    th_write_file(dir, "g.csv", "Timestamp,DL_bitrate,UL_bitrate,PINGAVG\n2019-12-16 09:18:40,1,1,1\n");
+    snprintf(text, sizeof text, "%s/s.json", dir);
+    char json[1024];
+    snprintf(json, sizeof json, TINY_HEAD TINY_COST("") "%s, \"link\": {\"trace\": \"g.csv\", "
+             "\"trace_format\": \"g-nettrack\"}}", wl);
+    char *at = strchr(json, '@');
+    char full[1200];
+    snprintf(full, sizeof full, "%.*s%s/scenarios/%s", (int)(at - json), json, PLSIM_SOURCE_DIR,
+             at + 1);
+    th_write_file(dir, "s.json", full);
+    struct sim_err err;
+    cr_expect_eq(scn_scenario_load(text, &s, &err), SIM_EINVAL);
+    cr_expect(strstr(err.msg, "g.csv:2: Timestamp \"2019-12-16 09:18:40\": expected "
+                              "YYYY.MM.DD_HH.MM.SS") != NULL, "%s", err.msg);
     th_remove_dir(dir);
 }
 
