@@ -1250,7 +1250,7 @@ enum sim_status scn_scenario_load_study(const char *path, const char *const *ove
     for (int i = 0; i < MAX_CHAIN; i++)
         cJSON_Delete(roots[i]);
     if (st != SIM_OK) {
-        free(s);
+        scn_scenario_destroy(s); // with what it read (traces)
         return st;
     }
     *out = s;
