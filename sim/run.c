@@ -20,18 +20,16 @@
 #include <simgrid/comm.h>
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
-#include <simgrid/link.h>
 #include <simgrid/mailbox.h>
 #include <xbt/config.h>
 #include <xbt/log.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <simgrid/semaphore.h>
 
 #include "models/cost.h"
 #include "sim/platform.h"
+#include "sim/net.h"
 #include "sim/replay.h"
 #include "sim/server.h"
 #include "util/cleanup.h"
@@ -299,59 +297,6 @@ static struct stage_time *times(const struct walk *w, int i)
     return &rec_times(w->dev, w->K)[i];
 }
 
-/* A draw of the link's jitter. */
-static double draw_jitter(gsl_rng *rng, const struct mdl_link *l)
-{
-    if (!l->jitter_s.present || !(l->jitter_s.value > 0.0))
-        return 0.0;
-    if (l->jitter_dist == MDL_JITTER_EXPONENTIAL)
-        return gsl_ran_exponential(rng, l->jitter_s.value);
-    const double sigma = log(l->jitter_p99_s / l->jitter_s.value) / gsl_cdf_ugaussian_Pinv(0.99);
-    return gsl_ran_lognormal(rng, log(l->jitter_s.value), sigma);
-}
-
-/* When a message that the network delivered now reaches its receiver:
- * later by its jitter and by the timeouts of its losses (each sent again
- * an RTO after it was sent), held while its link is down (a message in
- * flight when an outage begins waits the outage out; one sent during it
- * leaves when the link returns), and never before the message ahead of
- * it on the link. Records the delays in st and the device's counters. */
-static double delivery(struct device *dev, struct link_state *ls, double sent_s,
-                       struct stage_time *st)
-{
-    const struct replay *rp = dev->rp;
-    const struct mdl_link *l = rp->link;
-    double t = simgrid_get_clock();
-    if (rp->sched != NULL) // the RTT in force when it left, above the link's least
-        t += mdl_link_at(rp->sched, rp->n_sched, rp->sched_period_s, sent_s)->rtt_s / 2.0 -
-             rp->sched_min_lat_s;
-    st->jitter_s = ls->rng != NULL ? draw_jitter(ls->rng, l) : 0.0;
-    int lost = 0;
-    while (ls->rng != NULL && l->loss.present && gsl_rng_uniform(ls->rng) < l->loss.value)
-        lost++;
-    st->retransmit_s = lost * rp->rto_s;
-    dev->retransmissions += lost;
-    dev->retransmit_s += st->retransmit_s;
-    t += st->jitter_s + st->retransmit_s;
-    st->outage_s = 0.0;
-    for (int k = 0; k < l->n_outages; k++) {
-        const struct mdl_outage *o = &l->outages[k];
-        if (sent_s < o->start_s + o->duration_s && t > o->start_s) {
-            const double held = sent_s < o->start_s ? o->duration_s
-                                                    : o->start_s + o->duration_s - sent_s;
-            st->outage_s += held;
-            t += held;
-        }
-    }
-    if (st->outage_s > 0.0) {
-        dev->outage_messages++;
-        dev->outage_s += st->outage_s;
-    }
-    t = fmax(t, ls->last_s); // in order, as over one connection
-    ls->last_s = t;
-    return t;
-}
-
 static void finish_recv(struct walk *w, int j)
 {
     sg_comm_wait(w->recv[j]); // adopts and releases the comm's reference
@@ -359,8 +304,8 @@ static void finish_recv(struct walk *w, int j)
     if (dev->rp->net_effects) {
         struct stage_time *st = times(w, j);
         const enum ref_place sender = w->side == REF_EDGE ? REF_CLOUD : REF_EDGE;
-        const double t = delivery(dev, &dev->link[w->side], st->start + dev->rp->overhead_s[sender],
-                                  st);
+        const double t = net_delivery(dev, &dev->link[w->side],
+                                      st->start + dev->rp->overhead_s[sender], st);
         const double now = simgrid_get_clock();
         if (t > now)
             sg_actor_sleep_for(t - now);
@@ -590,45 +535,6 @@ static void engine_init(const struct sim_run_opts *o)
     simgrid_init(&argc, argv);
 }
 
-// ---- a link trace, played ----
-
-/* What the trace's driver sets: every device's radio links. */
-struct driver {
-    const struct replay *rp;
-    sg_link_t *up, *down; /* n_dev each */
-    int64_t n_dev;
-};
-
-/* A daemon that sets every radio link's rates at each row of the link
- * trace, looping if it loops: a rate applies to the bytes still to send.
- * (The RTT is not set on the links: SimGrid 3.32 loses a communication
- * whose link's latency changes while it is in flight. The links carry the
- * trace's least one-way latency, and each message is delivered later by
- * the rest of the one-way latency in force when it was sent; see
- * delivery().) */
-static void driver_main(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    const struct driver *d = sg_actor_self_get_data();
-    const struct replay *rp = d->rp;
-    for (int64_t loop = 0;; loop++) {
-        for (int64_t k = loop == 0 ? 1 : 0; k < rp->n_sched; k++) {
-            const struct mdl_link_sample *x = &rp->sched[k];
-            const double at = (double)loop * rp->sched_period_s + x->t_s;
-            const double now = simgrid_get_clock();
-            if (at > now)
-                sg_actor_sleep_for(at - now);
-            for (int64_t i = 0; i < d->n_dev; i++) {
-                sg_link_set_bandwidth(d->up[i], x->uplink_Bps);
-                sg_link_set_bandwidth(d->down[i], x->downlink_Bps);
-            }
-        }
-        if (!(rp->sched_period_s > 0.0))
-            return;
-    }
-}
-
 /* The devices a trace holds: [*first, *end). */
 static void traced_devices(const struct sim_run_opts *o, int64_t n_dev, int64_t *first,
                            int64_t *end)
@@ -727,26 +633,12 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
             sg_actor_start(a, actor_main, 0, NULL);
         }
     }
-    struct driver drv = {.rp = &rp, .n_dev = n_dev};
-    if (st == SIM_OK && rp.sched != NULL && rp.n_sched > 1) {
-        drv.up = sim_xcalloc((size_t)n_dev, sizeof *drv.up);
-        drv.down = sim_xcalloc((size_t)n_dev, sizeof *drv.down);
-        for (int64_t d = 0; d < n_dev; d++) {
-            char name[64];
-            snprintf(name, sizeof name, "edge%lld_up", (long long)d);
-            drv.up[d] = sg_link_by_name(name);
-            snprintf(name, sizeof name, "edge%lld_down", (long long)d);
-            drv.down[d] = sg_link_by_name(name);
-        }
-        sg_actor_t a = sg_actor_init("link-trace", sg_host_by_name("gpu0"));
-        sg_actor_set_data(a, &drv);
-        sg_actor_daemonize(a);
-        sg_actor_start(a, driver_main, 0, NULL);
-    }
+    struct net_driver drv = {.rp = &rp, .n_dev = n_dev};
+    if (st == SIM_OK)
+        net_driver_start(&drv);
     if (st == SIM_OK)
         simgrid_run();
-    free(drv.up);
-    free(drv.down);
+    net_driver_free(&drv);
     for (int64_t d = 0; d < n_dev && st == SIM_OK; d++)
         if (devs[d].finished != 2) // SimGrid reports a deadlock and returns
             st = sim_err_set(err, SIM_EIO, "%s: the engine stopped before device %lld finished "
@@ -965,58 +857,3 @@ enum sim_status sim_run(const struct mdl_input *in, const struct sim_run_opts *o
     return st != SIM_OK ? st : sim_run_finish(&job, out, err);
 }
 
-// ---- results ----
-
-double sim_breakdown_total(const struct sim_breakdown *b)
-{
-    return b->edge_compute_s + b->cloud_compute_s + b->uplink_s + b->downlink_s +
-           b->latency_s + b->waiting_s + b->overhead_s + b->retransmit_s + b->outage_s;
-}
-
-void sim_breakdown_add(struct sim_breakdown *a, const struct sim_breakdown *b, double scale)
-{
-    a->edge_compute_s += scale * b->edge_compute_s;
-    a->cloud_compute_s += scale * b->cloud_compute_s;
-    a->uplink_s += scale * b->uplink_s;
-    a->downlink_s += scale * b->downlink_s;
-    a->latency_s += scale * b->latency_s;
-    a->waiting_s += scale * b->waiting_s;
-    a->overhead_s += scale * b->overhead_s;
-    a->retransmit_s += scale * b->retransmit_s;
-    a->outage_s += scale * b->outage_s;
-}
-
-void sim_summary_unfit(struct sim_summary *s, const struct mdl_input *in)
-{
-    memset(s, 0, sizeof *s);
-    double *nan_fields[] = {
-        &s->ttft_s, &s->prefill_tps, &s->decode_tps, &s->decode_step_s, &s->tokens_per_step,
-        &s->aggregate_decode_tps, &s->makespan_s, &s->bytes_up_per_token,
-        &s->bytes_down_per_token, &s->prefill_bytes_up_per_token,
-        &s->prefill_bytes_down_per_token, &s->ttft_p50_s, &s->ttft_p90_s, &s->ttft_p99_s,
-        &s->tpot_p50_s, &s->tpot_p90_s, &s->tpot_p99_s, &s->e2e_p50_s, &s->e2e_p99_s,
-        &s->slo_attainment, &s->gpu_utilization, &s->mean_batch_sequences, &s->kv_peak_bytes,
-    };
-    for (size_t i = 0; i < sizeof nan_fields / sizeof nan_fields[0]; i++)
-        *nan_fields[i] = NAN;
-    s->unfit = 1;
-    s->mode = in->plan.mode;
-    s->devices = in->workload.devices;
-    s->batch = in->workload.batch;
-}
-
-void sim_result_free(struct sim_result *r)
-{
-    if (r == NULL)
-        return;
-    free(r->steps);
-    free(r->requests);
-    if (r->events_path[0] != '\0')
-        remove(r->events_path);
-    r->events_path[0] = '\0';
-    r->steps = NULL;
-    r->requests = NULL;
-    r->n_steps = 0;
-    r->n_events = 0;
-    r->n_requests = 0;
-}
