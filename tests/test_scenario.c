@@ -353,6 +353,14 @@ Test(scn_scenario, last_generated_token_needs_no_context_position)
     cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", fits, 2, &s, &err),
                  SIM_OK, "%s", err.msg);
     scn_scenario_destroy(s);
+    // the same for LLaMA 30B's 2,048-token context, prefill alone or decode
+    const char *fits30[] = {"workload.prompt_tokens=2048", "workload.new_tokens=1",
+                            "workload.phase=prefill"};
+    for (int n = 2; n <= 3; n++) {
+        cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-30b.json", fits30, n, &s, &err),
+                     SIM_OK, "%s", err.msg);
+        scn_scenario_destroy(s);
+    }
     const char *over[] = {"workload.prompt_tokens=4096", "workload.new_tokens=2"};
     cr_expect_eq(scn_scenario_load_with(SRC "/scenarios/paper-7b.json", over, 2, &s, &err),
                  SIM_EINVAL);
