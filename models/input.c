@@ -201,10 +201,20 @@ enum sim_status mdl_input_estimate(const struct mdl_input *in, struct mdl_estima
     }
     e->messages = requests * step_msgs[0] + decodes * step_msgs[1];
     e->stages = requests * step_stages[0] + decodes * step_stages[1];
+    // the plans the simulator caches: a prefill per prompt length and a
+    // decode step per position (fixed lengths: one prompt, new_tokens - 1
+    // positions; else at most every length and position up to the longest)
+    const int fixed = w->arrival != MDL_ARRIVAL_TRACE && w->prompt_dist.dist == MDL_LEN_FIXED &&
+                      w->new_dist.dist == MDL_LEN_FIXED;
+    const double max_prompt = (double)mdl_input_max_prompt_tokens(in);
+    const double plans = fixed ? 1.0 + (double)(mdl_input_max_new_tokens(in) - 1)
+                               : fmin(requests, max_prompt) + max_prompt +
+                                     (double)mdl_input_max_new_tokens(in);
     e->record_bytes = (double)w->devices * MDL_RECORD_RING_STEPS * max_stages *
                           MDL_RECORD_BYTES_PER_STAGE +
                       (requests + decodes) * MDL_RECORD_BYTES_PER_STEP +
-                      requests * MDL_RECORD_BYTES_PER_REQUEST;
+                      requests * MDL_RECORD_BYTES_PER_REQUEST +
+                      plans * max_stages * (double)(sizeof(struct ref_stage) + sizeof(double));
     return SIM_OK;
 }
 /* The simulation's records fit the bound: refused before any work. */

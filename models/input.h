@@ -154,13 +154,15 @@ enum sim_status mdl_input_kv_bytes_for(const struct mdl_input *in, int side, int
 
 /* The work a simulation of in does, estimated before it starts: the
  * messages it simulates, and the bytes of the records it keeps: a step
- * record per step of every request of every device, a request record
- * per request, and the stage times of the steps in flight
+ * record (and the step's reference) per step of every request of every
+ * device, a request record per request, the plans it caches (a prefill
+ * per prompt length, a decode step per position), and the stage times
+ * of the steps in flight
  * (MDL_RECORD_RING_STEPS a device, MDL_RECORD_BYTES_PER_STAGE a stage;
  * a side that runs ahead of the other, a pipelined decode, holds more). */
 #define MDL_RECORD_BYTES_PER_STAGE 40.0
 #define MDL_RECORD_RING_STEPS 4
-#define MDL_RECORD_BYTES_PER_STEP 160.0
+#define MDL_RECORD_BYTES_PER_STEP 176.0
 #define MDL_RECORD_BYTES_PER_REQUEST 96.0
 #define MDL_MAX_RECORD_BYTES 8e9 /* mdl_input_check refuses more (SIM_EINVAL) */
 struct mdl_estimate {

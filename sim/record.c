@@ -420,8 +420,9 @@ void rec_free(struct recorder *rc)
 }
 
 // the estimate models/input makes before a run holds for these records
-_Static_assert(sizeof(struct sim_step_record) <= MDL_RECORD_BYTES_PER_STEP,
-               "a step record outgrew MDL_RECORD_BYTES_PER_STEP");
+_Static_assert(sizeof(struct sim_step_record) + sizeof(struct step_ref) <=
+                   MDL_RECORD_BYTES_PER_STEP,
+               "a step's record and reference outgrew MDL_RECORD_BYTES_PER_STEP");
 _Static_assert(sizeof(struct sim_request_record) <= MDL_RECORD_BYTES_PER_REQUEST,
                "a request record outgrew MDL_RECORD_BYTES_PER_REQUEST");
 _Static_assert(sizeof(struct stage_time) == MDL_RECORD_BYTES_PER_STAGE,

@@ -83,6 +83,17 @@ Test(requests, drawn_lengths_follow_their_distribution_and_the_seed)
     cr_expect(fabs(p99 - 200.0) <= 20.0, "lognormal: p99 %g of 200", p99);
     cr_expect_lt(same_as_c, a.n / 4, "another seed drew the same lengths");
     cr_expect_eq(a.max_prompt_tokens, 24);
+    // the work estimate counts the plans drawn lengths make the simulator
+    // cache (a prefill per prompt length, a decode step per position) and
+    // the steps up to the longest output: more than fixed lengths' estimate
+    struct mdl_estimate drawn, fixed;
+    struct sim_err err;
+    cr_assert_eq(mdl_input_estimate(&in, &drawn, &err), SIM_OK, "%s", err.msg);
+    struct mdl_input f = in;
+    f.workload.prompt_dist.dist = f.workload.new_dist.dist = MDL_LEN_FIXED;
+    cr_assert_eq(mdl_input_estimate(&f, &fixed, &err), SIM_OK, "%s", err.msg);
+    cr_expect_gt(drawn.record_bytes, fixed.record_bytes);
+    cr_expect_eq(drawn.messages / fixed.messages > 1.0, 1, "an upper bound: outputs up to 400");
     free(prompt);
     free(out);
     mdl_requests_free(&a);
