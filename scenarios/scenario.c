@@ -10,7 +10,6 @@
  * layers against the model, calibration) run once at the end and name
  * the file that set the value they judge.
  */
-#define _DEFAULT_SOURCE /* timegm: a G-NetTrack timestamp is UTC wall time */
 #include "scenarios/scenario.h"
 
 #include <limits.h>
@@ -18,11 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "scenarios/catalog.h"
-#include "scenarios/csv.h"
+#include "scenarios/traces.h"
 #include "scenarios/json.h"
 #include "scenarios/schema.h"
 #include "scenarios/units.h"
@@ -30,7 +28,6 @@
 
 #define MAX_CHAIN 9 /* extends depth, plus the command line */
 #define BIG 1e15
-#define MAX_TRACE_ROWS 10000000 /* an arrival trace's rows: plsim's bound */
 
 // ---- the loader's state ----
 
@@ -843,103 +840,6 @@ static void relative_to_setter(const struct scn_scenario *s, const char *jpath, 
         snprintf(out, cap, "%.*s/%s", (int)(slash - setter), setter, file);
 }
 
-/* A G-NetTrack log's rows as they are read: seconds since the epoch,
- * then uplink, downlink (kbps) and average ping (ms), NaN where "-". */
-struct gnt_rows {
-    double *v; /* 4 a row */
-    int64_t n, cap;
-};
-
-static enum sim_status gnt_row(void *ctx, const char *path, int64_t lineno,
-                               const char *const *field, struct sim_err *err)
-{
-    struct gnt_rows *x = ctx;
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    char tail = '\0';
-    if (sscanf(field[0], "%d.%d.%d_%d.%d.%d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail) != 6)
-        return sim_err_set(err, SIM_EINVAL, "%s:%lld: Timestamp \"%s\": expected "
-                           "YYYY.MM.DD_HH.MM.SS", path, (long long)lineno, field[0]);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    if (x->n == x->cap) {
-        x->cap = x->cap > 0 ? 2 * x->cap : 1024;
-        x->v = sim_xrealloc(x->v, (size_t)x->cap * 4 * sizeof *x->v);
-    }
-    double *r = x->v + 4 * x->n;
-    r[0] = (double)timegm(&tm);
-    static const char *const name[3] = {"UL_bitrate", "DL_bitrate", "PINGAVG"};
-    for (int j = 0; j < 3; j++) {
-        char *end = NULL;
-        const double v = strtod(field[j + 1], &end);
-        if (strcmp(field[j + 1], "-") == 0 || field[j + 1][0] == '\0')
-            r[j + 1] = NAN; // missing: the last value holds
-        else if (end == field[j + 1] || *end != '\0' || !isfinite(v) || v < 0.0)
-            return sim_err_set(err, SIM_EINVAL, "%s:%lld: %s: expected a number >= 0 or \"-\", "
-                               "found \"%s\"", path, (long long)lineno, name[j], field[j + 1]);
-        else
-            r[j + 1] = v;
-    }
-    x->n++;
-    return SIM_OK;
-}
-
-/* The rows of a G-NetTrack log as plsim's trace columns (time_s from its
- * first row, uplink_Mbps, downlink_Mbps, rtt_ms) into *v (4 a row, free
- * it): a missing value holds the last one (or, before any, the first one
- * given); rows of one second keep the last; a zero rate, which a link
- * cannot carry, is refused. */
-static enum sim_status read_gnettrack(const char *path, double **v, int64_t *n,
-                                      struct sim_err *err)
-{
-    static const char *const cols[] = {"Timestamp", "UL_bitrate", "DL_bitrate", "PINGAVG"};
-    struct gnt_rows x = {0};
-    enum sim_status st = scn_csv_each(path, cols, 4, MAX_TRACE_ROWS, gnt_row, &x, err);
-    for (int j = 1; j < 4 && st == SIM_OK; j++) {
-        double last = NAN;
-        for (int64_t i = 0; i < x.n && isnan(last); i++)
-            last = x.v[4 * i + j];
-        if (isnan(last))
-            st = sim_err_set(err, SIM_EINVAL, "%s: column \"%s\" has no value", path, cols[j]);
-        for (int64_t i = 0; i < x.n && st == SIM_OK; i++) {
-            if (isnan(x.v[4 * i + j]))
-                x.v[4 * i + j] = last;
-            last = x.v[4 * i + j];
-        }
-    }
-    int64_t m = 0;
-    const double epoch0 = x.n > 0 ? x.v[0] : 0.0; // the first row's time: the trace's 0
-    for (int64_t i = 0; i < x.n && st == SIM_OK; i++) {
-        const double *r = x.v + 4 * i;
-        if (i > 0 && r[0] - epoch0 < x.v[4 * (m - 1)])
-            st = sim_err_set(err, SIM_EINVAL, "%s: row %lld: the Timestamp goes back in time",
-                             path, (long long)i + 1);
-        else if (!(r[1] > 0.0) || !(r[2] > 0.0))
-            st = sim_err_set(err, SIM_EINVAL, "%s: row %lld: a bitrate of 0 kbps (no link to "
-                             "carry a message; drop the row or give the outage as link.outages)",
-                             path, (long long)i + 1);
-        if (st != SIM_OK)
-            break;
-        const double t = r[0] - epoch0;
-        if (m > 0 && x.v[4 * (m - 1)] == t)
-            m--; // the same second: the last row holds
-        double *o = x.v + 4 * m++;
-        const double up = r[1], down = r[2], ping = r[3];
-        o[0] = t;
-        o[1] = up / 1e3;   // kbps -> Mbps
-        o[2] = down / 1e3;
-        o[3] = ping;
-    }
-    if (st != SIM_OK) {
-        free(x.v);
-        return st;
-    }
-    *v = x.v;
-    *n = m;
-    return SIM_OK;
-}
-
 /* Reads the link trace link.trace names, relative to the file that names
  * it: a CSV of time_s, uplink_Mbps, downlink_Mbps and rtt_ms, or a
  * G-NetTrack log (trace_format); the link's rates and RTT become those in
@@ -952,35 +852,12 @@ static enum sim_status finish_link_trace(struct scn_scenario *s, struct sim_err 
     const char *file = where(s, "$.link.trace");
     char path[sizeof s->link_trace.path];
     relative_to_setter(s, "$.link.trace", l->trace, path, sizeof path);
-    static const char *const cols[] = {"time_s", "uplink_Mbps", "downlink_Mbps", "rtt_ms"};
-    double *v = NULL;
-    int64_t n = 0;
+    struct mdl_link_trace tr;
     struct sim_err why;
-    if ((l->trace_gnettrack ? read_gnettrack(path, &v, &n, &why)
-                            : scn_csv_read(path, cols, 4, MAX_TRACE_ROWS, &v, &n, &why)) != SIM_OK)
+    if (scn_link_trace_read(path, l->trace_gnettrack, &tr, &why) != SIM_OK)
         return sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s", file, why.msg);
-    struct mdl_link_sample *rows = sim_xcalloc((size_t)n, sizeof *rows);
-    enum sim_status st = SIM_OK;
-    for (int64_t j = 0; j < n && st == SIM_OK; j++) {
-        const double *r = v + 4 * j;
-        rows[j] = (struct mdl_link_sample){r[0], r[1] * 1e6 / 8.0, r[2] * 1e6 / 8.0, r[3] * 1e-3};
-        if (!(r[0] >= 0.0) || (j > 0 && !(r[0] > v[4 * (j - 1)])))
-            st = sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s: row %lld: time_s %g is "
-                             "negative or not after the row above", file, path, (long long)j + 1,
-                             r[0]);
-        else if (!(r[1] > 0.0) || !(r[2] > 0.0) || !(r[3] >= 0.0))
-            st = sim_err_set(err, SIM_EINVAL, "%s: $.link.trace: %s: row %lld: expected rates "
-                             "> 0 Mbps and an RTT >= 0 ms", file, path, (long long)j + 1);
-    }
-    free(v);
-    if (st != SIM_OK) {
-        free(rows);
-        return st;
-    }
     free(s->link_trace.rows);
-    snprintf(s->link_trace.path, sizeof s->link_trace.path, "%s", path);
-    s->link_trace.rows = rows;
-    s->link_trace.n = n;
+    s->link_trace = tr;
     l->trace_rows = &s->link_trace;
     struct mdl_link_sample *sched = NULL;
     int64_t m = 0;
@@ -1008,36 +885,12 @@ static enum sim_status finish_trace(struct scn_scenario *s, struct sim_err *err)
     const char *file = where(s, "$.workload.trace");
     char path[sizeof s->trace.path];
     relative_to_setter(s, "$.workload.trace", s->trace_file, path, sizeof path);
-    static const char *const cols[] = {"arrival_s", "prompt_tokens", "new_tokens"};
-    double *v = NULL;
-    int64_t n = 0;
+    struct mdl_request_trace tr;
     struct sim_err why;
-    if (scn_csv_read(path, cols, 3, MAX_TRACE_ROWS, &v, &n, &why) != SIM_OK)
+    if (scn_request_trace_read(path, &tr, &why) != SIM_OK)
         return sim_err_set(err, SIM_EINVAL, "%s: $.workload.trace: %s", file, why.msg);
-    struct mdl_trace_row *rows = sim_xcalloc((size_t)n, sizeof *rows);
-    enum sim_status st = SIM_OK;
-    for (int64_t j = 0; j < n && st == SIM_OK; j++) {
-        const double *r = v + 3 * j;
-        rows[j] = (struct mdl_trace_row){r[0], (int64_t)r[1], (int64_t)r[2]};
-        if (!(r[0] >= 0.0) || (j > 0 && r[0] < v[3 * (j - 1)]))
-            st = sim_err_set(err, SIM_EINVAL, "%s: $.workload.trace: %s: row %lld: arrival_s "
-                             "%g is negative or before the row above; rows come in order of "
-                             "arrival", file, path, (long long)j + 1, r[0]);
-        for (int c = 1; c < 3 && st == SIM_OK; c++)
-            if (!(r[c] >= 1.0) || r[c] != floor(r[c]) || r[c] > 1e7)
-                st = sim_err_set(err, SIM_EINVAL, "%s: $.workload.trace: %s: row %lld: %s "
-                                 "expected a whole number of tokens in [1, 1e7], found %g", file,
-                                 path, (long long)j + 1, cols[c], r[c]);
-    }
-    free(v);
-    if (st != SIM_OK) {
-        free(rows);
-        return st;
-    }
     free(s->trace.rows);
-    snprintf(s->trace.path, sizeof s->trace.path, "%s", path);
-    s->trace.rows = rows;
-    s->trace.n = n;
+    s->trace = tr;
     s->in.workload.trace = &s->trace;
     return SIM_OK;
 }
