@@ -115,6 +115,9 @@ struct mdl_link {
     int trace_gnettrack;          /* 1: the trace is a G-NetTrack log */
     int trace_loop;               /* 1: the trace repeats (its last row holds as long as
                                      the interval before it); 0: the last row holds */
+    int fallback_device_only;     /* 1: after fallback_timeout of silence in an outage the
+                                     phone makes the rest of the request alone */
+    struct mdl_fact fallback_timeout_s;
 };
 
 /* The measured entry of dev for model at weight_bits, phase and batch 1,

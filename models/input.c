@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const mdl_downlink_names[3] = {"ignored", "counted", NULL};
@@ -335,6 +336,52 @@ static enum sim_status check_costs(const struct mdl_input *in, struct sim_err *e
     return SIM_OK;
 }
 
+/* A device-only fallback needs a timeout, a mode with a link to lose and
+ * a phone that holds the whole model and one request's KV cache. */
+static enum sim_status check_fallback(const struct mdl_input *in, struct sim_err *err)
+{
+    const struct mdl_link *l = &in->link;
+    if (!l->fallback_device_only) {
+        if (l->fallback_timeout_s.present)
+            return sim_err_set(err, SIM_EINVAL, "%s: $.link.fallback_timeout: given without "
+                               "link.fallback", in->origin);
+        return SIM_OK;
+    }
+    if (!l->fallback_timeout_s.present)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.fallback_timeout: missing: a fallback "
+                           "needs the silence the phone waits out before it goes on alone",
+                           in->origin);
+    if (in->plan.mode == REF_MODE_DEVICE_ONLY) // no link to fall back from: nothing to do
+        return SIM_OK;
+    if (in->plan.spec_k > 0)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.fallback: not modelled for speculative "
+                           "passes", in->origin);
+    const struct mdl_device *e = &in->edge;
+    if (!e->mem_capacity_bytes.present)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.fallback: the phone's memory capacity "
+                           "is unknown (give edge.memory_capacity)", in->origin);
+    struct mdl_input *alone = malloc(sizeof *alone); // large: not on the stack
+    if (alone == NULL)
+        return sim_err_set(err, SIM_EIO, "out of memory");
+    *alone = *in;
+    alone->plan.mode = REF_MODE_DEVICE_ONLY;
+    double w = 0.0, kv = 0.0;
+    struct sim_err why;
+    enum sim_status st = mdl_input_weight_bytes(alone, REF_EDGE, &w, &why);
+    if (st == SIM_OK)
+        st = mdl_input_request_kv_bytes(alone, REF_EDGE, &kv, &why);
+    free(alone);
+    if (st != SIM_OK)
+        return sim_err_set(err, st, "%s: %s", in->origin, why.msg);
+    if (w + kv > e->mem_capacity_bytes.value)
+        return sim_err_set(err, SIM_EINVAL, "%s: $.link.fallback: %s cannot hold %s alone: it "
+                           "needs %.3f GB (weights %.3f GB at %g bits, KV cache of one request "
+                           "%.3f GB) and has %.3f GB (fewer edge_weight_bits make it smaller)", in->origin, e->name, in->model_name,
+                           (w + kv) / 1e9, w / 1e9, in->plan.weight_bits[REF_EDGE], kv / 1e9,
+                           e->mem_capacity_bytes.value / 1e9);
+    return SIM_OK;
+}
+
 enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
 {
     enum sim_status st = check_workload(in, err);
@@ -342,6 +389,8 @@ enum sim_status mdl_input_check(const struct mdl_input *in, struct sim_err *err)
         st = check_link(in, err);
     if (st == SIM_OK)
         st = check_costs(in, err);
+    if (st == SIM_OK)
+        st = check_fallback(in, err);
     const struct mdl_workload *w = &in->workload;
     if (st == SIM_OK)
         st = plan_builds(in, REF_PHASE_PREFILL, w->prompt_tokens, 0, err);

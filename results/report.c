@@ -62,6 +62,8 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"outage_messages", (double)s->outage_messages},
         {"outage_s", s->outage_s},
         {"outage_stalled_tokens", (double)s->outage_stalled_tokens},
+        {"fallbacks", (double)s->fallbacks},
+        {"fallback_tokens", (double)s->fallback_tokens},
     };
     int n = 0;
     for (size_t i = 0; i < sizeof f / sizeof f[0] && n < cap; i++, n++) {
@@ -153,6 +155,11 @@ void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_r
                 s->retransmit_s, (long long)s->outage_messages,
                 s->outage_messages == 1 ? "" : "s", s->outage_s,
                 (long long)s->outage_stalled_tokens, s->outage_stalled_tokens == 1 ? "" : "s");
+    if (s->fallbacks > 0)
+        fprintf(f, "fallback  %lld request%s went on alone on the phone (device-only) with the "
+                   "link down: %lld token%s made alone\n\n", (long long)s->fallbacks,
+                s->fallbacks == 1 ? "" : "s", (long long)s->fallback_tokens,
+                s->fallback_tokens == 1 ? "" : "s");
     if (isfinite(s->decode_step_s)) {
         char label[96];
         snprintf(label, sizeof label, "decode, per step (%.4g token%s for each of %lld "
@@ -380,17 +387,17 @@ enum sim_status res_report_write_steps(const char *path, const struct sim_result
     FILE *f = af.f;
     fprintf(f, "device,request,step,phase,pos_tokens,new_tokens,start_s,end_s,duration_s,"
                "edge_compute_s,cloud_compute_s,uplink_s,downlink_s,latency_s,waiting_s,"
-               "overhead_s,retransmit_s,outage_s,bytes_up,bytes_down,messages\n");
+               "overhead_s,retransmit_s,outage_s,bytes_up,bytes_down,messages,alone\n");
     for (int64_t i = 0; i < r->n_steps; i++) {
         const struct sim_step_record *s = &r->steps[i];
         fprintf(f, "%d,%d,%d,%s,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
-                   "%.17g,%.17g,%.17g,%lld,%lld,%d\n", s->device, s->request, s->step,
+                   "%.17g,%.17g,%.17g,%lld,%lld,%d,%d\n", s->device, s->request, s->step,
                 ref_phase_name(s->phase), (long long)s->pos, (long long)s->tokens, s->start_s,
                 s->end_s, s->end_s - s->start_s, s->b.edge_compute_s, s->b.cloud_compute_s,
                 s->b.uplink_s, s->b.downlink_s, s->b.latency_s, s->b.waiting_s, s->b.overhead_s,
                 s->b.retransmit_s, s->b.outage_s,
                 (long long)s->bytes_up,
-                (long long)s->bytes_down, s->messages);
+                (long long)s->bytes_down, s->messages, s->alone);
     }
     return sim_afile_commit(&af, err);
 }

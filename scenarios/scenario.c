@@ -156,6 +156,8 @@ static const struct ref_key link_keys[] = {
     {"loss", SCN_Q_RATIO, 0, 0.999999, 0, offsetof(struct mdl_link, loss)},
     {"rto", SCN_Q_TIME, 0, 60, 1, offsetof(struct mdl_link, rto_s)},
     {"trace_start", SCN_Q_TIME, 0, 1e9, 0, offsetof(struct mdl_link, trace_start_s)},
+    {"fallback_timeout", SCN_Q_TIME, 0, 3600, 1,
+     offsetof(struct mdl_link, fallback_timeout_s)},
     {NULL, SCN_Q_COUNT, 0, 0, 0, 0},
 };
 
@@ -189,7 +191,7 @@ static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpa
         while (k->key != NULL && strcmp(k->key, it->string) != 0)
             k++;
         if (k->key == NULL) {
-            const char *names[12] = {"name"};
+            const char *names[24] = {"name"};
             int n = 1;
             for (const struct ref_key *g = keys; g->key != NULL; g++)
                 names[n++] = g->key;
@@ -198,6 +200,7 @@ static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpa
                 names[n++] = "trace_end";
                 names[n++] = "trace_format";
                 names[n++] = "outages";
+                names[n++] = "fallback";
             }
             names[n] = NULL;
             const char *near = scn_json_suggest(it->string, names);
@@ -249,6 +252,12 @@ static enum sim_status link_extra(const struct scn_apply *a, const char *jpath,
             return sim_err_set(err, SIM_EINVAL, "%s: %s: expected \"csv\" or \"g-nettrack\"",
                                a->file, jpath);
         l->trace_gnettrack = gnt;
+    } else if (strcmp(it->string, "fallback") == 0) {
+        const int dev = cJSON_IsString(it) && strcmp(it->valuestring, "device-only") == 0;
+        if (!dev && !(cJSON_IsString(it) && strcmp(it->valuestring, "none") == 0))
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: expected \"device-only\" or \"none\"",
+                               a->file, jpath);
+        l->fallback_device_only = dev;
     } else if (strcmp(it->string, "trace_end") == 0) {
         const int loop = cJSON_IsString(it) && strcmp(it->valuestring, "loop") == 0;
         if (!loop && !(cJSON_IsString(it) && strcmp(it->valuestring, "hold") == 0))

@@ -194,6 +194,10 @@ void scn_input_banner(FILE *f, const char *path, const struct mdl_input *in)
                 l->loss.present ? l->loss.value : 0.0,
                 scn_units_format(l->rto_s.present ? l->rto_s.value : MDL_DEFAULT_RTO_S,
                                  SCN_Q_TIME, t, sizeof t), l->n_outages);
+    if (l->fallback_device_only)
+        fprintf(f, "          fallback: after %s without a word in an outage the phone makes "
+                   "the rest of its request alone (device-only)\n",
+                scn_units_format(l->fallback_timeout_s.value, SCN_Q_TIME, t, sizeof t));
     if (in->cell.present)
         fprintf(f, "  cell    %s x %lld: up %s, down %s shared by its devices (%s, %s)\n",
                 in->cell.name, (long long)in->cell.count,

@@ -30,18 +30,18 @@ static double draw_jitter(gsl_rng *rng, const struct mdl_link *l)
     return gsl_ran_lognormal(rng, log(l->jitter_s.value), sigma);
 }
 
-/* When a message that the network delivered now reaches its receiver:
+/* When a message that the network delivered at arrived_s reaches its receiver:
  * later by its jitter and by the timeouts of its losses (each sent again
  * an RTO after it was sent), held while its link is down (a message in
  * flight when an outage begins waits the outage out; one sent during it
  * leaves when the link returns), and never before the message ahead of
  * it on the link. Records the delays in st and the device's counters. */
-double net_delivery(struct device *dev, struct link_state *ls, double sent_s,
-                       struct stage_time *st)
+double net_delivery(struct device *dev, struct link_state *ls, double sent_s, double arrived_s,
+                    struct stage_time *st)
 {
     const struct replay *rp = dev->rp;
     const struct mdl_link *l = rp->link;
-    double t = simgrid_get_clock();
+    double t = arrived_s;
     if (rp->sched != NULL) // the RTT in force when it left, above the link's least
         t += mdl_link_at(rp->sched, rp->n_sched, rp->sched_period_s, sent_s)->rtt_s / 2.0 -
              rp->sched_min_lat_s;

@@ -16,10 +16,11 @@
 
 #include "sim/replay.h"
 
-/* When a message that the network delivers now reaches its receiver on
- * ls (the device's link in that direction), sent (it left the sender) at
- * sent_s; records its drawn delays in st and the device's counters. */
-double net_delivery(struct device *dev, struct link_state *ls, double sent_s,
+/* When a message that the network delivered at arrived_s reaches its
+ * receiver on ls (the device's link in that direction), sent (it left the
+ * sender) at sent_s; records its drawn delays in st and the device's
+ * counters. */
+double net_delivery(struct device *dev, struct link_state *ls, double sent_s, double arrived_s,
                     struct stage_time *st);
 
 /* A link trace's driver: every device's radio links. */

@@ -107,6 +107,8 @@ static void add_step(struct recorder *rc, int *n, const struct step_spec *sp,
             continue;
         if (s->kind == REF_STAGE_COMPUTE) {
             add_span(rc, n, s->place == REF_EDGE ? C_EDGE : C_CLOUD, a, b, lo, hi);
+            if (s->place == REF_EDGE) // the step given up before a fallback, if any
+                add_span(rc, n, C_OUT, a - t[i].outage_s, a, lo, hi);
             continue;
         }
         const int up = s->place == REF_LINK_UP;
@@ -221,6 +223,7 @@ static void record_step(struct recorder *rc, struct device *dev, int64_t K)
     *rec = (struct sim_step_record){.device = dev->index, .request = (int32_t)r,
                                     .step = (int32_t)k, .phase = sp->phase, .pos = sp->pos,
                                     .tokens = k == 0 ? sp->n_tokens : sr->produced,
+                                    .alone = sp->alone,
                                     .start_s = k == 0 ? dev->arrival_s[r] : rec[-1].end_s};
     const struct stage_time *t = rec_times(dev, K);
     for (int i = 0; i < sp->plan->n_stages; i++)
@@ -243,6 +246,8 @@ static void record_step(struct recorder *rc, struct device *dev, int64_t K)
         q->tpot_s = mr->new_tokens > 1
                         ? (q->done_s - q->first_token_s) / (double)(mr->new_tokens - 1) : NAN;
     }
+    if (sp->alone)
+        rc->alone_tokens += k == 0 ? 1 : sr->produced;
     if (rc->spool != NULL && dev->index >= rc->trace_first && dev->index < rc->trace_end)
         spool_step(rc, dev, K, k);
 }
@@ -341,6 +346,7 @@ enum sim_status rec_finish(struct recorder *rc, enum ref_mode mode, struct sim_e
     }
     struct sim_summary *sm = &out->summary;
     memset(sm, 0, sizeof *sm);
+    sm->fallback_tokens = rc->alone_tokens;
     // totals over every request: prompt tokens, decode steps, the tokens
     // they yield and their bytes (every step of a kind sends the same)
     double prompt = 0.0, n_decode = 0.0, tokens = 0.0, up = 0.0, down = 0.0;

@@ -31,6 +31,8 @@ struct step_spec {
     enum ref_phase phase;
     int64_t pos;           /* tokens cached before the step */
     int64_t n_tokens;      /* new tokens per sequence through the model */
+    int alone;             /* 1: a device-only step, which a phone makes alone after
+                              it fell back from the link */
 };
 
 /* One step of one request. */
@@ -74,6 +76,23 @@ struct replay {
     int net_draws;             /* 1: jitter or loss are drawn per message */
     const struct mdl_link *link; /* their parameters */
     double rto_s;
+    const struct mdl_input *in;  /* for the plans a fallback builds as the run goes */
+    int fallback;              /* 1: after fallback_timeout_s without a word in an outage,
+                                  the phone makes the rest of its request alone */
+    double fallback_timeout_s;
+    int n_epochs;              /* mailbox pairs of a device: one more for each outage
+                                  long enough to fall back in */
+    struct step_spec **alone_prefill_by_len; /* [n_alone_prefill]: device-only steps, */
+    struct step_spec **alone_decode_by_pos;  /* [n_decode]: built as needed */
+    int64_t n_alone_prefill;
+};
+
+/* The phone's word to the cloud that it went on alone with request req:
+ * sent over the link that is down, it arrives once the link is back. */
+struct fallback_notice {
+    int64_t req;    /* the request, of the device */
+    double sent_s;
+    int epoch;      /* the mailbox pair the phone uses from now on */
 };
 
 struct stage_time {
@@ -109,7 +128,15 @@ struct device {
     int64_t step0;           /* its first step record in the result */
     int64_t rec_req;         /* the request of the next step to record */
     struct recorder *rec;    /* where its steps become records */
-    sg_mailbox_t up, down;   /* edge -> cloud, cloud -> edge */
+    sg_mailbox_t (*box)[2];  /* n_epochs pairs: [0] edge -> cloud, [1] cloud -> edge; a
+                                fallback moves on to a fresh pair, leaving the messages
+                                of the abandoned step behind */
+    int epoch[2];            /* the pair each side uses */
+    struct fallback_notice *notice; /* n_req, with a fallback: the phone's word for a
+                                       request it made (in part) alone */
+    double alone_until_s;    /* the phone fell back in an outage that lasts until then:
+                                a request it begins before makes no try of the link */
+    int64_t fallbacks;       /* requests the phone made (in part) alone */
     struct server *srv;      /* the GPU serving it */
     sg_sem_t sem;            /* the cloud actor's: its job ran, or it was admitted */
     double *arrival_s;       /* n_req: when each request arrived */
@@ -144,6 +171,7 @@ struct recorder {
     int spool_failed;               /* a write to the spool failed */
     struct edge_ev *ev;             /* breakdown scratch */
     int ev_cap;
+    int64_t alone_tokens;           /* made alone by phones (a fallback), per sequence */
 };
 
 /* Allocates out's records for n_steps steps of n_dev devices;

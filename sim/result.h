@@ -47,6 +47,7 @@ struct sim_step_record {
     int64_t bytes_up;      /* all sequences of the device */
     int64_t bytes_down;
     int32_t messages;
+    int32_t alone;         /* 1: the phone made it alone, device-only (a fallback) */
 };
 
 /* One request of one device: its batch of sequences, prefilled, then
@@ -108,6 +109,8 @@ struct sim_summary {
     int64_t outage_messages;     /* messages an outage held */
     double outage_s;             /* the delay outages added to messages, summed */
     int64_t outage_stalled_tokens; /* tokens (per sequence) of steps an outage held */
+    int64_t fallbacks;           /* requests a phone made (in part) alone, the link down */
+    int64_t fallback_tokens;     /* tokens (per sequence) phones made alone */
 };
 
 /* One stage of one step as it happened, for traces. */

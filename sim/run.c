@@ -62,8 +62,14 @@ static void replay_free(struct replay *r)
         spec_free(r->prefill_by_prompt[i]);
     for (int64_t i = 0; i < r->n_decode; i++)
         spec_free(r->decode_by_pos[i]);
+    for (int64_t i = 0; i < r->n_alone_prefill; i++)
+        spec_free(r->alone_prefill_by_len[i]);
+    for (int64_t i = 0; r->alone_decode_by_pos != NULL && i < r->n_decode; i++)
+        spec_free(r->alone_decode_by_pos[i]);
     free(r->prefill_by_prompt);
     free(r->decode_by_pos);
+    free(r->alone_prefill_by_len);
+    free(r->alone_decode_by_pos);
     free(r->yield);
     free(r->sched);
     mdl_requests_free(&r->reqs);
@@ -102,6 +108,21 @@ static enum sim_status build_plan(const struct mdl_input *in, const struct ref_p
     return SIM_OK;
 }
 
+/* A new step of a phase at pos (a prefill: of n tokens) under the plan
+ * options base; NULL with err set if its plan does not build. */
+static struct step_spec *spec_new(const struct mdl_input *in, const struct ref_plan_opts *base,
+                                  enum ref_phase ph, int64_t n, int64_t pos,
+                                  struct sim_err *err)
+{
+    struct ref_plan *p = NULL;
+    if (build_plan(in, base, ph, n, pos, &p, err) != SIM_OK)
+        return NULL;
+    struct step_spec *sp = sim_xcalloc(1, sizeof *sp);
+    *sp = (struct step_spec){p, durations(in, p), ph, pos, p->opts.n_tokens,
+                             base->mode != in->plan.mode};
+    return sp;
+}
+
 /* The step of a phase at pos (a prefill: of n prompt tokens), from the
  * cache or built into it; NULL with err set if its plan does not build. */
 static const struct step_spec *step_at(const struct mdl_input *in, struct replay *r,
@@ -110,16 +131,32 @@ static const struct step_spec *step_at(const struct mdl_input *in, struct replay
 {
     struct step_spec **slot = ph == REF_PHASE_PREFILL ? &r->prefill_by_prompt[n]
                                                       : &r->decode_by_pos[pos];
+    if (*slot == NULL)
+        *slot = spec_new(in, &in->plan, ph, n, pos, err);
     if (*slot != NULL)
-        return *slot;
-    struct ref_plan *p = NULL;
-    if (build_plan(in, &in->plan, ph, n, pos, &p, err) != SIM_OK)
-        return NULL;
-    struct step_spec *sp = sim_xcalloc(1, sizeof *sp);
-    *sp = (struct step_spec){p, durations(in, p), ph, pos, p->opts.n_tokens};
-    r->max_stages = p->n_stages > r->max_stages ? p->n_stages : r->max_stages;
-    *slot = sp;
-    return sp;
+        r->max_stages = (*slot)->plan->n_stages > r->max_stages ? (*slot)->plan->n_stages
+                                                                 : r->max_stages;
+    return *slot;
+}
+
+/* A step the phone makes alone after a fallback, device-only: a prefill
+ * of its context's n tokens, or a decode step at pos; from the cache or
+ * built into it as the run goes. */
+static const struct step_spec *alone_step(const struct replay *rp, enum ref_phase ph, int64_t n,
+                                          int64_t pos)
+{
+    struct step_spec **slot = ph == REF_PHASE_PREFILL ? &rp->alone_prefill_by_len[n]
+                                                      : &rp->alone_decode_by_pos[pos];
+    if (*slot == NULL) {
+        struct ref_plan_opts o = rp->in->plan;
+        o.mode = REF_MODE_DEVICE_ONLY;
+        struct sim_err err = {""};
+        *slot = spec_new(rp->in, &o, ph, n, pos, &err);
+        SIM_ASSERT(*slot != NULL, "a fallback's plan does not build: %s", err.msg);
+        SIM_ASSERT((*slot)->plan->n_stages <= rp->max_stages,
+                   "a fallback's plan has more stages than the ring holds");
+    }
+    return *slot;
 }
 
 /* The steps of request q into steps[] (at most its new tokens of them);
@@ -200,6 +237,31 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
     r->think_s = w->think_s;
     r->slo = in->slo;
     r->spec_k = in->plan.spec_k;
+    r->in = in;
+    r->n_epochs = 1;
+    r->fallback = l->fallback_device_only;
+    if (r->fallback) {
+        r->fallback_timeout_s = l->fallback_timeout_s.value;
+        for (int k = 0; k < l->n_outages; k++)
+            r->n_epochs += l->outages[k].duration_s > r->fallback_timeout_s;
+        r->n_alone_prefill = r->n_decode;
+        r->alone_prefill_by_len = sim_xcalloc((size_t)r->n_alone_prefill,
+                                              sizeof *r->alone_prefill_by_len);
+        r->alone_decode_by_pos = sim_xcalloc((size_t)r->n_decode, sizeof *r->alone_decode_by_pos);
+        // the ring holds their stages (as many at every length and place)
+        struct ref_plan_opts o = in->plan;
+        o.mode = REF_MODE_DEVICE_ONLY;
+        for (int ph = 0; ph < 2; ph++) {
+            struct step_spec *sp = spec_new(in, &o, ph == 0 ? REF_PHASE_PREFILL
+                                                            : REF_PHASE_DECODE, 1,
+                                            ph == 0 ? 0 : r->reqs.max_prompt_tokens, err);
+            if (sp == NULL)
+                return SIM_EINVAL;
+            r->max_stages = sp->plan->n_stages > r->max_stages ? sp->plan->n_stages
+                                                               : r->max_stages;
+            spec_free(sp);
+        }
+    }
     return mdl_input_kv_bytes_per_token(in, REF_CLOUD, &r->kv_token_bytes, err);
 }
 
@@ -229,6 +291,8 @@ static enum sim_status device_build(const struct mdl_input *in, struct replay *r
     dev->step0 = *step0;
     *step0 += dev->n_steps;
     dev->arrival_s = sim_xcalloc((size_t)(nq > 0 ? nq : 1), sizeof *dev->arrival_s);
+    if (r->fallback)
+        dev->notice = sim_xcalloc((size_t)(nq > 0 ? nq : 1), sizeof *dev->notice);
     for (int64_t i = 0; i < nq; i++)
         dev->arrival_s[i] = dev->req[i].arrival_s;
     for (int side = 0; side < 2 && r->net_draws; side++) {
@@ -250,6 +314,8 @@ static void devices_free(struct device *devs, int64_t n)
         free(devs[d].steps);
         free(devs[d].req_step0);
         free(devs[d].arrival_s);
+        free(devs[d].notice);
+        free(devs[d].box);
         for (int side = 0; side < 2; side++)
             if (devs[d].link[side].rng != NULL)
                 gsl_rng_free(devs[d].link[side].rng);
@@ -282,33 +348,200 @@ struct walk {
     int admitted;     /* cloud: the request holds its KV cache */
     double kv_bytes;  /* the KV cache the request walked reserves */
     const struct ref_plan *p;
+    const struct step_spec *spec; /* the step's, when the walk began */
     struct device *dev;
+    int64_t req;      /* the request walked, of the device */
     int64_t K;        /* the device's step walked, over its requests */
     enum ref_place side; /* the side walking */
     sg_comm_t *recv;  /* per stage: posted receive */
     void **data;      /* per stage: received payload */
     uint8_t *pending; /* per stage: receive posted, not yet waited */
+    int abandoned;    /* the step was given up: the phone went on alone */
+    double began_s;   /* edge: when it began the step */
+    double stall_s;   /* edge: the time an abandoned step cost, to show on the next stage */
+    struct stage_time scratch; /* where stage times of a step given up go */
 };
 
 /* Stage i's times in the walk's step (looked up anew after each yield:
- * the other side may have widened the ring meanwhile). */
-static struct stage_time *times(const struct walk *w, int i)
+ * the other side may have widened the ring meanwhile). Once the phone
+ * has taken the step over alone, the cloud's late work on it is not the
+ * step's: it goes to scratch. */
+static struct stage_time *times(struct walk *w, int i)
 {
+    if (w->dev->steps[w->K].spec != w->spec)
+        return &w->scratch;
     return &rec_times(w->dev, w->K)[i];
+}
+
+/* The mailbox a side uses for a message of stage s. */
+static sg_mailbox_t box_of(const struct device *dev, enum ref_place side,
+                           const struct ref_stage *s)
+{
+    return dev->box[dev->epoch[side]][s->place == REF_LINK_UP ? 0 : 1];
+}
+
+// ---- a fallback: the phone goes on alone ----
+
+/* When a phone that waits for a message from now gives up on the link:
+ * fallback_timeout_s into an outage long enough for it (nothing arrives
+ * during an outage), or now if that moment has passed in the outage;
+ * INFINITY if no outage comes. */
+static double fallback_deadline(const struct replay *rp, double now)
+{
+    const struct mdl_link *l = rp->link;
+    for (int k = 0; k < l->n_outages; k++) {
+        const struct mdl_outage *o = &l->outages[k];
+        if (o->duration_s > rp->fallback_timeout_s && now < o->start_s + o->duration_s)
+            return fmax(now, o->start_s + rp->fallback_timeout_s);
+    }
+    return INFINITY;
+}
+
+/* Gives up the receives still posted: a message already there is
+ * dropped, a receive not yet matched is withdrawn. */
+static void drop_receives(struct walk *w)
+{
+    for (int i = 0; i < w->p->n_stages; i++)
+        if (w->pending[i]) {
+            sg_comm_wait_for(w->recv[i], 0.0); // adopts and releases the comm's reference
+            w->pending[i] = 0;
+        }
+}
+
+/* The phone makes steps [K, end) of request r alone, device-only: the
+ * first a prefill of its whole context so far (its local model has no KV
+ * cache of it), then decode steps; the cloud hears of it by a notice over
+ * the link. With moved_on, the phone leaves the messages of an abandoned
+ * step behind on mailboxes it will not read again. */
+static void go_alone(struct device *dev, int64_t r, int64_t K, int moved_on)
+{
+    const struct replay *rp = dev->rp;
+    const struct step_spec *sp = dev->steps[K].spec;
+    dev->steps[K].spec = alone_step(rp, REF_PHASE_PREFILL, sp->pos + sp->n_tokens, 0);
+    for (int64_t j = K + 1; j < dev->req_step0[r + 1]; j++)
+        dev->steps[j].spec = alone_step(rp, REF_PHASE_DECODE, 1, dev->steps[j].spec->pos);
+    memset(rec_times(dev, K), 0, (size_t)rp->max_stages * sizeof(struct stage_time));
+    const int e = dev->epoch[REF_EDGE];
+    SIM_ASSERT(!moved_on || e + 1 < rp->n_epochs, "device %d fell back more often than its "
+               "outages allow", dev->index);
+    dev->notice[r] = (struct fallback_notice){r, simgrid_get_clock(), e + moved_on};
+    sg_comm_t c = sg_mailbox_put_init(dev->box[e][0], &dev->notice[r], 0);
+    sg_comm_detach(c, NULL);
+    dev->epoch[REF_EDGE] = e + moved_on;
+    dev->fallbacks++;
+}
+
+/* The edge gives up the step it walks now: the silence has lasted the
+ * timeout in an outage. */
+static void fall_back(struct walk *w)
+{
+    struct device *dev = w->dev;
+    drop_receives(w);
+    const double now = simgrid_get_clock();
+    for (int k = 0; k < dev->rp->link->n_outages; k++) { // it holds until this outage ends
+        const struct mdl_outage *o = &dev->rp->link->outages[k];
+        if (now >= o->start_s && now < o->start_s + o->duration_s)
+            dev->alone_until_s = o->start_s + o->duration_s;
+    }
+    go_alone(dev, w->req, w->K, 1);
+    w->stall_s = now - w->began_s;
+    w->abandoned = 1;
+}
+
+/* The cloud has the phone's notice, in place of the message of stage j:
+ * once the link brings it, the cloud moves to the phone's mailboxes and
+ * gives up the request (the phone makes it alone). Returns 1 when the
+ * notice is of a request the cloud had already finished: it waits on for
+ * its stages on the new mailboxes. */
+static int take_notice(struct walk *w, int j)
+{
+    struct device *dev = w->dev;
+    const struct fallback_notice *nt = w->data[j];
+    struct stage_time held = {0};
+    // zero bytes: the network delivered it the links' latency after it left
+    const struct replay *rp = dev->rp;
+    const double lat_s = rp->sched != NULL ? rp->sched_min_lat_s + rp->backhaul_lat_s : rp->lat_s;
+    const double t = net_delivery(dev, &dev->link[REF_CLOUD], nt->sent_s, nt->sent_s + lat_s,
+                                  &held);
+    const double now = simgrid_get_clock();
+    if (t > now)
+        sg_actor_sleep_for(t - now);
+    dev->epoch[REF_CLOUD] = nt->epoch;
+    w->pending[j] = 0;
+    const int stale = nt->req != w->req;
+    if (!stale) {
+        drop_receives(w);
+        w->abandoned = 1;
+        return 0;
+    }
+    for (int i = 0; i < w->p->n_stages; i++) // posted on the old mailbox: again, in order
+        if (w->pending[i] || i == j) {
+            if (i != j)
+                sg_comm_wait_for(w->recv[i], 0.0);
+            w->recv[i] = sg_mailbox_get_async(box_of(dev, REF_CLOUD, &w->p->stages[i]),
+                                              &w->data[i]);
+            w->pending[i] = 1;
+        }
+    return 1;
+}
+
+/* A payload that is a phone's notice, not a stage. */
+static int is_notice(const struct device *dev, const void *data)
+{
+    const uintptr_t p = (uintptr_t)data, first = (uintptr_t)dev->notice;
+    return dev->notice != NULL && p >= first &&
+           p < first + (uintptr_t)dev->n_req * sizeof *dev->notice;
+}
+
+/* Waits for the message of stage j. Returns 0 if it came; 1 if the walk
+ * gave the step up meanwhile (a fallback). */
+static int await(struct walk *w, int j)
+{
+    struct device *dev = w->dev;
+    const struct replay *rp = dev->rp;
+    for (;;) {
+        const double now = simgrid_get_clock();
+        const double deadline = rp->fallback && w->side == REF_EDGE ? fallback_deadline(rp, now)
+                                                                    : INFINITY;
+        if (!isfinite(deadline)) {
+            sg_comm_wait(w->recv[j]); // adopts and releases the comm's reference
+        } else if (sg_comm_wait_for(w->recv[j], deadline - now) != SG_OK) {
+            w->pending[j] = 0;
+            fall_back(w);
+            return 1;
+        }
+        if (rp->fallback && w->side == REF_CLOUD && is_notice(dev, w->data[j])) {
+            if (take_notice(w, j))
+                continue;
+            return 1;
+        }
+        return 0;
+    }
 }
 
 static void finish_recv(struct walk *w, int j)
 {
-    sg_comm_wait(w->recv[j]); // adopts and releases the comm's reference
+    if (await(w, j))
+        return;
     struct device *dev = w->dev;
     if (dev->rp->net_effects) {
         struct stage_time *st = times(w, j);
         const enum ref_place sender = w->side == REF_EDGE ? REF_CLOUD : REF_EDGE;
         const double t = net_delivery(dev, &dev->link[w->side],
-                                      st->start + dev->rp->overhead_s[sender], st);
+                                      st->start + dev->rp->overhead_s[sender],
+                                      simgrid_get_clock(), st);
+        const double deadline = dev->rp->fallback && w->side == REF_EDGE
+                                    ? fallback_deadline(dev->rp, simgrid_get_clock())
+                                    : INFINITY;
+        const double wake = fmin(t, deadline);
         const double now = simgrid_get_clock();
-        if (t > now)
-            sg_actor_sleep_for(t - now);
+        if (wake > now)
+            sg_actor_sleep_for(wake - now);
+        if (t > deadline) { // the link returns too late: the phone goes on alone
+            w->pending[j] = 0;
+            fall_back(w);
+            return;
+        }
     }
     const double overhead_s = w->dev->rp->overhead_s[w->side];
     if (overhead_s > 0.0) // the receiver's software handles it
@@ -325,7 +558,7 @@ static void finish_recv(struct walk *w, int j)
 static void wait_deps(struct walk *w, int i)
 {
     const struct ref_stage *s = &w->p->stages[i];
-    for (int k = 0; k < s->n_deps; k++)
+    for (int k = 0; k < s->n_deps && !w->abandoned; k++)
         if (w->pending[s->deps[k]])
             finish_recv(w, s->deps[k]);
 }
@@ -356,19 +589,26 @@ static void walk_step(struct device *dev, enum ref_place side, int64_t K, int k,
     const struct step_spec *sp = dev->steps[K].spec;
     w->step = k;
     w->p = sp->plan;
+    w->spec = sp;
     w->K = K;
+    w->began_s = simgrid_get_clock();
     rec_reserve(dev, K);
     memset(w->pending, 0, (size_t)w->p->n_stages);
-    for (int i = 0; i < w->p->n_stages; i++) {
+    for (int i = 0; i < w->p->n_stages && !w->abandoned; i++) {
         const struct ref_stage *s = &w->p->stages[i];
         if (s->kind == REF_STAGE_COMPUTE) {
             if (s->place != side)
                 continue;
             wait_deps(w, i);
+            if (w->abandoned)
+                break;
             if (side == REF_CLOUD) {
                 serve(dev, w, i, sp->dur_s[i]);
             } else {
                 times(w, i)->start = simgrid_get_clock();
+                // the time the step given up for it cost shows here, as outage
+                times(w, i)->outage_s = w->stall_s;
+                w->stall_s = 0.0;
                 if (sp->dur_s[i] > 0.0)
                     sg_actor_execute(sp->dur_s[i] * SIM_HOST_SPEED);
                 times(w, i)->end = simgrid_get_clock();
@@ -379,9 +619,11 @@ static void walk_step(struct device *dev, enum ref_place side, int64_t K, int k,
             continue;
         }
         const enum ref_place sender = s->place == REF_LINK_UP ? REF_EDGE : REF_CLOUD;
-        const sg_mailbox_t mb = s->place == REF_LINK_UP ? dev->up : dev->down;
+        const sg_mailbox_t mb = box_of(dev, side, s);
         if (sender == side) {
             wait_deps(w, i);
+            if (w->abandoned)
+                break;
             times(w, i)->start = simgrid_get_clock();
             if (dev->rp->overhead_s[side] > 0.0) // the sender's software prepares it
                 sg_actor_sleep_for(dev->rp->overhead_s[side]);
@@ -396,10 +638,11 @@ static void walk_step(struct device *dev, enum ref_place side, int64_t K, int k,
             w->pending[i] = 1;
         }
     }
-    for (int i = 0; i < w->p->n_stages; i++)
+    for (int i = 0; i < w->p->n_stages && !w->abandoned; i++)
         if (w->pending[i])
             finish_recv(w, i);
-    rec_walked(dev, side, K);
+    if (!w->abandoned)
+        rec_walked(dev, side, K);
 }
 
 
@@ -425,7 +668,8 @@ static void actor_main(int argc, char **argv)
     // Permanent receiver of the inbound mailbox: a send starts at once, as
     // the network pushes bytes whether or not the peer already waits (a
     // plain mailbox is a rendezvous and would hold the transfer back).
-    sg_mailbox_set_receiver(sg_mailbox_get_name(a->side == REF_EDGE ? a->dev->down : a->dev->up));
+    for (int e = 0; e < a->dev->rp->n_epochs; e++)
+        sg_mailbox_set_receiver(sg_mailbox_get_name(a->dev->box[e][a->side == REF_EDGE]));
     struct walk w = {
         .device = a->dev->index,
         .dev = a->dev,
@@ -449,8 +693,18 @@ static void actor_main(int argc, char **argv)
                 sg_actor_sleep_for(*arr - now);
         }
         w.kv_bytes = request_kv_bytes(dev, &dev->req[r]);
+        w.req = r;
+        // a phone that fell back in an outage not yet over makes the
+        // request alone from its start
+        if (a->side == REF_EDGE && simgrid_get_clock() < dev->alone_until_s)
+            go_alone(dev, r, dev->req_step0[r], 0);
         for (int64_t K = dev->req_step0[r]; K < dev->req_step0[r + 1]; K++) {
             walk_step(dev, a->side, K, (int)(K - dev->req_step0[r]), &w);
+            if (w.abandoned) { // the step again, as the phone makes it alone
+                w.abandoned = 0;
+                K--;
+                continue;
+            }
             if (reporter)
                 report_progress(dev, K + 1);
         }
@@ -615,10 +869,16 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         devs[d].ring_steps = RING_STEPS;
         devs[d].ring = sim_xcalloc((size_t)RING_STEPS * (size_t)rp.max_stages,
                                    sizeof *devs[d].ring);
-        snprintf(name, sizeof name, "up%lld", (long long)d);
-        devs[d].up = sg_mailbox_by_name(name);
-        snprintf(name, sizeof name, "down%lld", (long long)d);
-        devs[d].down = sg_mailbox_by_name(name);
+        devs[d].box = sim_xcalloc((size_t)rp.n_epochs, sizeof *devs[d].box);
+        for (int e = 0; e < rp.n_epochs; e++)
+            for (int dir = 0; dir < 2; dir++) {
+                if (e == 0)
+                    snprintf(name, sizeof name, "%s%lld", dir ? "down" : "up", (long long)d);
+                else
+                    snprintf(name, sizeof name, "%s%lld.%d", dir ? "down" : "up",
+                             (long long)d, e);
+                devs[d].box[e][dir] = sg_mailbox_by_name(name);
+            }
         for (int side = 0; side < 2; side++) {
             char host[64];
             if (side == REF_EDGE)
@@ -652,6 +912,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
             out->summary.retransmit_s += devs[d].retransmit_s;
             out->summary.outage_messages += devs[d].outage_messages;
             out->summary.outage_s += devs[d].outage_s;
+            out->summary.fallbacks += devs[d].fallbacks;
         }
         out->summary.wall_s = sim_now_s() - rp.wall0_s; // a wall clock, not CPU time
     }

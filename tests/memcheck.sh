@@ -55,5 +55,8 @@ run 0 run "$tmp/net.json" -q --no-compare -o "$tmp/net"
 printf 'time_s,uplink_Mbps,downlink_Mbps,rtt_ms\n0,14,200,40\n2,7,100,80\n' > "$tmp/link.csv"
 printf '{"extends": "%s/scenarios/realistic-5g-us.json", "link": {"trace": "link.csv", "trace_end": "loop", "trace_start": "1 s"}, "workload": {"new_tokens": 6}}' "$src" > "$tmp/linktrace.json"
 run 0 run "$tmp/linktrace.json" -q --no-compare -o "$tmp/linktrace"
+# a fallback: phones go on alone in an outage, then over fresh mailboxes
+printf '{"extends": "%s/scenarios/realistic-5g-us.json", "edge_weight_bits": 4, "link": {"outages": [{"start": "0.5 s", "duration": "3 s"}], "fallback": "device-only", "fallback_timeout": "0.3 s"}, "workload": {"new_tokens": 6, "requests": 3, "think": "1 s", "devices": 2}}' "$src" > "$tmp/fallback.json"
+run 0 run "$tmp/fallback.json" -q --no-compare -o "$tmp/fallback"
 run 2 run "$tmp/unit.json" -o "$tmp/run-bad"
 exit $fail

@@ -144,7 +144,7 @@ Test(scn_scenario, roofline_edge_gives_the_papers_lm_head_time)
 struct bad {
     char name[32];
     char text[400]; /* "@BASE" expands to an extends of the valid base file */
-    char expect[96];
+    char expect[128];
 };
 
 #define EXT "{\"extends\": \"base.json\", "
@@ -184,6 +184,18 @@ static struct bad bads[] = {
     {"outage-overlap", EXT "\"link\": {\"outages\": [{\"start\": \"1 s\", \"duration\": "
                        "\"2 s\"}, {\"start\": \"2 s\", \"duration\": \"1 s\"}]}}",
      "$.link.outages[1].start: outages come in order and do not overlap"},
+    {"fallback-no-timeout", EXT "\"link\": {\"fallback\": \"device-only\"}}",
+     "$.link.fallback_timeout: missing"},
+    {"fallback-timeout-alone", EXT "\"link\": {\"fallback_timeout\": \"1 s\"}}",
+     "$.link.fallback_timeout: given without link.fallback"},
+    {"fallback-value", EXT "\"link\": {\"fallback\": \"phone\"}}",
+     "$.link.fallback: expected \"device-only\" or \"none\""},
+    {"fallback-memory", EXT "\"link\": {\"fallback\": \"device-only\", \"fallback_timeout\": 1}}",
+     "$.link.fallback: iphone13promax-paper cannot hold llama2-7b alone: it needs 13.493 GB (weights 13.477 GB at 16 bits"},
+    {"fallback-speculative", EXT "\"edge_weight_bits\": 4, \"speculative\": {\"k\": 4, "
+     "\"draft\": \"stories-110m\", \"acceptance\": 0.8}, \"link\": {\"fallback\": "
+     "\"device-only\", \"fallback_timeout\": 1}}",
+     "$.link.fallback: not modelled for speculative passes"},
     {"rto-zero", EXT "\"link\": {\"rto\": 0}}", "$.link.rto: expected a value > 0"},
     {"trace-missing", EXT "\"link\": {\"trace\": \"5g.csv\"}}",
      "5g.csv: cannot read"},

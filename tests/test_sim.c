@@ -408,6 +408,115 @@ Test(sim_run, an_outage_delays_the_end_by_its_length)
     th_remove_dir(dir);
 }
 
+/* The tiny split model, 12 new tokens a request, over a 100 ms RTT with
+ * the link's extra keys (a fallback, outages) after it. */
+#define FB_TEXT(wl, link) TINY_HEAD TINY_COST("") ", \"workload\": {\"prompt_tokens\": 8, " \
+    "\"new_tokens\": 12" wl "}, \"link\": {\"rtt\": \"100 ms\"" link "}}"
+#define FB_LINK ", \"fallback\": \"device-only\", \"fallback_timeout\": \"0.5 s\", " \
+    "\"outages\": [{\"start\": %.17g, \"duration\": %g}]"
+
+static void run_text(const char *dir, const char *text, struct sim_result *r)
+{
+    scn_scenario_t *s = th_scenario_from(dir, text);
+    th_simulate(dir, s, r);
+    scn_scenario_destroy(s);
+}
+
+Test(sim_run, a_phone_that_falls_back_ends_as_it_would_alone)
+{
+    // an outage of 3 s begins mid-step; after 0.5 s of silence the phone
+    // makes the rest of the request alone: a device-only prefill of the
+    // context so far, then device-only decode steps. So the request ends
+    // exactly when a device-only run of that context and those tokens,
+    // begun at the detection, would end.
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "fallback");
+    char text[1024];
+    struct sim_result a, b, c;
+    run_text(dir, FB_TEXT("", ""), &a);
+    const double start = a.steps[2].start_s + 0.25, detect = start + 0.5;
+    snprintf(text, sizeof text, FB_TEXT("", FB_LINK), start, 3.0);
+    run_text(dir, text, &b);
+    int64_t K = 0;
+    while (K < b.n_steps && !b.steps[K].alone)
+        K++;
+    cr_assert_eq(K, 2, "the phone went on alone from step %lld", (long long)K);
+    for (int64_t j = K; j < b.n_steps; j++)
+        cr_expect(b.steps[j].alone, "step %lld was not made alone", (long long)j);
+    cr_expect_eq(b.n_steps, a.n_steps); // every token made
+    cr_expect_eq(b.summary.fallbacks, 1);
+    cr_expect_eq(b.summary.fallback_tokens, 12 - K);
+    // the step given up shows as outage, from its start to the detection
+    cr_expect(fabs(b.steps[K].b.outage_s - (detect - b.steps[K].start_s)) <= 1e-9,
+              "step %lld shows %.9f s of outage", (long long)K, b.steps[K].b.outage_s);
+    snprintf(text, sizeof text, TINY_HEAD TINY_COST("") ", \"mode\": \"device-only\", "
+             "\"workload\": {\"prompt_tokens\": %lld, \"new_tokens\": %lld}}",
+             (long long)(8 + K), (long long)(12 - K));
+    run_text(dir, text, &c);
+    cr_expect(fabs(b.summary.makespan_s - (detect + c.summary.makespan_s)) <= 1e-9,
+              "ended at %.12f s, alone from %.12f s it takes %.12f s", b.summary.makespan_s,
+              detect, c.summary.makespan_s);
+    sim_result_free(&a);
+    sim_result_free(&b);
+    sim_result_free(&c);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, an_outage_within_the_timeout_changes_nothing)
+{
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "fallback-short");
+    char text[1024];
+    struct sim_result a, b;
+    run_text(dir, FB_TEXT("", ""), &a);
+    const double start = a.steps[2].start_s + 0.25;
+    snprintf(text, sizeof text, FB_TEXT("", ", \"outages\": [{\"start\": %.17g, \"duration\": "
+             "0.4}]"), start);
+    run_text(dir, text, &a);
+    snprintf(text, sizeof text, FB_TEXT("", FB_LINK), start, 0.4);
+    run_text(dir, text, &b);
+    cr_expect_eq(b.summary.fallbacks, 0);
+    cr_assert_eq(b.n_steps, a.n_steps);
+    for (int64_t j = 0; j < a.n_steps; j++)
+        cr_expect_eq(b.steps[j].end_s, a.steps[j].end_s, "step %lld", (long long)j);
+    sim_result_free(&a);
+    sim_result_free(&b);
+    th_remove_dir(dir);
+}
+
+Test(sim_run, after_a_fallback_requests_go_split_again_once_the_link_is_back)
+{
+    // three requests, 4 s apart: the first falls back in a 3 s outage;
+    // the next begin after it, over the split again, and take exactly the
+    // time they take on a link that never failed. Back to back instead,
+    // the next request begins in the outage and is made alone outright.
+    char dir[128];
+    th_temp_dir(dir, sizeof dir, "fallback-next");
+    char text[1024];
+    struct sim_result a, b, c;
+    run_text(dir, FB_TEXT(", \"requests\": 3, \"think\": \"4 s\"", ""), &a);
+    const double start = a.steps[2].start_s + 0.25;
+    snprintf(text, sizeof text, FB_TEXT(", \"requests\": 3, \"think\": \"4 s\"", FB_LINK), start,
+             3.0);
+    run_text(dir, text, &b);
+    cr_expect_eq(b.summary.fallbacks, 1);
+    cr_assert_eq(b.n_requests, 3);
+    for (int r = 1; r < 3; r++) {
+        cr_expect(fabs(b.requests[r].ttft_s - a.requests[r].ttft_s) <= 1e-9, "request %d", r);
+        cr_expect(fabs(b.requests[r].e2e_s - a.requests[r].e2e_s) <= 1e-9, "request %d", r);
+    }
+    snprintf(text, sizeof text, FB_TEXT(", \"requests\": 2, \"think\": 0", FB_LINK), start, 3.0);
+    run_text(dir, text, &c);
+    cr_expect_eq(c.summary.fallbacks, 2);
+    cr_expect_eq(c.summary.fallback_tokens, 12 - 2 + 12);
+    for (int64_t j = 12; j < c.n_steps; j++)
+        cr_expect(c.steps[j].alone && c.steps[j].request == 1, "step %lld", (long long)j);
+    sim_result_free(&a);
+    sim_result_free(&b);
+    sim_result_free(&c);
+    th_remove_dir(dir);
+}
+
 /* The tiny model on a link that follows dir/t.csv (rows given), its
  * other link keys extra. */
 static void run_trace(const char *dir, const char *rows, const char *extra, struct sim_result *r)
