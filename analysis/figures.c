@@ -78,6 +78,7 @@ struct layout {
     int rtt[N_OF(rtts_ms)][3], rtt_cloud[N_OF(rtts_ms)];
     int up_pl[N_OF(uplinks_mbps)], up_naive[N_OF(uplinks_mbps)], up_cloud[N_OF(uplinks_mbps)];
     int brk[2][5];
+    int energy[N_OF(rtts_ms)][2]; /* the phone's energy: PrivateLoRA, speculative (US 5G) */
 };
 
 static void plan_points(struct points *ps, struct layout *L)
@@ -104,6 +105,8 @@ static void plan_points(struct points *ps, struct layout *L)
         L->rtt[i][1] = add(ps, "paper-7b.json", a, "timing=overlap", NULL);
         L->rtt[i][2] = add(ps, "lora-all-layers.json", a, NULL, NULL);
         L->rtt_cloud[i] = add(ps, "cloud-only.json", a, CLOUD_SCOPE, NULL);
+        L->energy[i][0] = add(ps, "realistic-5g-us.json", a, NULL, NULL);
+        L->energy[i][1] = add(ps, "speculative-us.json", a, NULL, NULL);
     }
     for (int i = 0; i < N_OF(uplinks_mbps); i++) {
         snprintf(a, sizeof a, "link.uplink=%.17g", uplinks_mbps[i] * 1e6 / 8);
@@ -312,10 +315,52 @@ static enum sim_status write_breakdown(const char *dir, const struct layout *L,
     return sim_afile_commit(&a, err);
 }
 
+/* The phone's energy per token (SoC and radio) against RTT, and where
+ * each split design crosses device-only (linear between points). */
+static enum sim_status write_energy(const char *dir, const struct layout *L,
+                                    const struct sim_summary *r, struct sim_err *err)
+{
+    struct sim_afile a;
+    FILE *f = sim_afile_open_in(&a, dir, "energy.csv", err);
+    if (f == NULL)
+        return SIM_EIO;
+    const struct sim_summary *dev = &r[L->device];
+    const double dev_j = dev->edge_compute_j_per_token + dev->radio_j_per_token;
+    fprintf(f, "rtt_ms,privatelora_j,speculative_j,device_only_j\n");
+    double phone[2][N_OF(rtts_ms)];
+    for (int i = 0; i < N_OF(rtts_ms); i++) {
+        for (int k = 0; k < 2; k++) {
+            const struct sim_summary *s = &r[L->energy[i][k]];
+            phone[k][i] = s->edge_compute_j_per_token + s->radio_j_per_token;
+        }
+        fprintf(f, "%g,%.9g,%.9g,%.9g\n", rtts_ms[i], phone[0][i], phone[1][i], dev_j);
+    }
+    enum sim_status st = sim_afile_commit(&a, err);
+    if (st != SIM_OK)
+        return st;
+    f = sim_afile_open_in(&a, dir, "energy_breakeven.csv", err);
+    if (f == NULL)
+        return SIM_EIO;
+    fprintf(f, "label,rtt_ms,j_per_token\n");
+    static const char *const names[2] = {"PrivateLoRA", "speculative"};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i + 1 < N_OF(rtts_ms); i++) {
+            const double lo = phone[k][i] - dev_j, hi = phone[k][i + 1] - dev_j;
+            if (!(lo <= 0.0 && hi > 0.0))
+                continue;
+            const double x = rtts_ms[i] + (rtts_ms[i + 1] - rtts_ms[i]) * (-lo) / (hi - lo);
+            fprintf(f, "\"%s = device-only at %.2f ms\",%.9g,%.9g\n", names[k], x, x, dev_j);
+            break;
+        }
+    return sim_afile_commit(&a, err);
+}
+
 // ---- rendering ----
 
-static const char *const figures[] = {"tps_vs_rank", "tps_vs_batch", "tps_vs_rtt",
-                                      "tps_vs_uplink", "bytes_per_token", "breakdown"};
+static const char *const figures[] = {"tps_vs_rank",     "tps_vs_batch",
+                                      "tps_vs_rtt",      "tps_vs_uplink",
+                                      "bytes_per_token", "breakdown",
+                                      "energy_vs_rtt"};
 
 /* Writes every CSV, then renders every figure. */
 static enum sim_status write_all(const char *dir, const struct layout *L,
@@ -332,6 +377,8 @@ static enum sim_status write_all(const char *dir, const struct layout *L,
         st = write_bytes(dir, err);
     if (st == SIM_OK)
         st = write_breakdown(dir, L, r, err);
+    if (st == SIM_OK)
+        st = write_energy(dir, L, r, err);
     if (st != SIM_OK)
         return st;
     return ana_render(dir, figures, (int)(sizeof figures / sizeof figures[0]), err);

@@ -65,8 +65,26 @@ struct mdl_device {
     struct mdl_fact message_overhead_s; /* optional: software time per message sent or
                                            received (serialisation, system calls,
                                            framework); absent: 0 */
+    struct mdl_fact idle_power_W;   /* optional: the SoC or board with nothing to run */
+    struct mdl_fact active_power_W; /* optional: while it computes (a GPU: at load) */
+    struct mdl_fact battery_J;      /* optional: a phone's battery capacity */
+    struct mdl_fact price_usd_per_s; /* optional: what an hour of the GPU costs, per second */
     struct mdl_measured measured[MDL_MAX_MEASURED];
     int n_measured;
+};
+
+/* A phone's cellular radio, as a state machine driven by its messages:
+ * while it sends or receives, base power plus a slope per throughput each
+ * way; after its last transfer, the tail (connected, no data) for
+ * tail_s at tail power; then idle. All optional; a link without them has
+ * no radio energy. */
+struct mdl_radio {
+    struct mdl_fact base_W;          /* transferring: the fixed part */
+    struct mdl_fact up_J_per_B;      /* plus this per B/s sent (W per B/s) */
+    struct mdl_fact down_J_per_B;    /* plus this per B/s received */
+    struct mdl_fact tail_W;
+    struct mdl_fact tail_s;
+    struct mdl_fact idle_W;
 };
 
 /* How a link's jitter is drawn. */
@@ -115,6 +133,7 @@ struct mdl_link {
     int trace_gnettrack;          /* 1: the trace is a G-NetTrack log */
     int trace_loop;               /* 1: the trace repeats (its last row holds as long as
                                      the interval before it); 0: the last row holds */
+    struct mdl_radio radio;       /* the phone's radio on this link */
     int fallback_device_only;     /* 1: after fallback_timeout of silence in an outage the
                                      phone makes the rest of the request alone */
     struct mdl_fact fallback_timeout_s;

@@ -64,6 +64,12 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"outage_stalled_tokens", (double)s->outage_stalled_tokens},
         {"fallbacks", (double)s->fallbacks},
         {"fallback_tokens", (double)s->fallback_tokens},
+        {"edge_compute_j_per_token", s->edge_compute_j_per_token},
+        {"radio_j_per_token", s->radio_j_per_token},
+        {"cloud_j_per_token", s->cloud_j_per_token},
+        {"cloud_energy_j", s->cloud_energy_j},
+        {"usd_per_million_tokens", s->usd_per_million_tokens},
+        {"battery_percent_per_1000_tokens", s->battery_percent_per_1000_tokens},
     };
     int n = 0;
     for (size_t i = 0; i < sizeof f / sizeof f[0] && n < cap; i++, n++) {
@@ -74,6 +80,29 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
 }
 
 // ---- text ----
+
+/* A value to 4 significant digits, or "n/a" (no power model), into buf. */
+static const char *or_na(double v, char *buf, size_t cap)
+{
+    if (isfinite(v))
+        snprintf(buf, cap, "%.4g", v);
+    else
+        snprintf(buf, cap, "n/a");
+    return buf;
+}
+
+/* Energy and cost per token, where the catalogs give power models. */
+static void print_energy(FILE *f, const struct sim_summary *s)
+{
+    char a[32], b[32], c[32], d[32], e[32];
+    fprintf(f, "\nenergy per token  phone SoC %s J, radio %s J; GPU %s J (its batches, shared); "
+               "%s USD per million tokens; %s %% of the battery per 1000 tokens\n",
+            or_na(s->edge_compute_j_per_token, a, sizeof a),
+            or_na(s->radio_j_per_token, b, sizeof b),
+            or_na(s->cloud_j_per_token, c, sizeof c),
+            or_na(s->usd_per_million_tokens, d, sizeof d),
+            or_na(s->battery_percent_per_1000_tokens, e, sizeof e));
+}
 
 static void print_breakdown(FILE *f, const char *label, const struct sim_breakdown *b)
 {
@@ -178,6 +207,7 @@ void res_report_print(FILE *f, const struct res_context *ctx, const struct sim_r
     else
         fprintf(f, "\nbytes per token  prefill: %.1f up, %.1f down\n",
                 s->prefill_bytes_up_per_token, s->prefill_bytes_down_per_token);
+    print_energy(f, s);
     fprintf(f, "simulated %lld messages in %.3f s of wall time\n", (long long)s->messages,
             s->wall_s);
 }
@@ -364,15 +394,22 @@ enum sim_status res_report_write_requests(const char *path, const struct sim_res
         return st;
     FILE *f = af.f;
     fprintf(f, "device,request,arrival_s,first_token_s,done_s,prompt_tokens,new_tokens,ttft_s,"
-               "tpot_s,e2e_s\n");
+               "tpot_s,e2e_s,edge_j,radio_j,cloud_j\n");
     for (int64_t i = 0; i < r->n_requests; i++) {
         const struct sim_request_record *q = &r->requests[i];
         char tpot[32] = ""; // empty: one new token has no time per output token
         if (isfinite(q->tpot_s))
             snprintf(tpot, sizeof tpot, "%.17g", q->tpot_s);
-        fprintf(f, "%d,%d,%.17g,%.17g,%.17g,%lld,%lld,%.17g,%s,%.17g\n", q->device, q->request,
-                q->arrival_s, q->first_token_s, q->done_s, (long long)q->prompt_tokens,
-                (long long)q->new_tokens, q->ttft_s, tpot, q->e2e_s);
+        // energy: empty without a power model
+        char j[3][32] = {"", "", ""};
+        const double v[3] = {q->edge_j, q->radio_j, q->cloud_j};
+        for (int k = 0; k < 3; k++)
+            if (isfinite(v[k]))
+                snprintf(j[k], sizeof j[k], "%.17g", v[k]);
+        fprintf(f, "%d,%d,%.17g,%.17g,%.17g,%lld,%lld,%.17g,%s,%.17g,%s,%s,%s\n", q->device,
+                q->request, q->arrival_s, q->first_token_s, q->done_s,
+                (long long)q->prompt_tokens, (long long)q->new_tokens, q->ttft_s, tpot, q->e2e_s,
+                j[0], j[1], j[2]);
     }
     return sim_afile_commit(&af, err);
 }

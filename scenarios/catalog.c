@@ -185,6 +185,12 @@ static const struct scn_field device_fields[] = {
      DEV(compute_efficiency), 0, 0, 0, NULL},
     {"peak_flops", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_peaks},
     {"measured", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, hook_measured},
+    {"idle_power", SCN_F_FACT, SCN_Q_POWER, NULL, 0, 0, 0, NULL, DEV(idle_power_W), 0, 0, 0,
+     NULL},
+    {"active_power", SCN_F_FACT, SCN_Q_POWER, NULL, 0, 0, 0, NULL, DEV(active_power_W), 0, 0, 0,
+     NULL},
+    {"battery", SCN_F_FACT, SCN_Q_ENERGY, NULL, 0, 0, 0, NULL, DEV(battery_J), 0, 0, 0, NULL},
+    {"price", SCN_F_FACT, SCN_Q_PRICE, NULL, 0, 0, 0, NULL, DEV(price_usd_per_s), 0, 0, 0, NULL},
     SCN_END,
 };
 
@@ -200,6 +206,17 @@ static const struct scn_field link_fields[] = {
     {"loss", SCN_F_FACT, SCN_Q_RATIO, NULL, 0, 0, 0, NULL, LNK(loss), 0, 0, 0, NULL},
     {"trace", SCN_F_STRING, 0, NULL, 0, 0, 0, NULL, LNK(trace),
      (int)sizeof((struct mdl_link *)0)->trace, 0, 0, NULL},
+    {"radio_base_power", SCN_F_FACT, SCN_Q_POWER, NULL, 0, 0, 0, NULL, LNK(radio.base_W), 0, 0,
+     0, NULL},
+    {"radio_uplink_power", SCN_F_FACT, SCN_Q_POWER_PER_RATE, NULL, 0, 0, 0, NULL,
+     LNK(radio.up_J_per_B), 0, 0, 0, NULL},
+    {"radio_downlink_power", SCN_F_FACT, SCN_Q_POWER_PER_RATE, NULL, 0, 0, 0, NULL,
+     LNK(radio.down_J_per_B), 0, 0, 0, NULL},
+    {"radio_tail_power", SCN_F_FACT, SCN_Q_POWER, NULL, 0, 0, 0, NULL, LNK(radio.tail_W), 0, 0,
+     0, NULL},
+    {"radio_tail", SCN_F_FACT, SCN_Q_TIME, NULL, 0, 0, 0, NULL, LNK(radio.tail_s), 0, 0, 0, NULL},
+    {"radio_idle_power", SCN_F_FACT, SCN_Q_POWER, NULL, 0, 0, 0, NULL, LNK(radio.idle_W), 0, 0,
+     0, NULL},
     SCN_END,
 };
 

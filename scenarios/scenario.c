@@ -145,6 +145,10 @@ static const struct ref_key device_keys[] = {
      offsetof(struct mdl_device, mem_capacity_bytes)},
     {"peak_flops", SCN_Q_FLOPS, 0, 1e20, 1, -1},
     {"message_overhead", SCN_Q_TIME, 0, 60, 0, offsetof(struct mdl_device, message_overhead_s)},
+    {"idle_power", SCN_Q_POWER, 0, 1e6, 0, offsetof(struct mdl_device, idle_power_W)},
+    {"active_power", SCN_Q_POWER, 0, 1e6, 0, offsetof(struct mdl_device, active_power_W)},
+    {"battery", SCN_Q_ENERGY, 0, 1e9, 1, offsetof(struct mdl_device, battery_J)},
+    {"price", SCN_Q_PRICE, 0, 1e6, 0, offsetof(struct mdl_device, price_usd_per_s)},
     {NULL, SCN_Q_COUNT, 0, 0, 0, 0},
 };
 
@@ -158,6 +162,14 @@ static const struct ref_key link_keys[] = {
     {"trace_start", SCN_Q_TIME, 0, 1e9, 0, offsetof(struct mdl_link, trace_start_s)},
     {"fallback_timeout", SCN_Q_TIME, 0, 3600, 1,
      offsetof(struct mdl_link, fallback_timeout_s)},
+    {"radio_base_power", SCN_Q_POWER, 0, 1e3, 0, offsetof(struct mdl_link, radio.base_W)},
+    {"radio_uplink_power", SCN_Q_POWER_PER_RATE, 0, 1, 0,
+     offsetof(struct mdl_link, radio.up_J_per_B)},
+    {"radio_downlink_power", SCN_Q_POWER_PER_RATE, 0, 1, 0,
+     offsetof(struct mdl_link, radio.down_J_per_B)},
+    {"radio_tail_power", SCN_Q_POWER, 0, 1e3, 0, offsetof(struct mdl_link, radio.tail_W)},
+    {"radio_tail", SCN_Q_TIME, 0, 3600, 0, offsetof(struct mdl_link, radio.tail_s)},
+    {"radio_idle_power", SCN_Q_POWER, 0, 1e3, 0, offsetof(struct mdl_link, radio.idle_W)},
     {NULL, SCN_Q_COUNT, 0, 0, 0, 0},
 };
 
@@ -191,7 +203,7 @@ static enum sim_status apply_ref_keys(const struct scn_apply *a, const char *jpa
         while (k->key != NULL && strcmp(k->key, it->string) != 0)
             k++;
         if (k->key == NULL) {
-            const char *names[24] = {"name"};
+            const char *names[32] = {"name"};
             int n = 1;
             for (const struct ref_key *g = keys; g->key != NULL; g++)
                 names[n++] = g->key;

@@ -68,6 +68,12 @@ static void show_device(FILE *f, const char *role, const scn_scenario_t *s, cons
                  m->weight_bits, m->decoder_only ? " dec" : "");
         show_fact(f, label, &m->tokens_per_s, SCN_Q_RATE);
     }
+    show_fact(f, "idle power", &d->idle_power_W, SCN_Q_POWER);
+    show_fact(f, "active power", &d->active_power_W, SCN_Q_POWER);
+    if (side == REF_EDGE)
+        show_fact(f, "battery", &d->battery_J, SCN_Q_ENERGY);
+    else
+        show_fact(f, "price", &d->price_usd_per_s, SCN_Q_PRICE);
     show_cost(f, s, side);
 }
 
@@ -139,6 +145,13 @@ void scn_scenario_print(FILE *f, const scn_scenario_t *s)
     show_fact(f, "rtt", &l->rtt_s, SCN_Q_TIME);
     show_fact(f, "jitter", &l->jitter_s, SCN_Q_TIME);
     show_fact(f, "loss", &l->loss, SCN_Q_RATIO);
+    const struct mdl_radio *m = &l->radio;
+    show_fact(f, "radio base power", &m->base_W, SCN_Q_POWER);
+    show_fact(f, "radio uplink slope", &m->up_J_per_B, SCN_Q_POWER_PER_RATE);
+    show_fact(f, "radio downlink slope", &m->down_J_per_B, SCN_Q_POWER_PER_RATE);
+    show_fact(f, "radio tail power", &m->tail_W, SCN_Q_POWER);
+    show_fact(f, "radio tail", &m->tail_s, SCN_Q_TIME);
+    show_fact(f, "radio idle power", &m->idle_W, SCN_Q_POWER);
     if (l->trace[0])
         fprintf(f, "  %-20s %s\n", "trace", l->trace);
 }

@@ -101,6 +101,22 @@ static const struct unit units[] = {
     {"%", 0.01, SCN_Q_RATIO},
     // counts of tokens
     {"tokens", 1.0, SCN_Q_TOKENS},
+    // power and energy
+    {"mW", 1e-3, SCN_Q_POWER},
+    {"W", 1.0, SCN_Q_POWER},
+    {"kW", 1e3, SCN_Q_POWER},
+    {"J", 1.0, SCN_Q_ENERGY},
+    {"kJ", 1e3, SCN_Q_ENERGY},
+    {"mWh", 3.6, SCN_Q_ENERGY},
+    {"Wh", 3600.0, SCN_Q_ENERGY},
+    {"kWh", 3.6e6, SCN_Q_ENERGY},
+    // prices of time
+    {"USD/h", 1.0 / 3600.0, SCN_Q_PRICE},
+    {"USD/s", 1.0, SCN_Q_PRICE},
+    // power per throughput (a radio's): the bits of Mbps divided by 8 once
+    {"mW/Mbps", 1e-3 / (1e6 / 8), SCN_Q_POWER_PER_RATE},
+    {"W/Mbps", 1.0 / (1e6 / 8), SCN_Q_POWER_PER_RATE},
+    {"J/B", 1.0, SCN_Q_POWER_PER_RATE},
 };
 
 #define N_UNITS (sizeof units / sizeof units[0])
@@ -109,7 +125,8 @@ const char *scn_quantity_name(enum scn_quantity q)
 {
     static const char *const names[SCN_Q_COUNT] = {
         "a bandwidth", "a duration", "a compute rate", "a size", "a rate", "a ratio",
-        "a number of tokens",
+        "a number of tokens", "a power", "an energy", "a price of time",
+        "a power per throughput",
     };
     return (q >= 0 && q < SCN_Q_COUNT) ? names[q] : "?";
 }
@@ -118,7 +135,8 @@ const char *scn_quantity_example(enum scn_quantity q)
 {
     static const char *const ex[SCN_Q_COUNT] = {
         "'60 Mbps' or '1.935 TB/s'", "'47 ms'", "'312 TFLOPS'", "'6 GB'",
-        "'8.1 tokens/s'", "'1 %' or 0.01", "'128 tokens' or 128",
+        "'8.1 tokens/s'", "'1 %' or 0.01", "'128 tokens' or 128", "'300 W'", "'16.75 Wh'",
+        "'2 USD/h'", "'438.39 mW/Mbps'",
     };
     return (q >= 0 && q < SCN_Q_COUNT) ? ex[q] : "?";
 }
@@ -211,6 +229,18 @@ const char *scn_units_format(double si, enum scn_quantity q, char *buf, size_t c
         break;
     case SCN_Q_TOKENS:
         snprintf(buf, cap, "%.6g tokens", si);
+        break;
+    case SCN_Q_POWER:
+        snprintf(buf, cap, fabs(si) < 1.0 ? "%.6g mW" : "%.6g W", fabs(si) < 1.0 ? si * 1e3 : si);
+        break;
+    case SCN_Q_ENERGY:
+        snprintf(buf, cap, "%.6g Wh", si / 3600.0);
+        break;
+    case SCN_Q_PRICE:
+        snprintf(buf, cap, "%.6g USD/h", si * 3600.0);
+        break;
+    case SCN_Q_POWER_PER_RATE:
+        snprintf(buf, cap, "%.6g mW/Mbps", si * 1e6 / 8 * 1e3);
         break;
     case SCN_Q_RATIO:
     case SCN_Q_COUNT:

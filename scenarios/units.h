@@ -25,6 +25,10 @@ enum scn_quantity {
     SCN_Q_RATE,      /* -> events (tokens) per second */
     SCN_Q_RATIO,     /* -> dimensionless; "%" allowed */
     SCN_Q_TOKENS,    /* -> a count of tokens; "tokens" allowed */
+    SCN_Q_POWER,     /* -> watts */
+    SCN_Q_ENERGY,    /* -> joules; "Wh" allowed */
+    SCN_Q_PRICE,     /* -> US dollars per second; "USD/h" */
+    SCN_Q_POWER_PER_RATE, /* -> watts per byte/s of throughput (J/B); "mW/Mbps" */
     SCN_Q_COUNT
 };
 

@@ -22,17 +22,41 @@ static void link_xml(FILE *f, const char *id, int64_t idx, double Bps, double la
             Bps > 0.0 ? "SHARED" : "FATPIPE");
 }
 
+/* Closes a host's tag, with its power (idle and active, for SimGrid's
+ * host energy plugin) if the platform carries power. */
+static void host_end(FILE *f, const struct sim_platform_spec *p, double idle_W, double active_W,
+                     const char *indent)
+{
+    if (!p->power) {
+        fprintf(f, "/>\n");
+        return;
+    }
+    fprintf(f, ">\n%s  <prop id=\"wattage_per_state\" value=\"%.17g:%.17g\"/>\n"
+               "%s  <prop id=\"wattage_off\" value=\"0\"/>\n%s</host>\n",
+            indent, idle_W, active_W, indent, indent);
+}
+
 /* Device i's host and its own radio links, in the zone being written. */
 static void edge_xml(FILE *f, const struct sim_platform_spec *p, int64_t i, const char *indent)
 {
     fprintf(f, "%s<link id=\"edge%" PRId64 "_up\" bandwidth=\"%.17gBps\" latency=\"%.17gs\"/>\n"
                "%s<link id=\"edge%" PRId64 "_down\" bandwidth=\"%.17gBps\" "
                "latency=\"%.17gs\"/>\n"
-               "%s<host id=\"edge%" PRId64 "\" speed=\"%.17gf\"/>\n"
-               "%s<host_link id=\"edge%" PRId64 "\" up=\"edge%" PRId64 "_up\" "
-               "down=\"edge%" PRId64 "_down\"/>\n",
+               "%s<host id=\"edge%" PRId64 "\" speed=\"%.17gf\"",
             indent, i, p->uplink_Bps, p->latency_s, indent, i, p->downlink_Bps, p->latency_s,
-            indent, i, SIM_HOST_SPEED, indent, i, i, i);
+            indent, i, SIM_HOST_SPEED);
+    host_end(f, p, p->edge_idle_W, p->edge_active_W, indent);
+    fprintf(f, "%s<host_link id=\"edge%" PRId64 "\" up=\"edge%" PRId64 "_up\" "
+               "down=\"edge%" PRId64 "_down\"/>\n", indent, i, i, i);
+}
+
+/* GPU g's host; coordinates in a Vivaldi zone. */
+static void gpu_xml(FILE *f, const struct sim_platform_spec *p, int64_t g, const char *indent,
+                    int vivaldi)
+{
+    fprintf(f, "%s<host id=\"gpu%" PRId64 "\" speed=\"%.17gf\"%s", indent, g, SIM_HOST_SPEED,
+            vivaldi ? " coordinates=\"0 0 0\"" : "");
+    host_end(f, p, p->gpu_idle_W, p->gpu_active_W, indent);
 }
 
 int sim_platform_is_flat(const struct sim_platform_spec *p)
@@ -62,8 +86,7 @@ enum sim_status sim_platform_write(const struct sim_platform_spec *p, const char
         for (int64_t i = 0; i < p->n_edges; i++)
             edge_xml(f, p, i, "    ");
         for (int64_t g = 0; g < p->n_gpus; g++)
-            fprintf(f, "    <host id=\"gpu%" PRId64 "\" speed=\"%.17gf\"/>\n", g,
-                    SIM_HOST_SPEED);
+            gpu_xml(f, p, g, "    ", 0);
         fprintf(f, "  </zone>\n</platform>\n");
         return sim_afile_commit(&af, err);
     }
@@ -76,8 +99,7 @@ enum sim_status sim_platform_write(const struct sim_platform_spec *p, const char
     }
     fprintf(f, "    <zone id=\"cloud\" routing=\"Vivaldi\">\n");
     for (int64_t g = 0; g < p->n_gpus; g++)
-        fprintf(f, "      <host id=\"gpu%" PRId64 "\" speed=\"%.17gf\" coordinates=\"0 0 0\"/>\n",
-                g, SIM_HOST_SPEED);
+        gpu_xml(f, p, g, "      ", 1);
     fprintf(f, "      <router id=\"cloud_gw\" coordinates=\"0 0 0\"/>\n    </zone>\n");
     // bandwidths in bytes/s and latencies in seconds, written exactly
     for (int64_t c = 0; c < p->n_cells; c++) {

@@ -47,6 +47,10 @@ struct sim_platform_spec {
     double cell_up_Bps, cell_down_Bps; /* a cell's shared capacity; 0: unlimited */
     double backhaul_Bps;               /* each direction; 0: unlimited */
     double backhaul_latency_s;         /* one way */
+    int power;                         /* 1: hosts carry their power (SimGrid's host energy
+                                          plugin), 0: none */
+    double gpu_idle_W, gpu_active_W;   /* a GPU's */
+    double edge_idle_W, edge_active_W; /* a phone SoC's (0 if unknown) */
 };
 
 /* 1 when nothing is shared (no cell, no backhaul): the flat platform. */

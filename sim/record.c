@@ -11,6 +11,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "sim/energy.h"
 #include "sim/replay.h"
 #include "util/cleanup.h"
 
@@ -75,7 +76,7 @@ static void add_span(struct recorder *rc, int *n, int cause, double a, double b,
  * of transfer on the link as it was when it left; then come its drawn
  * delays (jitter, retransmissions, outages), waiting, and the receiver's
  * overhead. */
-static void message_phases(const struct replay *rp, const struct ref_stage *s,
+void rec_message_phases(const struct replay *rp, const struct ref_stage *s,
                            const struct stage_time *t, double *net, double *lat, double *tx)
 {
     const int up = s->place == REF_LINK_UP;
@@ -114,7 +115,7 @@ static void add_step(struct recorder *rc, int *n, const struct step_spec *sp,
         const int up = s->place == REF_LINK_UP;
         const double orc = rp->overhead_s[up ? REF_CLOUD : REF_EDGE];
         double net, lat, tx;
-        message_phases(rp, s, &t[i], &net, &lat, &tx);
+        rec_message_phases(rp, s, &t[i], &net, &lat, &tx);
         add_span(rc, n, C_OVER, a, fmin(b, net), lo, hi);
         add_span(rc, n, C_LAT, net, fmin(b, net + lat), lo, hi);
         add_span(rc, n, up ? C_UP : C_DOWN, net + lat, fmin(b, net + lat + tx), lo, hi);
@@ -189,7 +190,7 @@ static void spool_step(struct recorder *rc, const struct device *dev, int64_t K,
             continue;
         // a message's retransmissions and outage hold: slices of their own
         double net, lat, tx;
-        message_phases(rc->rp, s, &t[i], &net, &lat, &tx);
+        rec_message_phases(rc->rp, s, &t[i], &net, &lat, &tx);
         const double t0 = net + lat + tx + t[i].jitter_s;
         const double span[2][2] = {{t0, t0 + t[i].retransmit_s},
                                    {t0 + t[i].retransmit_s,
@@ -246,6 +247,7 @@ static void record_step(struct recorder *rc, struct device *dev, int64_t K)
         q->tpot_s = mr->new_tokens > 1
                         ? (q->done_s - q->first_token_s) / (double)(mr->new_tokens - 1) : NAN;
     }
+    energy_step(rc, dev, K, r, k, k == last, q);
     if (sp->alone)
         rc->alone_tokens += k == 0 ? 1 : sr->produced;
     if (rc->spool != NULL && dev->index >= rc->trace_first && dev->index < rc->trace_end)
@@ -277,6 +279,7 @@ enum sim_status rec_init(struct recorder *rc, const struct replay *rp, int64_t n
     rc->trace_end = trace_end;
     rc->ev_cap = 3 * 8 * 2 * rp->max_stages; // three steps, eight spans a stage
     rc->ev = sim_xcalloc((size_t)rc->ev_cap, sizeof *rc->ev);
+    rc->iv = sim_xcalloc((size_t)rp->max_stages, sizeof *rc->iv);
     rc->n_steps = n_steps;
     out->n_steps = n_steps;
     out->steps = sim_xcalloc((size_t)out->n_steps, sizeof *out->steps);
@@ -423,6 +426,8 @@ void rec_free(struct recorder *rc)
     rc->spool = NULL;
     free(rc->ev);
     rc->ev = NULL;
+    free(rc->iv);
+    rc->iv = NULL;
 }
 
 // the estimate models/input makes before a run holds for these records

@@ -85,6 +85,10 @@ struct replay {
     struct step_spec **alone_prefill_by_len; /* [n_alone_prefill]: device-only steps, */
     struct step_spec **alone_decode_by_pos;  /* [n_decode]: built as needed */
     int64_t n_alone_prefill;
+    /* power models (NaN: none; see sim/energy.c) */
+    double soc_idle_W, soc_active_W;  /* the phone's SoC */
+    double gpu_active_W;              /* a GPU board running a batch */
+    const struct mdl_radio *radio;    /* the phone's radio, or NULL */
 };
 
 /* The phone's word to the cloud that it went on alone with request req:
@@ -137,6 +141,14 @@ struct device {
     double alone_until_s;    /* the phone fell back in an outage that lasts until then:
                                 a request it begins before makes no try of the link */
     int64_t fallbacks;       /* requests the phone made (in part) alone */
+    double *cloud_j;         /* n_req: each request's share of its GPU batches */
+    struct radio_state {     /* the radio's state machine, as records are made */
+        double cursor_s;     /* integrated up to here */
+        double last_end_s;   /* its last transfer ended (-INFINITY: none yet) */
+        int64_t owner;       /* the request the tail after cursor_s is charged to, or -1 */
+    } radio;
+    double window_s;         /* the request being recorded is charged from here */
+    double prev_done_s;      /* the previous request's last token */
     struct server *srv;      /* the GPU serving it */
     sg_sem_t sem;            /* the cloud actor's: its job ran, or it was admitted */
     double *arrival_s;       /* n_req: when each request arrived */
@@ -172,6 +184,7 @@ struct recorder {
     struct edge_ev *ev;             /* breakdown scratch */
     int ev_cap;
     int64_t alone_tokens;           /* made alone by phones (a fallback), per sequence */
+    struct energy_iv *iv;           /* a step's radio transfers, scratch */
 };
 
 /* Allocates out's records for n_steps steps of n_dev devices;
@@ -185,6 +198,12 @@ void rec_reserve(struct device *dev, int64_t K);
 
 /* One side of dev walked step K: records every step now complete. */
 void rec_walked(struct device *dev, int side, int64_t K);
+
+/* A message's phases as the breakdown reads them: it leaves the sender at
+ * *net (after the sender's overhead), then takes *lat of latency and *tx
+ * of transfer on the link as it was when it left. */
+void rec_message_phases(const struct replay *rp, const struct ref_stage *s,
+                        const struct stage_time *t, double *net, double *lat, double *tx);
 
 /* After the run: the summary from the records; closes the spool. */
 enum sim_status rec_finish(struct recorder *rc, enum ref_mode mode, struct sim_err *err);

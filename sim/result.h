@@ -64,6 +64,9 @@ struct sim_request_record {
     double ttft_s;        /* first_token - arrival: queueing included */
     double tpot_s;        /* (done - first_token) / (new_tokens - 1) */
     double e2e_s;         /* done - arrival */
+    double edge_j;        /* the phone's SoC over the request (NaN: no power model) */
+    double radio_j;       /* the phone's radio over it, with the tail after it */
+    double cloud_j;       /* its share of the GPU batches it ran in */
 };
 
 /* The summary of a run. Rates are per device (its batch of sequences);
@@ -111,6 +114,15 @@ struct sim_summary {
     int64_t outage_stalled_tokens; /* tokens (per sequence) of steps an outage held */
     int64_t fallbacks;           /* requests a phone made (in part) alone, the link down */
     int64_t fallback_tokens;     /* tokens (per sequence) phones made alone */
+    /* energy and cost per token (all sequences), NaN without a power model;
+       over each request's own time (see sim/energy.c) */
+    double edge_compute_j_per_token;  /* the phone's SoC */
+    double radio_j_per_token;         /* the phone's radio, tails included */
+    double cloud_j_per_token;         /* the GPU batches, shared among their sequences */
+    double cloud_energy_j;            /* every GPU over the whole run, idle included
+                                         (SimGrid's host energy plugin) */
+    double usd_per_million_tokens;    /* the GPUs' hours over the run, at their price */
+    double battery_percent_per_1000_tokens; /* SoC and radio against the battery */
 };
 
 /* One stage of one step as it happened, for traces. */

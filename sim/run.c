@@ -25,9 +25,11 @@
 #include <xbt/log.h>
 
 #include <gsl/gsl_rng.h>
+#include <simgrid/plugins/energy.h>
 #include <simgrid/semaphore.h>
 
 #include "models/cost.h"
+#include "sim/energy.h"
 #include "sim/platform.h"
 #include "sim/net.h"
 #include "sim/replay.h"
@@ -238,6 +240,16 @@ static enum sim_status replay_build(const struct mdl_input *in, struct replay *r
     r->slo = in->slo;
     r->spec_k = in->plan.spec_k;
     r->in = in;
+    // power models: a side without one is NaN
+    const struct mdl_device *e = &in->edge, *c = &in->cloud;
+    const int soc = e->idle_power_W.present && e->active_power_W.present;
+    r->soc_idle_W = soc ? e->idle_power_W.value : NAN;
+    r->soc_active_W = soc ? e->active_power_W.value : NAN;
+    r->gpu_active_W = c->active_power_W.present ? c->active_power_W.value : NAN;
+    const struct mdl_radio *m = &l->radio;
+    r->radio = m->base_W.present && m->up_J_per_B.present && m->down_J_per_B.present &&
+                       m->tail_W.present && m->tail_s.present && m->idle_W.present
+                   ? m : NULL;
     r->n_epochs = 1;
     r->fallback = l->fallback_device_only;
     if (r->fallback) {
@@ -293,6 +305,8 @@ static enum sim_status device_build(const struct mdl_input *in, struct replay *r
     dev->arrival_s = sim_xcalloc((size_t)(nq > 0 ? nq : 1), sizeof *dev->arrival_s);
     if (r->fallback)
         dev->notice = sim_xcalloc((size_t)(nq > 0 ? nq : 1), sizeof *dev->notice);
+    dev->cloud_j = sim_xcalloc((size_t)(nq > 0 ? nq : 1), sizeof *dev->cloud_j);
+    dev->radio = (struct radio_state){0.0, -INFINITY, -1};
     for (int64_t i = 0; i < nq; i++)
         dev->arrival_s[i] = dev->req[i].arrival_s;
     for (int side = 0; side < 2 && r->net_draws; side++) {
@@ -315,6 +329,7 @@ static void devices_free(struct device *devs, int64_t n)
         free(devs[d].req_step0);
         free(devs[d].arrival_s);
         free(devs[d].notice);
+        free(devs[d].cloud_j);
         free(devs[d].box);
         for (int side = 0; side < 2; side++)
             if (devs[d].link[side].rng != NULL)
@@ -580,6 +595,9 @@ static void serve(struct device *dev, struct walk *w, int i, double dur_s)
     srv_run(dev->srv, &job);
     times(w, i)->start = job.start_s;
     times(w, i)->end = job.end_s;
+    // the board's power over the batch, shared among its sequences
+    dev->cloud_j[w->req] += dev->rp->gpu_active_W * (job.end_s - job.start_s) *
+                            (double)job.seqs / (double)job.batch_seqs;
 }
 
 /* Walks one step's plan for one side: step K of the device over its
@@ -811,6 +829,9 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     const struct mdl_workload *w = &in->workload;
     const int64_t n_dev = w->devices, n_gpu = in->cloud_gpus;
     const struct mdl_cell *cell = &in->cell;
+    // each GPU's whole energy comes from SimGrid's host energy plugin
+    const int gpu_power = in->cloud.idle_power_W.present && in->cloud.active_power_W.present &&
+                          in->cloud.active_power_W.value > 0.0;
     const struct sim_platform_spec ps = {
         .n_edges = n_dev,
         .n_gpus = n_gpu,
@@ -822,6 +843,11 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         .cell_down_Bps = cell->present ? cell->downlink_Bps.value : 0.0,
         .backhaul_Bps = in->backhaul.present ? in->backhaul.bandwidth_Bps : 0.0,
         .backhaul_latency_s = in->backhaul.present ? in->backhaul.latency_s : 0.0,
+        .power = gpu_power,
+        .gpu_idle_W = gpu_power ? in->cloud.idle_power_W.value : 0.0,
+        .gpu_active_W = gpu_power ? in->cloud.active_power_W.value : 0.0,
+        .edge_idle_W = isnan(rp.soc_idle_W) ? 0.0 : rp.soc_idle_W,
+        .edge_active_W = isnan(rp.soc_active_W) ? 0.0 : rp.soc_active_W,
     };
     // every device's requests and steps, their plans built before the
     // engine starts
@@ -840,6 +866,8 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     rp.progress = o->progress;
     rp.wall0_s = sim_now_s();
     engine_init(o);
+    if (gpu_power)
+        sg_host_energy_plugin_init();
     simgrid_load_platform(platform);
     if (temporary) // the parent named it for this run alone
         remove(platform);
@@ -914,6 +942,22 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
             out->summary.outage_s += devs[d].outage_s;
             out->summary.fallbacks += devs[d].fallbacks;
         }
+        // a mode that runs nothing in the cloud rents no GPU
+        const int cloud_used = mdl_input_uses_side(in, REF_CLOUD);
+        out->summary.cloud_energy_j = cloud_used ? NAN : 0.0;
+        if (gpu_power && cloud_used) {
+            out->summary.cloud_energy_j = 0.0;
+            sg_host_energy_update_all();
+            for (int64_t g = 0; g < n_gpu; g++) {
+                char host[64];
+                snprintf(host, sizeof host, "gpu%lld", (long long)g);
+                out->summary.cloud_energy_j += sg_host_get_consumed_energy(sg_host_by_name(host));
+            }
+        }
+        energy_summary(&rp, n_gpu, !cloud_used ? 0.0
+                                   : in->cloud.price_usd_per_s.present
+                                       ? in->cloud.price_usd_per_s.value : NAN,
+                       in->edge.battery_J.present ? in->edge.battery_J.value : NAN, out);
         out->summary.wall_s = sim_now_s() - rp.wall0_s; // a wall clock, not CPU time
     }
     rec_free(&rec);

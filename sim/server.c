@@ -131,6 +131,7 @@ static void server_main(int argc, char **argv)
         for (int i = 0; i < n; i++) {
             s->batch[i]->start_s = t0;
             s->batch[i]->end_s = t1;
+            s->batch[i]->batch_seqs = seqs;
             sg_sem_release(s->batch[i]->done);
         }
     }
@@ -167,6 +168,7 @@ void srv_run(struct server *s, struct srv_job *job)
         if (dur_s > 0.0)
             sg_actor_execute(dur_s * SIM_HOST_SPEED);
         job->end_s = simgrid_get_clock();
+        job->batch_seqs = job->seqs;
         account(s, 1, job->seqs, job->start_s, job->end_s);
         return;
     }

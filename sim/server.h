@@ -37,6 +37,7 @@ struct srv_job {
     const struct ref_stage *stage; /* costs of the device's whole batch */
     int64_t seqs;                  /* sequences it carries (the device's batch) */
     double start_s, end_s;         /* the batch it ran in: began, ended */
+    int64_t batch_seqs;            /* the sequences of that batch, all jobs */
     sg_sem_t done;                 /* the submitter's, released when it ran */
     struct srv_job *next;          /* queue link, the server's */
 };
