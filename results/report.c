@@ -68,6 +68,7 @@ int res_summary_fields(const struct sim_summary *s, const char **names, double *
         {"radio_j_per_token", s->radio_j_per_token},
         {"cloud_j_per_token", s->cloud_j_per_token},
         {"cloud_energy_j", s->cloud_energy_j},
+        {"edge_energy_j", s->edge_energy_j},
         {"usd_per_million_tokens", s->usd_per_million_tokens},
         {"battery_percent_per_1000_tokens", s->battery_percent_per_1000_tokens},
     };

@@ -121,6 +121,7 @@ struct sim_summary {
     double cloud_j_per_token;         /* the GPU batches, shared among their sequences */
     double cloud_energy_j;            /* every GPU over the whole run, idle included
                                          (SimGrid's host energy plugin) */
+    double edge_energy_j;             /* every phone's SoC over the whole run (the same) */
     double usd_per_million_tokens;    /* the GPUs' hours over the run, at their price */
     double battery_percent_per_1000_tokens; /* SoC and radio against the battery */
 };

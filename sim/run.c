@@ -829,9 +829,11 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     const struct mdl_workload *w = &in->workload;
     const int64_t n_dev = w->devices, n_gpu = in->cloud_gpus;
     const struct mdl_cell *cell = &in->cell;
-    // each GPU's whole energy comes from SimGrid's host energy plugin
+    // each GPU's and phone's whole-run energy comes from SimGrid's host
+    // energy plugin (a host without a power model draws 0 there)
     const int gpu_power = in->cloud.idle_power_W.present && in->cloud.active_power_W.present &&
                           in->cloud.active_power_W.value > 0.0;
+    const int soc_power = !isnan(rp.soc_idle_W);
     const struct sim_platform_spec ps = {
         .n_edges = n_dev,
         .n_gpus = n_gpu,
@@ -843,7 +845,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
         .cell_down_Bps = cell->present ? cell->downlink_Bps.value : 0.0,
         .backhaul_Bps = in->backhaul.present ? in->backhaul.bandwidth_Bps : 0.0,
         .backhaul_latency_s = in->backhaul.present ? in->backhaul.latency_s : 0.0,
-        .power = gpu_power,
+        .power = gpu_power || soc_power,
         .gpu_idle_W = gpu_power ? in->cloud.idle_power_W.value : 0.0,
         .gpu_active_W = gpu_power ? in->cloud.active_power_W.value : 0.0,
         .edge_idle_W = isnan(rp.soc_idle_W) ? 0.0 : rp.soc_idle_W,
@@ -866,7 +868,7 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
     rp.progress = o->progress;
     rp.wall0_s = sim_now_s();
     engine_init(o);
-    if (gpu_power)
+    if (gpu_power || soc_power)
         sg_host_energy_plugin_init();
     simgrid_load_platform(platform);
     if (temporary) // the parent named it for this run alone
@@ -952,6 +954,16 @@ static enum sim_status simulate(const struct mdl_input *in, const struct sim_run
                 char host[64];
                 snprintf(host, sizeof host, "gpu%lld", (long long)g);
                 out->summary.cloud_energy_j += sg_host_get_consumed_energy(sg_host_by_name(host));
+            }
+        }
+        out->summary.edge_energy_j = NAN;
+        if (soc_power) {
+            sg_host_energy_update_all();
+            out->summary.edge_energy_j = 0.0;
+            for (int64_t d = 0; d < n_dev; d++) {
+                char host[64];
+                snprintf(host, sizeof host, "edge%lld", (long long)d);
+                out->summary.edge_energy_j += sg_host_get_consumed_energy(sg_host_by_name(host));
             }
         }
         energy_summary(&rp, n_gpu, !cloud_used ? 0.0

@@ -83,6 +83,9 @@ Test(energy, alone_the_phone_draws_its_active_power_and_its_radio_idles)
     cr_expect(fabs(r.summary.edge_compute_j_per_token - 5.0 * q->e2e_s / 12.0) <=
               1e-9 * r.summary.edge_compute_j_per_token);
     cr_expect(fabs(q->radio_j - 0.02 * q->e2e_s) <= 1e-12, "radio %.12g J", q->radio_j);
+    // SimGrid's host energy plugin, over the whole run, agrees
+    cr_expect(fabs(r.summary.edge_energy_j - q->edge_j) <= 1e-9 * q->edge_j, "plugin %.12g J",
+              r.summary.edge_energy_j);
     cr_expect_eq(r.summary.usd_per_million_tokens, 0.0); // no GPU rented
     cr_expect(fabs(r.summary.battery_percent_per_1000_tokens -
                    (q->edge_j + q->radio_j) / 12.0 * 1000.0 / (16.0 * 3600.0) * 100.0) <= 1e-9);
@@ -109,6 +112,10 @@ Test(energy, the_radio_of_a_split_request_is_its_transfers_in_closed_form)
                         50.0 * per_Bps * down;
     cr_expect(fabs(r.requests[0].radio_j - want) <= 1e-9 * want, "%.15g J, want %.15g",
               r.requests[0].radio_j, want);
+    // one request from time 0: its SoC window is the run, as the plugin's
+    cr_expect(fabs(r.summary.edge_energy_j - r.requests[0].edge_j) <=
+                  1e-9 * r.requests[0].edge_j, "plugin %.12g J, charged %.12g J",
+              r.summary.edge_energy_j, r.requests[0].edge_j);
     sim_result_free(&r);
 }
 
