@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/plsim
 
-.PHONY: all deps run plots atlas serving golden test check bench memcheck install clean
+.PHONY: all deps run plots atlas serving golden test check bench memcheck slurm-check install clean
 .SECONDARY: $(LIB_OBJ) $(CLI_OBJ)
 
 # Build the binary (no dependency check; see deps).
@@ -100,6 +100,11 @@ check: $(BIN) $(TESTS)
 # valgrind over valid and invalid inputs: no leak, no memory error.
 memcheck: $(BIN)
 	tests/memcheck.sh $(BIN)
+
+# A sweep through a real Slurm on this machine (root: installs slurm-wlm
+# and munge, starts the daemons in a temporary folder, stops them after).
+slurm-check: $(BIN)
+	bash tests/slurm-check.sh $(BIN)
 
 # Benchmarks (not tests): the reference pass against memory bandwidth, and
 # the simulator's own speed.

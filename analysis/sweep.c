@@ -122,30 +122,54 @@ static enum sim_status typed_value(const struct typed_key *t, const char *text, 
     return SIM_OK;
 }
 
-/* Every axis typed: resolve the scenario once, then set each point. */
-static enum sim_status typed_inputs(const struct ana_sweep *s, const struct mdl_input *base,
-                                    struct mdl_input *in, struct sim_err *err)
+/* Point p of a sweep whose axes are all typed, from the resolved base. */
+static enum sim_status typed_point(const struct ana_sweep *s, const struct mdl_input *base,
+                                   int64_t p, struct mdl_input *in, struct sim_err *err)
 {
-    const int64_t n_points = ana_sweep_points(s);
+    int idx[ANA_SWEEP_MAX_AXES];
+    point_index(s, p, idx);
+    *in = *base;
     enum sim_status st = SIM_OK;
-    for (int64_t p = 0; p < n_points && st == SIM_OK; p++) {
-        int idx[ANA_SWEEP_MAX_AXES];
-        point_index(s, p, idx);
-        in[p] = *base;
-        for (int k = 0; k < s->n_axes && st == SIM_OK; k++) {
-            const struct typed_key *t = typed_of(s->axis[k].key);
-            double v = 0.0;
-            st = typed_value(t, s->axis[k].values[idx[k]], &v, err);
-            if (st == SIM_OK)
-                st = t->set(&in[p], v, err);
-            if (st == SIM_ERANGE) // set, but unfit: checked below
-                st = SIM_OK;
-        }
+    for (int k = 0; k < s->n_axes && st == SIM_OK; k++) {
+        const struct typed_key *t = typed_of(s->axis[k].key);
+        double v = 0.0;
+        st = typed_value(t, s->axis[k].values[idx[k]], &v, err);
         if (st == SIM_OK)
-            st = mdl_input_check(&in[p], err);
-        if (st == SIM_ERANGE) // a point that does not fit has no speed (see batch.h)
+            st = t->set(in, v, err);
+        if (st == SIM_ERANGE) // set, but unfit: checked below
             st = SIM_OK;
     }
+    if (st == SIM_OK)
+        st = mdl_input_check(in, err);
+    return st == SIM_ERANGE ? SIM_OK : st; // a point that does not fit has no speed (batch.h)
+}
+
+static int all_typed(const struct ana_sweep *s)
+{
+    int typed = 1;
+    for (int k = 0; k < s->n_axes; k++)
+        typed = typed && typed_of(s->axis[k].key) != NULL;
+    return typed;
+}
+
+/* Point p of any sweep, each resolved from the files with its values as
+ * overrides (after the fixed ones, so that its values win). */
+static enum sim_status loaded_point(const struct ana_sweep *s, const char *file,
+                                    const char *const *set, int n_set, int64_t p,
+                                    struct mdl_input *in, struct sim_err *err)
+{
+    const char **ov = sim_xcalloc((size_t)n_set + ANA_SWEEP_MAX_AXES, sizeof *ov);
+    char bufs[ANA_SWEEP_MAX_AXES][256];
+    for (int i = 0; i < n_set; i++)
+        ov[i] = set[i];
+    const int n = n_set + ana_sweep_point_overrides(s, p, bufs, ov + n_set);
+    scn_scenario_t *sc = NULL;
+    int unfit = 0; // simulated as unfit: no speed (see batch.h)
+    const enum sim_status st = scn_scenario_load_study(file, ov, n, &sc, &unfit, err);
+    if (st == SIM_OK)
+        *in = *scn_scenario_input(sc);
+    scn_scenario_destroy(sc);
+    free(ov);
     return st;
 }
 
@@ -153,36 +177,35 @@ enum sim_status ana_sweep_inputs(const struct ana_sweep *s, const char *file,
                                  const char *const *set, int n_set, struct mdl_input *in,
                                  struct sim_err *err)
 {
-    int all_typed = 1;
-    for (int k = 0; k < s->n_axes; k++)
-        all_typed = all_typed && typed_of(s->axis[k].key) != NULL;
-    if (all_typed) {
+    const int64_t n_points = ana_sweep_points(s);
+    enum sim_status st = SIM_OK;
+    if (all_typed(s)) { // the scenario read once, each point set on it
         scn_scenario_t *sc = NULL;
         int unfit = 0; // the points are checked one by one
-        enum sim_status st = scn_scenario_load_study(file, set, n_set, &sc, &unfit, err);
-        if (st == SIM_OK)
-            st = typed_inputs(s, scn_scenario_input(sc), in, err);
+        st = scn_scenario_load_study(file, set, n_set, &sc, &unfit, err);
+        for (int64_t p = 0; p < n_points && st == SIM_OK; p++)
+            st = typed_point(s, scn_scenario_input(sc), p, &in[p], err);
         scn_scenario_destroy(sc);
         return st;
     }
-    // a key that reshapes the scenario (model, rank, device, ...): each
-    // point resolved from the files with its values as overrides
-    const int64_t n_points = ana_sweep_points(s);
-    const char **ov = sim_xcalloc((size_t)n_set + ANA_SWEEP_MAX_AXES, sizeof *ov);
-    enum sim_status st = SIM_OK;
-    for (int64_t p = 0; p < n_points && st == SIM_OK; p++) {
-        char bufs[ANA_SWEEP_MAX_AXES][256];
-        for (int i = 0; i < n_set; i++) // the fixed overrides first: the point's values win
-            ov[i] = set[i];
-        const int n = n_set + ana_sweep_point_overrides(s, p, bufs, ov + n_set);
-        scn_scenario_t *sc = NULL;
-        int unfit = 0; // simulated as unfit: no speed (see batch.h)
-        st = scn_scenario_load_study(file, ov, n, &sc, &unfit, err);
-        if (st == SIM_OK)
-            in[p] = *scn_scenario_input(sc);
-        scn_scenario_destroy(sc);
-    }
-    free(ov);
+    // a key that reshapes the scenario (model, rank, device, ...)
+    for (int64_t p = 0; p < n_points && st == SIM_OK; p++)
+        st = loaded_point(s, file, set, n_set, p, &in[p], err);
+    return st;
+}
+
+enum sim_status ana_sweep_input_at(const struct ana_sweep *s, const char *file,
+                                   const char *const *set, int n_set, int64_t p,
+                                   struct mdl_input *in, struct sim_err *err)
+{
+    if (!all_typed(s))
+        return loaded_point(s, file, set, n_set, p, in, err);
+    scn_scenario_t *sc = NULL;
+    int unfit = 0;
+    enum sim_status st = scn_scenario_load_study(file, set, n_set, &sc, &unfit, err);
+    if (st == SIM_OK)
+        st = typed_point(s, scn_scenario_input(sc), p, in, err);
+    scn_scenario_destroy(sc);
     return st;
 }
 

@@ -47,6 +47,11 @@ enum sim_status ana_sweep_inputs(const struct ana_sweep *s, const char *file,
                                  const char *const *set, int n_set, struct mdl_input *in,
                                  struct sim_err *err);
 
+/* Point p alone, resolved exactly as ana_sweep_inputs resolves it. */
+enum sim_status ana_sweep_input_at(const struct ana_sweep *s, const char *file,
+                                   const char *const *set, int n_set, int64_t p,
+                                   struct mdl_input *in, struct sim_err *err);
+
 /* The CSV header and the row of point p. */
 void ana_sweep_write_header(FILE *f, const struct ana_sweep *s);
 void ana_sweep_write_row(FILE *f, const struct ana_sweep *s, int64_t p,

@@ -24,6 +24,8 @@ static const struct {
     {"run", cli_cmd_run, "simulate a scenario in SimGrid and report throughput"},
     {"paper", cli_cmd_paper, "reproduce the paper's tables; exit 1 if a row is off"},
     {"sweep", cli_cmd_sweep, "simulate the cartesian product of varied keys into a CSV"},
+    {"gather", cli_cmd_gather, "merge a Slurm sweep's rows into the sweep's CSV"},
+    {"sweep-task", cli_cmd_sweep_task, "run one task of a Slurm sweep (job.sh calls it)"},
     {"plots", cli_cmd_plots, "simulate and render the figures (PNG and SVG)"},
     {"breakeven", cli_cmd_breakeven, "find the RTT or uplink where two designs tie"},
     {"capacity", cli_cmd_capacity, "how many phones the GPUs serve within the SLO"},
