@@ -470,6 +470,7 @@ Test(sim_run, an_outage_within_the_timeout_changes_nothing)
     struct sim_result a, b;
     run_text(dir, FB_TEXT("", ""), &a);
     const double start = a.steps[2].start_s + 0.25;
+    sim_result_free(&a);
     snprintf(text, sizeof text, FB_TEXT("", ", \"outages\": [{\"start\": %.17g, \"duration\": "
              "0.4}]"), start);
     run_text(dir, text, &a);
