@@ -93,7 +93,7 @@ test: deps
 # Build and run the tests without the dependency check: the Criterion
 # suites, then the tesh event timelines (tesh ships with libsimgrid-dev).
 check: $(BIN) $(TESTS)
-	@for t in $(TESTS); do echo "== $$t"; PLSIM_BIN=$(CURDIR)/$(BIN) $$t --jobs 2 || exit 1; done
+	@for t in $(TESTS); do echo "== $$t"; OMP_WAIT_POLICY=PASSIVE PLSIM_BIN=$(CURDIR)/$(BIN) $$t --jobs 2 || exit 1; done
 	@for t in tests/tesh/*.tesh; do echo "== $$t"; \
 	  tesh --setenv bindir=$(CURDIR)/$(BUILD) --setenv srcdir=$(CURDIR) $$t || exit 1; done
 

@@ -27,6 +27,7 @@
 #include "reference/kernels.h"
 #include "reference/model.h"
 #include "scenarios/catalog.h"
+#include "analysis/calibrate.h"
 #include "scenarios/scenario.h"
 #include "sim/baseline.h"
 #include "sim/run.h"
@@ -210,10 +211,37 @@ enum sim_status ana_bench_reference(const char *model, int64_t rank, int64_t n_t
     ref_checkpoint_destroy(ck);
     if (st != SIM_OK)
         return st;
+    // the cost model fitted to these kernels (plsim calibrate), and how
+    // well it predicts this model's split pass, which it was not fitted on
+    omp_set_num_threads(2);
+    struct ana_calib_sample *cs = NULL;
+    int n_cs = 0;
+    struct ana_calib_fit fit;
+    double meas = 0.0, pred = 0.0;
+    st = ana_calib_measure(0, NULL, &cs, &n_cs, err);
+    if (st == SIM_OK)
+        st = ana_calib_fit(cs, n_cs, &fit, err);
+    free(cs);
+    if (st == SIM_OK)
+        st = ana_calib_check(&fit, model, rank, n_tokens, &meas, &pred, err);
+    if (st != SIM_OK)
+        return st;
+    if (log != NULL)
+        fprintf(log, "bench: calibration predicts %.3f ms for a measured %.3f ms split step\n",
+                pred * 1e3, meas * 1e3);
     size_t len = 0;
     FILE *f = open_memstream(md_out, &len);
     SIM_ASSERT(f != NULL, "out of memory for the table");
     print_table(f, model, rank, n_tokens, rows, n);
+    fprintf(f, "\n## Calibration (`plsim calibrate`), 2 threads\n\n"
+               "The roofline fitted by least squares to %d timed kernel calls (1B- to 7B-sized "
+               "layers, cold weights): %.4g GFLOP/s, %.4g GB/s, %.3g us a call; residuals "
+               "%.1f %% rms, %.1f %% at most. It predicts %.3f ms for a decode step of the "
+               "%s split pass (rank %lld), which it was not fitted on; measured %.3f ms "
+               "(median of %lld steps): **%+.1f %%** (bound in tests/test_calibrate.c: 15 %%).\n",
+            fit.n, fit.flop_per_s / 1e9, fit.Bps / 1e9, fit.overhead_s * 1e6,
+            100.0 * fit.rms_rel, 100.0 * fit.max_rel, pred * 1e3, model, (long long)rank,
+            meas * 1e3, (long long)n_tokens, 100.0 * (pred / meas - 1.0));
     fclose(f);
     return SIM_OK;
 }

@@ -58,6 +58,7 @@ int cli_cmd_list(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);
 int cli_cmd_sweep(int argc, char **argv);
 int cli_cmd_gather(int argc, char **argv);
+int cli_cmd_calibrate(int argc, char **argv);
 int cli_cmd_sweep_task(int argc, char **argv);
 int cli_cmd_paper(int argc, char **argv);
 int cli_cmd_breakeven(int argc, char **argv);

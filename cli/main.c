@@ -21,6 +21,7 @@ static const struct {
     {"comm", cli_cmd_comm, "bytes per token crossing the link, per mode"},
     {"resources", cli_cmd_resources, "edge and cloud memory and FLOPs, per mode"},
     {"bench", cli_cmd_bench, "measure the reference pass against memory bandwidth"},
+    {"calibrate", cli_cmd_calibrate, "fit the cost model to this host's kernels (an edge entry)"},
     {"run", cli_cmd_run, "simulate a scenario in SimGrid and report throughput"},
     {"paper", cli_cmd_paper, "reproduce the paper's tables; exit 1 if a row is off"},
     {"sweep", cli_cmd_sweep, "simulate the cartesian product of varied keys into a CSV"},

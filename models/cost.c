@@ -29,7 +29,7 @@ double mdl_cost_stage_s(const struct mdl_cost *c, const struct ref_stage *s)
 {
     if (s->kind != REF_STAGE_COMPUTE)
         return 0.0;
-    return roofline_s(c, s) * c->scale + c->stage_overhead_s;
+    return roofline_s(c, s) * c->scale + c->stage_overhead_s * s->kernel_calls;
 }
 
 /* Orders stages by layer, then operation: one kernel's stages adjacent. */
@@ -81,13 +81,12 @@ enum sim_status mdl_cost_calibrate(struct mdl_cost *c, const struct ref_plan *p,
                                    enum ref_place side, int decoder_only,
                                    double tokens_per_s, struct sim_err *err)
 {
-    double roof = 0.0;
-    int n = 0;
+    double roof = 0.0, calls = 0.0;
     for (int i = 0; i < p->n_stages; i++)
         if (p->stages[i].kind == REF_STAGE_COMPUTE && p->stages[i].place == side &&
             (!decoder_only || p->stages[i].layer >= 0)) {
             roof += roofline_s(c, &p->stages[i]);
-            n++;
+            calls += p->stages[i].kernel_calls;
         }
     if (!(tokens_per_s > 0.0) || !(roof > 0.0))
         return sim_err_set(err, SIM_EINVAL,
@@ -95,7 +94,7 @@ enum sim_status mdl_cost_calibrate(struct mdl_cost *c, const struct ref_plan *p,
                            tokens_per_s, roof);
     // the measured time per step covers the stages and their overheads
     const double tokens = (double)(p->opts.n_tokens * p->opts.batch);
-    const double measured_s = tokens / tokens_per_s - (double)n * c->stage_overhead_s;
+    const double measured_s = tokens / tokens_per_s - calls * c->stage_overhead_s;
     if (!(measured_s > 0.0))
         return sim_err_set(err, SIM_EINVAL,
                            "cannot calibrate: stage overheads alone exceed the measured time");

@@ -3,7 +3,7 @@
  *
  * ROOFLINE: t = max(FLOPs / (peak x compute_efficiency),
  *                   bytes read / (bandwidth x memory_efficiency))
- *              + stage_overhead,
+ *              + stage_overhead x the stage's parallel kernel calls,
  * where bytes read are the stage's weight bytes plus its KV-cache reads
  * and writes, and peak is a DENSE flop/s figure.
  *
@@ -42,7 +42,8 @@ struct mdl_cost {
     double mem_bw_Bps;          /* bytes/s */
     double compute_efficiency;  /* (0, 1] fraction of peak reached */
     double memory_efficiency;   /* (0, 1] fraction of bandwidth reached */
-    double stage_overhead_s;    /* fixed time added to each compute stage */
+    double stage_overhead_s;    /* fixed time added per parallel kernel call of a stage
+                                   (its kernel_calls: a call that starts the threads) */
     double scale;               /* 1 for roofline; measured/roofline if calibrated */
 };
 

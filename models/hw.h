@@ -65,6 +65,8 @@ struct mdl_device {
     struct mdl_fact message_overhead_s; /* optional: software time per message sent or
                                            received (serialisation, system calls,
                                            framework); absent: 0 */
+    struct mdl_fact stage_overhead_s; /* optional: fixed time of each compute stage (a
+                                         fitted entry's); a scenario's cost setting wins */
     struct mdl_fact idle_power_W;   /* optional: the SoC or board with nothing to run */
     struct mdl_fact active_power_W; /* optional: while it computes (a GPU: at load) */
     struct mdl_fact battery_J;      /* optional: a phone's battery capacity */

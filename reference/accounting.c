@@ -244,6 +244,7 @@ static int compute(struct ref_plan *p, enum ref_place side, int64_t layer, enum 
     s.layer = layer;
     s.op = op;
     s.flop = c.flop;
+    s.kernel_calls = c.calls;
     s.weight_params = c.params;
     const double bits = is_adapter ? p->opts.adapter_bits : p->opts.weight_bits[side];
     s.weight_bytes = c.params * bits / 8.0;

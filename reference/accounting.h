@@ -173,6 +173,7 @@ struct ref_stage {
     double weight_bytes;   /* their bytes at the side's or adapter bits */
     double kv_read_bytes;  /* KV-cache bytes read */
     double kv_write_bytes; /* KV-cache bytes written */
+    double kernel_calls;   /* calls of parallel kernels the reference makes for it */
     /* message */
     int ndim;             /* dimensions used in shape, 1..3 */
     int64_t shape[3];     /* tensor shape, outermost first */

@@ -42,6 +42,7 @@ void ref_cost_add(struct ref_cost *a, struct ref_cost b)
     a->flop += b.flop;
     a->params += b.params;
     a->bytes += b.bytes;
+    a->calls += b.calls;
 }
 
 struct ref_cost ref_matmul_cost(int64_t N, int64_t n, int64_t dout)
@@ -49,7 +50,7 @@ struct ref_cost ref_matmul_cost(int64_t N, int64_t n, int64_t dout)
     const double macs = (double)N * (double)n * (double)dout;
     const double bytes = 4.0 * ((double)dout * n + (double)N * n);
     return (struct ref_cost){.flop = 2.0 * macs, .params = (double)n * (double)dout,
-                             .bytes = bytes};
+                             .bytes = bytes, .calls = 1.0};
 }
 
 // ---- normalisation and elementwise ----
@@ -196,5 +197,5 @@ struct ref_cost ref_attention_cost(int64_t n_new, int64_t pos0,
     const double flop = 4.0 * keys * (double)n_heads * (double)hs;
     const double kv_rows = (double)(pos0 + n_new);
     const double bytes = 4.0 * 2.0 * kv_rows * (double)n_kv_heads * hs;
-    return (struct ref_cost){.flop = flop, .bytes = bytes};
+    return (struct ref_cost){.flop = flop, .bytes = bytes, .calls = 1.0};
 }

@@ -32,6 +32,8 @@ struct ref_cost {
     double flop;   /* dense floating-point operations (a count) */
     double params; /* weight elements read (0 for activations-only ops) */
     double bytes;  /* bytes of operands read (fp32) */
+    double calls;  /* calls of parallel kernels (matmul, attention), which
+                      each start the OpenMP threads; 0 for the serial ones */
 };
 
 /* a += b, field by field. */

@@ -185,6 +185,8 @@ static const struct scn_field device_fields[] = {
      DEV(compute_efficiency), 0, 0, 0, NULL},
     {"peak_flops", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 1, 0, hook_peaks},
     {"measured", SCN_F_HOOK, 0, NULL, 0, 0, 0, NULL, SCN_NO_DEST, 0, 0, 0, hook_measured},
+    {"stage_overhead", SCN_F_FACT, SCN_Q_TIME, NULL, 0, 0, 0, NULL, DEV(stage_overhead_s), 0,
+     0, 0, NULL},
     {"idle_power", SCN_F_FACT, SCN_Q_POWER, NULL, 0, 0, 0, NULL, DEV(idle_power_W), 0, 0, 0,
      NULL},
     {"active_power", SCN_F_FACT, SCN_Q_POWER, NULL, 0, 0, 0, NULL, DEV(active_power_W), 0, 0, 0,
@@ -320,7 +322,17 @@ static enum sim_status load_entry(const char *path, enum scn_catalog c, const ch
     enum sim_status st = scn_json_read_file(path, &root, err);
     if (st != SIM_OK)
         return st;
-    const cJSON *e = cJSON_IsObject(root) ? lookup(path, c, root, name, err) : NULL;
+    const cJSON *e = NULL;
+    if (cJSON_IsObject(root) && name == NULL) { // a file of one entry
+        e = cJSON_GetArraySize(root) == 1 ? root->child : NULL;
+        if (e == NULL) {
+            cJSON_Delete(root);
+            return sim_err_set(err, SIM_EINVAL, "%s: $: expected exactly one entry", path);
+        }
+        name = e->string;
+    } else if (cJSON_IsObject(root)) {
+        e = lookup(path, c, root, name, err);
+    }
     if (!cJSON_IsObject(root))
         st = sim_err_set(err, SIM_EINVAL, "%s: $: expected an object of named entries", path);
     else if (e == NULL)

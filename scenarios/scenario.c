@@ -386,8 +386,23 @@ static enum sim_status hook_device(const struct scn_apply *a, const struct scn_f
         return st;
     if (name != NULL) {
         struct sim_err why;
-        if (scn_catalog_device_load(scn_catalog_path(cat, path, sizeof path), cat,
-                                    name->valuestring, d, &why) != SIM_OK)
+        // a catalog name; "this-host" (`plsim calibrate`'s entry); or a
+        // .json file of one entry, relative to the scenario naming it
+        const char *nm = name->valuestring, *catalog = scn_catalog_path(cat, path, sizeof path);
+        const size_t len = strlen(nm);
+        char file[4096];
+        if (side == REF_EDGE && strcmp(nm, "this-host") == 0) {
+            catalog = sim_host_entry_path(file, sizeof file);
+        } else if (len > 5 && strcmp(nm + len - 5, ".json") == 0) {
+            const char *slash = strrchr(a->file, '/');
+            if (nm[0] == '/' || slash == NULL || strcmp(a->file, "(command line)") == 0)
+                snprintf(file, sizeof file, "%s", nm);
+            else
+                snprintf(file, sizeof file, "%.*s/%s", (int)(slash - a->file), a->file, nm);
+            catalog = file;
+            nm = NULL; // its one entry, whatever its name
+        }
+        if (scn_catalog_device_load(catalog, cat, nm, d, &why) != SIM_OK)
             st = sim_err_set(err, SIM_EINVAL, "%s: %s: %s", a->file, jpath, why.msg);
         if (st != SIM_OK)
             return st;
@@ -999,6 +1014,9 @@ static enum sim_status finish_costs(struct scn_scenario *s, struct sim_err *err)
         snprintf(jpath, sizeof jpath, "$.cost.%s.compute_efficiency", sname);
         if (!was_set(s, jpath) && d->compute_efficiency.present)
             k->compute_efficiency = d->compute_efficiency.value;
+        snprintf(jpath, sizeof jpath, "$.cost.%s.stage_overhead", sname);
+        if (!was_set(s, jpath) && d->stage_overhead_s.present)
+            k->stage_overhead_s = d->stage_overhead_s.value;
         if (!(k->memory_efficiency > 0.0 && k->memory_efficiency <= 1.0) ||
             !(k->compute_efficiency > 0.0 && k->compute_efficiency <= 1.0))
             return sim_err_set(err, SIM_EINVAL, "%s: $.%s: efficiencies must be in (0, 1]",

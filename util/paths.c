@@ -67,3 +67,17 @@ int sim_mkdirs(const char *path)
         }
     return (mkdir(buf, 0777) != 0 && errno != EEXIST) ? -1 : 0;
 }
+
+const char *sim_host_entry_path(char *buf, unsigned long cap)
+{
+    const char *file = getenv("PLSIM_HOST_FILE");
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    if (file != NULL && file[0] != '\0')
+        snprintf(buf, cap, "%s", file);
+    else if (xdg != NULL && xdg[0] != '\0')
+        snprintf(buf, cap, "%s/plsim/this-host.json", xdg);
+    else
+        snprintf(buf, cap, "%s/.local/share/plsim/this-host.json", home != NULL ? home : ".");
+    return buf;
+}
