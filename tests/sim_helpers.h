@@ -62,4 +62,12 @@ static inline void th_simulate(const char *dir, const scn_scenario_t *s, struct 
     th_simulate_input(dir, scn_scenario_input(s), r);
 }
 
+/* Simulates the scenario given as JSON text (see th_scenario_from). */
+static inline void th_simulate_text(const char *dir, const char *text, struct sim_result *r)
+{
+    scn_scenario_t *s = th_scenario_from(dir, text);
+    th_simulate(dir, s, r);
+    scn_scenario_destroy(s);
+}
+
 #endif

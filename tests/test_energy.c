@@ -29,9 +29,7 @@ static void run(const char *text, struct sim_result *r)
 {
     char dir[128];
     th_temp_dir(dir, sizeof dir, "energy");
-    scn_scenario_t *s = th_scenario_from(dir, text);
-    th_simulate(dir, s, r);
-    scn_scenario_destroy(s);
+    th_simulate_text(dir, text, r);
     th_remove_dir(dir);
 }
 

@@ -415,13 +415,6 @@ Test(sim_run, an_outage_delays_the_end_by_its_length)
 #define FB_LINK ", \"fallback\": \"device-only\", \"fallback_timeout\": \"0.5 s\", " \
     "\"outages\": [{\"start\": %.17g, \"duration\": %g}]"
 
-static void run_text(const char *dir, const char *text, struct sim_result *r)
-{
-    scn_scenario_t *s = th_scenario_from(dir, text);
-    th_simulate(dir, s, r);
-    scn_scenario_destroy(s);
-}
-
 Test(sim_run, a_phone_that_falls_back_ends_as_it_would_alone)
 {
     // an outage of 3 s begins mid-step; after 0.5 s of silence the phone
@@ -433,10 +426,10 @@ Test(sim_run, a_phone_that_falls_back_ends_as_it_would_alone)
     th_temp_dir(dir, sizeof dir, "fallback");
     char text[1024];
     struct sim_result a, b, c;
-    run_text(dir, FB_TEXT("", ""), &a);
+    th_simulate_text(dir, FB_TEXT("", ""), &a);
     const double start = a.steps[2].start_s + 0.25, detect = start + 0.5;
     snprintf(text, sizeof text, FB_TEXT("", FB_LINK), start, 3.0);
-    run_text(dir, text, &b);
+    th_simulate_text(dir, text, &b);
     int64_t K = 0;
     while (K < b.n_steps && !b.steps[K].alone)
         K++;
@@ -452,7 +445,7 @@ Test(sim_run, a_phone_that_falls_back_ends_as_it_would_alone)
     snprintf(text, sizeof text, TINY_HEAD TINY_COST("") ", \"mode\": \"device-only\", "
              "\"workload\": {\"prompt_tokens\": %lld, \"new_tokens\": %lld}}",
              (long long)(8 + K), (long long)(12 - K));
-    run_text(dir, text, &c);
+    th_simulate_text(dir, text, &c);
     cr_expect(fabs(b.summary.makespan_s - (detect + c.summary.makespan_s)) <= 1e-9,
               "ended at %.12f s, alone from %.12f s it takes %.12f s", b.summary.makespan_s,
               detect, c.summary.makespan_s);
@@ -468,14 +461,14 @@ Test(sim_run, an_outage_within_the_timeout_changes_nothing)
     th_temp_dir(dir, sizeof dir, "fallback-short");
     char text[1024];
     struct sim_result a, b;
-    run_text(dir, FB_TEXT("", ""), &a);
+    th_simulate_text(dir, FB_TEXT("", ""), &a);
     const double start = a.steps[2].start_s + 0.25;
     sim_result_free(&a);
     snprintf(text, sizeof text, FB_TEXT("", ", \"outages\": [{\"start\": %.17g, \"duration\": "
              "0.4}]"), start);
-    run_text(dir, text, &a);
+    th_simulate_text(dir, text, &a);
     snprintf(text, sizeof text, FB_TEXT("", FB_LINK), start, 0.4);
-    run_text(dir, text, &b);
+    th_simulate_text(dir, text, &b);
     cr_expect_eq(b.summary.fallbacks, 0);
     cr_assert_eq(b.n_steps, a.n_steps);
     for (int64_t j = 0; j < a.n_steps; j++)
@@ -495,11 +488,11 @@ Test(sim_run, after_a_fallback_requests_go_split_again_once_the_link_is_back)
     th_temp_dir(dir, sizeof dir, "fallback-next");
     char text[1024];
     struct sim_result a, b, c;
-    run_text(dir, FB_TEXT(", \"requests\": 3, \"think\": \"4 s\"", ""), &a);
+    th_simulate_text(dir, FB_TEXT(", \"requests\": 3, \"think\": \"4 s\"", ""), &a);
     const double start = a.steps[2].start_s + 0.25;
     snprintf(text, sizeof text, FB_TEXT(", \"requests\": 3, \"think\": \"4 s\"", FB_LINK), start,
              3.0);
-    run_text(dir, text, &b);
+    th_simulate_text(dir, text, &b);
     cr_expect_eq(b.summary.fallbacks, 1);
     cr_assert_eq(b.n_requests, 3);
     for (int r = 1; r < 3; r++) {
@@ -507,7 +500,7 @@ Test(sim_run, after_a_fallback_requests_go_split_again_once_the_link_is_back)
         cr_expect(fabs(b.requests[r].e2e_s - a.requests[r].e2e_s) <= 1e-9, "request %d", r);
     }
     snprintf(text, sizeof text, FB_TEXT(", \"requests\": 2, \"think\": 0", FB_LINK), start, 3.0);
-    run_text(dir, text, &c);
+    th_simulate_text(dir, text, &c);
     cr_expect_eq(c.summary.fallbacks, 2);
     cr_expect_eq(c.summary.fallback_tokens, 12 - 2 + 12);
     for (int64_t j = 12; j < c.n_steps; j++)
