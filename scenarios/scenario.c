@@ -403,7 +403,9 @@ static enum sim_status hook_device(const struct scn_apply *a, const struct scn_f
             nm = NULL; // its one entry, whatever its name
         }
         if (scn_catalog_device_load(catalog, cat, nm, d, &why) != SIM_OK)
-            st = sim_err_set(err, SIM_EINVAL, "%s: %s: %s", a->file, jpath, why.msg);
+            st = sim_err_set(err, SIM_EINVAL, "%s: %s: %s%s", a->file, jpath, why.msg,
+                             catalog == file && nm != NULL
+                                 ? " (`plsim calibrate` writes this host's entry)" : "");
         if (st != SIM_OK)
             return st;
         memset(&s->dev[side], 0, sizeof s->dev[side]);

@@ -57,5 +57,12 @@ Test(calibrate, the_entry_runs_in_a_scenario)
     cr_expect_eq(th_run_plsim(args), 0);
     snprintf(args, sizeof args, "show %s/s.json", dir);
     cr_expect_eq(th_run_plsim(args), 0);
+    // "this-host" with no entry written: a clear error, exit 2
+    th_write_file(dir, "h.json", "{\"extends\": \"" PLSIM_SOURCE_DIR
+                  "/scenarios/paper-7b.json\", \"edge\": \"this-host\"}");
+    char cmd2[700];
+    snprintf(cmd2, sizeof cmd2, "PLSIM_HOST_FILE=%s/none.json %s validate %s/h.json 2>&1 | "
+             "grep -q 'plsim calibrate'", dir, getenv("PLSIM_BIN"), dir);
+    cr_expect_eq(system(cmd2), 0, "no hint to run plsim calibrate");
     th_remove_dir(dir);
 }
