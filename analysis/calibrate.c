@@ -3,6 +3,7 @@
  * calibrate.h.
  */
 #include "analysis/calibrate.h"
+#include "analysis/text.h"
 
 #include <math.h>
 #include <omp.h>
@@ -383,26 +384,16 @@ enum sim_status ana_calib_write_entry(const char *path, const char *name,
     snprintf(v, sizeof v, "%.6g us", f->overhead_s * 1e6);
     cJSON_AddItemToObject(e, "stage_overhead", fact(v, "measured", prov));
     cJSON_AddItemToObject(root, name, e);
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    SIM_ASSERT(text != NULL, "out of memory");
-    const size_t n = strlen(text);
-    char *line = sim_xcalloc(n + 2, 1);
-    memcpy(line, text, n);
-    line[n] = '\n';
-    cJSON_free(text);
     // its folder, made if missing (the default lives under the home)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
-    enum sim_status st = SIM_OK;
     if (slash != NULL && slash != dir) {
         *slash = '\0';
-        if (sim_mkdirs(dir) != 0)
-            st = sim_err_set(err, SIM_EIO, "%s: cannot create the folder", dir);
+        if (sim_mkdirs(dir) != 0) {
+            cJSON_Delete(root);
+            return sim_err_set(err, SIM_EIO, "%s: cannot create the folder", dir);
+        }
     }
-    if (st == SIM_OK)
-        st = sim_afile_write_text(path, line, err);
-    free(line);
-    return st;
+    return ana_json_write(path, root, err);
 }

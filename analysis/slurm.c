@@ -14,6 +14,8 @@
 #include <cjson/cJSON.h>
 
 #include "analysis/batch.h"
+#include "analysis/text.h"
+#include "scenarios/json.h"
 #include "util/afile.h"
 #include "util/cleanup.h"
 
@@ -70,19 +72,8 @@ static enum sim_status write_meta(const char *dir, const struct ana_sweep *s, co
     }
     cJSON_AddNumberToObject(o, "points", (double)n_points);
     cJSON_AddNumberToObject(o, "array_size", (double)tasks);
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    SIM_ASSERT(text != NULL, "out of memory");
     char path[4200];
-    const size_t n = strlen(text);
-    char *line = sim_xcalloc(n + 2, 1);
-    memcpy(line, text, n);
-    line[n] = '\n';
-    cJSON_free(text);
-    const enum sim_status st = sim_afile_write_text(in_dir(path, sizeof path, dir, "sweep.json"),
-                                                    line, err);
-    free(line);
-    return st;
+    return ana_json_write(in_dir(path, sizeof path, dir, "sweep.json"), o, err);
 }
 
 static enum sim_status write_points(const char *dir, const struct ana_sweep *s,
@@ -207,16 +198,9 @@ static enum sim_status meta_read(const char *dir, struct meta *m, struct sim_err
     memset(m, 0, sizeof *m);
     char path[4200];
     in_dir(path, sizeof path, dir, "sweep.json");
-    FILE *f = sim_fopen_regular(path, err);
-    if (f == NULL)
+    cJSON *o = NULL;
+    if (scn_json_read_file(path, &o, err) != SIM_OK)
         return SIM_EINVAL;
-    char buf[1 << 16];
-    const size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    if (n == sizeof buf - 1)
-        return sim_err_set(err, SIM_EINVAL, "%s: larger than plsim writes", path);
-    cJSON *o = cJSON_Parse(buf);
     const cJSON *sc = cJSON_GetObjectItemCaseSensitive(o, "scenario");
     const cJSON *set = cJSON_GetObjectItemCaseSensitive(o, "set");
     const cJSON *vary = cJSON_GetObjectItemCaseSensitive(o, "vary");
